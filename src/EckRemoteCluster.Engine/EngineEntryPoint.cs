@@ -1,0 +1,7 @@
+namespace EckRemoteCluster.Engine;
+
+/// <summary>Created once by the module (through reflection, inside the engine's load context).</summary>
+internal sealed class EngineEntryPoint : IEngine
+{
+    public INodeConfigService NodeConfig { get; } = new NodeConfigService();
+}

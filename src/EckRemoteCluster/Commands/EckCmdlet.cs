@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using EckRemoteCluster.Engine;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>
+/// Base of every cmdlet: one cancellation token that Ctrl+C (StopProcessing) cancels, engine failures turned into
+/// ErrorRecords with their specific ErrorId and recommended action, and a pump that lets engine work on other
+/// threads report verbose, debug, warning and progress records through the pipeline thread.
+/// </summary>
+public abstract class EckCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
+
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    internal static IEngine Engine => EngineHost.Engine;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    protected sealed override void ProcessRecord()
+    {
+        try
+        {
+            ProcessRecordCore();
+        }
+        catch (EckRemoteClusterException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    protected abstract void ProcessRecordCore();
+
+    /// <summary>
+    /// Runs engine work that may take time, writing what it reports as it goes; returns when it ends.
+    /// Blocks the pipeline thread on purpose: PowerShell cmdlets are synchronous, and only this thread may write.
+    /// </summary>
+    internal T RunWithReporting<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+    {
+        using var reporter = new QueuedReporter();
+        var task = Task.Run(() => work(reporter, CancellationToken), CancellationToken);
+        while (!task.IsCompleted)
+        {
+            if (reporter.Pending.TryTake(out var write, 50))
+            {
+                write(this);
+            }
+        }
+
+        while (reporter.Pending.TryTake(out var write))
+        {
+            write(this);
+        }
+
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Turns a failure into a terminating error for cases where going on with the pipeline makes no sense.</summary>
+    protected void ThrowTerminating(EckRemoteClusterException ex) => ThrowTerminatingError(ErrorRecords.From(ex));
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _stopping.Dispose();
+            _disposed = true;
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private sealed class QueuedReporter : IOperationReporter, IDisposable
+    {
+        public BlockingCollection<Action<EckCmdlet>> Pending { get; } = new();
+
+        public void Verbose(string message) => Pending.Add(c => c.WriteVerbose(message));
+
+        public void Debug(string message) => Pending.Add(c => c.WriteDebug(message));
+
+        public void Warning(string message) => Pending.Add(c => c.WriteWarning(message));
+
+        public void Progress(string activity, string status, int percentComplete = -1) =>
+            Pending.Add(c => c.WriteProgress(new ProgressRecord(ActivityId(activity), activity, status)
+            {
+                PercentComplete = percentComplete,
+            }));
+
+        public void CompleteProgress(string activity) =>
+            Pending.Add(c => c.WriteProgress(new ProgressRecord(ActivityId(activity), activity, "Done")
+            {
+                RecordType = ProgressRecordType.Completed,
+            }));
+
+        public void Dispose() => Pending.Dispose();
+
+        // A stable id per activity name keeps one progress bar per activity without the engine tracking ids.
+        private static int ActivityId(string activity) => activity.GetHashCode(StringComparison.Ordinal) & 0x7FFFFFFF;
+    }
+}

@@ -1,0 +1,10 @@
+namespace EckRemoteCluster.Engine;
+
+/// <summary>
+/// What the cmdlets ask of the engine. Implemented in EckRemoteCluster.Engine.dll, which lives in the private load
+/// context; only types from this assembly and the BCL cross the boundary.
+/// </summary>
+internal interface IEngine
+{
+    INodeConfigService NodeConfig { get; }
+}
