@@ -1,0 +1,347 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EckRemoteCluster.Engine.NodeConfig;
+
+/// <summary>
+/// A decrypted elasticsearch.keystore, read and written natively (no Java, no elasticsearch-keystore tool).
+/// Values are kept as bytes and only turned into text when a caller asks for one. Saving keeps the format
+/// version the file had, so a node that could read it before can still read it. Dispose wipes the values.
+/// </summary>
+public sealed partial class ElasticsearchKeystore : IDisposable
+{
+    public const string FileName = "elasticsearch.keystore";
+
+    /// <summary>
+    /// Save keeps exactly one previous copy, named after the keystore with this suffix: one known place to restore
+    /// from, without timestamped copies of secrets piling up in the config directory.
+    /// </summary>
+    public const string BackupSuffix = ".bak";
+
+    public const int MinimumVersion = KeystoreFormat.MinimumVersion;
+    public const int LatestVersion = KeystoreFormat.LatestVersion;
+    public const string SeedSettingName = KeystoreFormat.SeedSettingName;
+
+    private readonly List<KeyValuePair<string, KeystoreEntry>> _entries;
+    private readonly byte[] _salt;
+    private readonly byte[] _key;
+    private bool _disposed;
+
+    private ElasticsearchKeystore(int version, bool hasPassword, byte[] salt, byte[] key, List<KeyValuePair<string, KeystoreEntry>> entries)
+    {
+        Version = version;
+        HasPassword = hasPassword;
+        _salt = salt;
+        _key = key;
+        _entries = entries;
+    }
+
+    /// <summary>The format version, kept when saving.</summary>
+    public int Version { get; }
+
+    public bool HasPassword { get; }
+
+    /// <summary>Setting names in file order.</summary>
+    public IReadOnlyList<string> Names
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _entries.Select(e => e.Key).ToList();
+        }
+    }
+
+    /// <summary>Read-only views of every value; they are wiped on Dispose, so copy what must outlive the keystore.</summary>
+    public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> Entries
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _entries.ToDictionary(e => e.Key, e => (ReadOnlyMemory<byte>)e.Value.Value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Reads and decrypts a keystore file; the password is ignored when the file has none, as ES does.</summary>
+    public static ElasticsearchKeystore Load(string path, ReadOnlySpan<char> password)
+    {
+        byte[] file;
+        try
+        {
+            file = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw KeystoreErrors.NotFound(path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw KeystoreErrors.ReadFailed(path, e);
+        }
+
+        return Parse(file, password, path);
+    }
+
+    /// <summary>Decrypts keystore file content; <paramref name="source"/> names it in errors.</summary>
+    public static ElasticsearchKeystore Parse(ReadOnlySpan<byte> file, ReadOnlySpan<char> password, string source)
+    {
+        var container = KeystoreContainer.Parse(file, source);
+        if (container.HasPassword && password.IsEmpty)
+        {
+            throw KeystoreErrors.PasswordRequired(source);
+        }
+
+        var effectivePassword = container.HasPassword ? password : ReadOnlySpan<char>.Empty;
+        byte[] key = KeystoreCipher.DeriveKey(effectivePassword, container.Salt, container.Version);
+        byte[]? plaintext = KeystoreCipher.Decrypt(key, container.Salt, container.Iv, container.Ciphertext);
+        if (plaintext is null)
+        {
+            CryptographicOperations.ZeroMemory(key);
+
+            // The CRC over the whole file already passed, so a tag mismatch means a wrong key, which is what ES reports.
+            throw KeystoreErrors.PasswordIncorrect(source);
+        }
+
+        try
+        {
+            var entries = KeystoreEntries.Parse(plaintext, container.Version, source);
+            return new ElasticsearchKeystore(container.Version, container.HasPassword, container.Salt, key, entries);
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>A new keystore holding only a fresh keystore.seed, like 'elasticsearch-keystore create'.</summary>
+    public static ElasticsearchKeystore Create(int version, ReadOnlySpan<char> password)
+    {
+        if (version < MinimumVersion || version > LatestVersion)
+        {
+            throw KeystoreErrors.UnsupportedVersion(version);
+        }
+
+        byte[] salt = RandomNumberGenerator.GetBytes(KeystoreFormat.SaltLength);
+        byte[] key = KeystoreCipher.DeriveKey(password, salt, version);
+        var keystore = new ElasticsearchKeystore(version, !password.IsEmpty, salt, key, []);
+        keystore.Set(SeedSettingName, NewSeed());
+        return keystore;
+    }
+
+    /// <summary>Whether the name is one ES accepts for a keystore setting: <c>[A-Za-z0-9_\-.]+</c>.</summary>
+    public static bool IsValidSettingName(string? name) => name is not null && SettingNamePattern().IsMatch(name);
+
+    public bool Contains(string name)
+    {
+        ThrowIfDisposed();
+        return IndexOf(name) >= 0;
+    }
+
+    /// <summary>A copy of the value's bytes; the caller owns and should wipe it.</summary>
+    public byte[] GetBytes(string name)
+    {
+        ThrowIfDisposed();
+        return GetEntry(name).Value.ToArray();
+    }
+
+    /// <summary>The value as UTF-8 text, the way ES's getString reads it.</summary>
+    public string GetString(string name)
+    {
+        ThrowIfDisposed();
+        return Encoding.UTF8.GetString(GetEntry(name).Value);
+    }
+
+    /// <summary>Adds or replaces a value (copied); a replaced value is wiped. Returns whether anything changed.</summary>
+    public bool Set(string name, ReadOnlySpan<byte> value)
+    {
+        ThrowIfDisposed();
+        if (!IsValidSettingName(name))
+        {
+            throw KeystoreErrors.InvalidSettingName(name);
+        }
+
+        int index = IndexOf(name);
+        if (index >= 0)
+        {
+            var old = _entries[index].Value;
+            if (old.Value.AsSpan().SequenceEqual(value))
+            {
+                return false;
+            }
+
+            _entries[index] = new(name, new KeystoreEntry(value.ToArray(), old.LegacyType));
+            old.Wipe();
+        }
+        else
+        {
+            _entries.Add(new(name, new KeystoreEntry(value.ToArray(), legacyType: null)));
+        }
+
+        return true;
+    }
+
+    /// <summary>Stores text as UTF-8, as 'elasticsearch-keystore add' does.</summary>
+    public bool SetString(string name, ReadOnlySpan<char> value)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(value)];
+        try
+        {
+            Encoding.UTF8.GetBytes(value, bytes);
+            return Set(name, bytes);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    public bool Remove(string name)
+    {
+        ThrowIfDisposed();
+        int index = IndexOf(name);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var entry = _entries[index].Value;
+        _entries.RemoveAt(index);
+        entry.Wipe();
+        return true;
+    }
+
+    /// <summary>The file content: same version, salt and password; a fresh IV every time.</summary>
+    public byte[] ToFileBytes()
+    {
+        ThrowIfDisposed();
+        byte[] plaintext = KeystoreEntries.Serialize(_entries, Version);
+        try
+        {
+            byte[] iv = RandomNumberGenerator.GetBytes(KeystoreFormat.IvLength);
+            byte[] ciphertext = KeystoreCipher.Encrypt(_key, _salt, iv, plaintext);
+            return new KeystoreContainer(Version, HasPassword, _salt, iv, ciphertext).ToBytes();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Writes atomically: a temporary file in the same directory (so the final rename cannot cross file systems),
+    /// flushed to disk, then swapped in with File.Replace, which keeps the previous file as
+    /// <c>&lt;path&gt;.bak</c> (replacing an older backup). A crash leaves either the old or the new keystore in place.
+    /// On Unix the new file gets the old file's permission bits (rw-rw---- for a new file, as ES uses); the owner is
+    /// that of the calling process, so run as the user that owns the config directory.
+    /// </summary>
+    public void Save(string path)
+    {
+        byte[] content = ToFileBytes();
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("The path has no directory.", nameof(path));
+        string tempPath = Path.Combine(directory, $"{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            bool exists = File.Exists(fullPath);
+            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(tempPath, exists ? File.GetUnixFileMode(fullPath) : NewFileMode);
+            }
+
+            if (exists)
+            {
+                File.Replace(tempPath, fullPath, fullPath + BackupSuffix);
+            }
+            else
+            {
+                File.Move(tempPath, fullPath);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(tempPath);
+            throw KeystoreErrors.WriteFailed(fullPath, e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        foreach (var entry in _entries)
+        {
+            entry.Value.Wipe();
+        }
+
+        _entries.Clear();
+        CryptographicOperations.ZeroMemory(_key);
+        _disposed = true;
+    }
+
+    private const UnixFileMode NewFileMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    private static byte[] NewSeed()
+    {
+        var seed = new byte[KeystoreFormat.SeedLength];
+        for (int i = 0; i < seed.Length; i++)
+        {
+            seed[i] = (byte)KeystoreFormat.SeedAlphabet[RandomNumberGenerator.GetInt32(KeystoreFormat.SeedAlphabet.Length)];
+        }
+
+        return seed;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original error is the one worth reporting; a stray temp file is harmless.
+        }
+    }
+
+    private int IndexOf(string name) => _entries.FindIndex(e => string.Equals(e.Key, name, StringComparison.Ordinal));
+
+    private KeystoreEntry GetEntry(string name)
+    {
+        int index = IndexOf(name);
+        if (index < 0)
+        {
+            throw new EckRemoteClusterException(
+                "KeystoreSettingNotFound",
+                EckErrorCategory.ObjectNotFound,
+                $"The keystore has no setting [{name}].",
+                "List the keystore's settings with 'bin/elasticsearch-keystore list'.",
+                name);
+        }
+
+        return _entries[index].Value;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_\-.]+\z")]
+    private static partial Regex SettingNamePattern();
+}
