@@ -22,7 +22,7 @@ function Get-ModuleOutputPath([string] $Root) {
 # A plain (not advanced) function on purpose: dotnet's own -v must not bind to -Verbose.
 function Invoke-DotNet {
     # No child may wait on our standard input (CI has none): give dotnet an empty one of its own.
-    $null | & dotnet @args
+    $null | & dotnet @args | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
