@@ -49,4 +49,62 @@ function Invoke-FreshPwsh {
     }
 }
 
-Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh
+<#
+Starts a sandbox (built by ./build.ps1 Test) in its own state directory and waits for its sandbox.json.
+One sandbox per test file: call it in BeforeAll and Stop-TestSandbox in AfterAll. The sandbox stops when its
+standard input closes, so it cannot outlive the test process even if AfterAll never runs.
+Returns the parsed sandbox.json with two extra properties: Process and StateDirectory.
+#>
+function Start-TestSandbox {
+    param([string[]] $ArgumentList = @(), [int] $TimeoutSeconds = 60)
+    $dll = Join-Path $script:RepositoryRoot 'tests' 'Sandbox' 'bin' 'Release' 'net10.0' 'Sandbox.dll'
+    if (-not (Test-Path $dll)) { throw "The sandbox is not built: run ./build.ps1 Test (or dotnet build tests/Sandbox -c Release) first ($dll)." }
+    $state = Join-Path ([IO.Path]::GetTempPath()) "eck-sandbox-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+    New-Item -ItemType Directory $state | Out-Null
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @($dll, '--state-dir', $state, '--rollout', 'instant') + $ArgumentList) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    # Drain the sandbox's output into files so a full pipe never blocks it; they help when a test fails.
+    $stdout = [IO.File]::CreateText((Join-Path $state 'sandbox.stdout.log'))
+    $stderr = [IO.File]::CreateText((Join-Path $state 'sandbox.stderr.log'))
+    $null = $process.StandardOutput.BaseStream.CopyToAsync($stdout.BaseStream)
+    $null = $process.StandardError.BaseStream.CopyToAsync($stderr.BaseStream)
+
+    $descriptor = Join-Path $state 'sandbox.json'
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (Test-Path $descriptor)) {
+        if ($process.HasExited) { throw "The sandbox exited with $($process.ExitCode) before it was ready; see $state." }
+        if ([DateTime]::UtcNow -gt $deadline) { $process.Kill($true); throw "The sandbox was not ready within $TimeoutSeconds s; see $state." }
+        Start-Sleep -Milliseconds 100
+    }
+    $sandbox = Get-Content $descriptor -Raw | ConvertFrom-Json -Depth 20
+    $sandbox | Add-Member -NotePropertyName Process -NotePropertyValue $process
+    $sandbox | Add-Member -NotePropertyName StateDirectory -NotePropertyValue $state
+    $sandbox | Add-Member -NotePropertyName Logs -NotePropertyValue @($stdout, $stderr)
+    $sandbox
+}
+
+function Stop-TestSandbox {
+    param([Parameter(Mandatory)] $Sandbox)
+    if (-not $Sandbox.Process.HasExited) {
+        $Sandbox.Process.StandardInput.Close()
+        if (-not $Sandbox.Process.WaitForExit(10000)) { $Sandbox.Process.Kill($true) }
+    }
+    foreach ($log in $Sandbox.Logs) { $log.Dispose() }
+    Remove-Item $Sandbox.StateDirectory -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+<# Calls the sandbox's control API (request log, faults, rollout, node restarts). #>
+function Invoke-SandboxControl {
+    param([Parameter(Mandatory)] $Sandbox, [string] $Method = 'GET', [Parameter(Mandatory)] [string] $Path, $Body)
+    $uri = ($Sandbox.controlApi.TrimEnd('/')) + $Path
+    $arguments = @{ Method = $Method; Uri = $uri }
+    if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
+    Invoke-RestMethod @arguments
+}
+
+Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh, Start-TestSandbox, Stop-TestSandbox, Invoke-SandboxControl
