@@ -1,0 +1,205 @@
+using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch;
+using Sandbox.Kubernetes;
+
+namespace Sandbox.Operator;
+
+/// <summary>
+/// The ECK operator stand-in. Watches every change in the store and reconciles the Elasticsearch resources concerned,
+/// one reconciliation at a time per resource (a change arriving meanwhile queues one more pass), like
+/// controller-runtime's work queue.
+/// </summary>
+public sealed class EckOperator : IAsyncDisposable
+{
+    private readonly IResourceStore store;
+    private readonly EckOperatorOptions options;
+    private readonly ClusterReconciler reconciler;
+    private readonly Dictionary<string, QueueEntry> queue = [];
+    private readonly Lock gate = new();
+    private readonly CancellationTokenSource stopping = new();
+    private IDisposable? subscription;
+
+    public EckOperator(IResourceStore store, IElasticsearchFleet? fleet, EckOperatorOptions options, RolloutPace pace)
+    {
+        this.store = store;
+        this.options = options;
+        Pace = pace;
+        reconciler = new ClusterReconciler(store, fleet, options, pace);
+    }
+
+    /// <summary>Rollout speed, shared with the load balancer controller and changeable at run time.</summary>
+    public RolloutPace Pace { get; }
+
+    /// <summary>Seeds elastic/quickstart (unless disabled) and starts reconciling every Elasticsearch resource.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        subscription = store.Subscribe(OnChange);
+        if (options.SeedQuickstart)
+        {
+            QuickstartSeed.Apply(store, options.SeedElasticsearchVersion);
+        }
+
+        foreach (var es in store.List(EckNames.ElasticsearchKind))
+        {
+            Enqueue(Key(es), rotate: false);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Completes when no reconciliation is running or queued (tests and sandbox.json use it).</summary>
+    public async Task WaitIdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task[] running;
+            lock (gate)
+            {
+                running = queue.Values.Select(e => e.Worker).OfType<Task>().ToArray();
+            }
+
+            if (running.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(running).WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the transport CA of a cluster (control API POST /ca/rotate): every transport certificate is reissued and
+    /// the nodes restart one by one. Returns false when the resource does not exist.
+    /// </summary>
+    public bool RotateTransportCa(string ns, string name)
+    {
+        if (store.Get(EckNames.ElasticsearchKind, ns, name) is null)
+        {
+            return false;
+        }
+
+        Enqueue($"{ns}/{name}", rotate: true);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        subscription?.Dispose();
+        await stopping.CancelAsync();
+        try
+        {
+            await WaitIdleAsync(CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        stopping.Dispose();
+    }
+
+    private void OnChange(WatchEvent change)
+    {
+        var obj = change.Object;
+        var kind = (string?)obj["kind"];
+        var ns = (string?)obj["metadata"]?["namespace"];
+        switch (kind)
+        {
+            case EckNames.ElasticsearchKind:
+                Enqueue(Key(obj), rotate: false);
+                break;
+            case "ConfigMap" when ns is not null:
+                // ECK watches the ConfigMap named in spec.transport.tls.certificateAuthorities.
+                var configMap = (string?)obj["metadata"]?["name"];
+                foreach (var es in store.List(EckNames.ElasticsearchKind, ns))
+                {
+                    if ((string?)es["spec"]?["transport"]?["tls"]?["certificateAuthorities"]?["configMapName"] == configMap)
+                    {
+                        Enqueue(Key(es), rotate: false);
+                    }
+                }
+
+                break;
+            case "Service" or "Secret" or "Pod" when ns is not null:
+                // Owned objects: a load balancer address lands in the HTTP certificate; deleted secrets are recreated.
+                var cluster = (string?)obj["metadata"]?["labels"]?[EckNames.ClusterNameLabel];
+                if (cluster is not null && (change.Type == "DELETED" || kind == "Service"))
+                {
+                    Enqueue($"{ns}/{cluster}", rotate: false);
+                }
+
+                break;
+        }
+    }
+
+    private void Enqueue(string key, bool rotate)
+    {
+        lock (gate)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (!queue.TryGetValue(key, out var entry))
+            {
+                entry = new QueueEntry();
+                queue[key] = entry;
+            }
+
+            entry.Dirty = true;
+            entry.Rotate |= rotate;
+            entry.Worker ??= Task.Run(() => WorkAsync(key, entry));
+        }
+    }
+
+    private async Task WorkAsync(string key, QueueEntry entry)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var (ns, name) = (key[..slash], key[(slash + 1)..]);
+        while (true)
+        {
+            bool rotate;
+            lock (gate)
+            {
+                if (!entry.Dirty || stopping.IsCancellationRequested)
+                {
+                    entry.Worker = null;
+                    return;
+                }
+
+                entry.Dirty = false;
+                rotate = entry.Rotate;
+                entry.Rotate = false;
+            }
+
+            try
+            {
+                await reconciler.ReconcileAsync(ns, name, rotate, stopping.Token);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is KubernetesStatusException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+            {
+                // controller-runtime logs and requeues with backoff.
+                Console.Error.WriteLine($"eck-operator: reconciling {key} failed: {e.Message}");
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+                lock (gate)
+                {
+                    entry.Dirty = true;
+                }
+            }
+        }
+    }
+
+    private static string Key(JsonObject obj) => $"{(string?)obj["metadata"]?["namespace"]}/{(string?)obj["metadata"]?["name"]}";
+
+    private sealed class QueueEntry
+    {
+        public bool Dirty { get; set; }
+
+        public bool Rotate { get; set; }
+
+        public Task? Worker { get; set; }
+    }
+}
