@@ -1,0 +1,315 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch;
+using Sandbox.Kubernetes;
+
+namespace Sandbox.Operator;
+
+/// <summary>
+/// Plays the parts of a cloud provider and kube-proxy for every Service: allocates clusterIP and nodePorts when unset,
+/// gives LoadBalancer services status.loadBalancer.ingress[0].ip from a loopback pool after a short delay, and really
+/// listens on that address (and on 127.0.0.1:nodePort) forwarding TCP to a pod behind the service. ClusterIP and
+/// headless services get no listener: they are unreachable from outside, as in a real cluster.
+/// </summary>
+public sealed class LoadBalancerController : IAsyncDisposable
+{
+    private readonly IResourceStore store;
+    private readonly RolloutPace pace;
+    private readonly ServiceAddressAllocator allocator;
+    private readonly ServiceBackends backends;
+    private readonly Dictionary<string, Dictionary<string, TcpForwarder>> listeners = [];
+    private readonly SemaphoreSlim serialize = new(1, 1);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly List<Task> pending = [];
+    private readonly Lock pendingGate = new();
+    private IDisposable? subscription;
+
+    public LoadBalancerController(IResourceStore store, IElasticsearchFleet? fleet, RolloutPace pace, int seed)
+    {
+        this.store = store;
+        this.pace = pace;
+        allocator = new ServiceAddressAllocator(seed);
+        backends = new ServiceBackends(store, fleet);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        subscription = store.Subscribe(change =>
+        {
+            if ((string?)change.Object["kind"] == "Service")
+            {
+                Schedule(change.Type, change.Object);
+            }
+        });
+        foreach (var service in store.List("Service"))
+        {
+            Schedule("ADDED", service);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The addresses currently listened on for a service (tests, sandbox.json).</summary>
+    public IReadOnlyList<IPEndPoint> ListenersOf(string ns, string name)
+    {
+        serialize.Wait();
+        try
+        {
+            return listeners.TryGetValue($"{ns}/{name}", out var set) ? set.Values.Select(f => f.Address).ToList() : [];
+        }
+        finally
+        {
+            serialize.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        subscription?.Dispose();
+        await stopping.CancelAsync();
+        Task[] waiting;
+        lock (pendingGate)
+        {
+            waiting = [.. pending];
+        }
+
+        await Task.WhenAll(waiting.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        foreach (var set in listeners.Values)
+        {
+            foreach (var forwarder in set.Values)
+            {
+                await forwarder.DisposeAsync();
+            }
+        }
+
+        listeners.Clear();
+        stopping.Dispose();
+    }
+
+    private void Schedule(string type, JsonObject service)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var task = Task.Run(() => HandleAsync(type, service));
+        lock (pendingGate)
+        {
+            pending.RemoveAll(t => t.IsCompleted);
+            pending.Add(task);
+        }
+    }
+
+    private async Task HandleAsync(string type, JsonObject changed)
+    {
+        var ns = (string?)changed["metadata"]?["namespace"] ?? "default";
+        var name = (string)changed["metadata"]!["name"]!;
+        try
+        {
+            await serialize.WaitAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            var service = type == "DELETED" ? null : store.Get("Service", ns, name);
+            if (service is not null && (string?)service["metadata"]?["uid"] != (string?)changed["metadata"]?["uid"] && type != "ADDED")
+            {
+                // An older event for a service that was since recreated: the newer event follows.
+                service = store.Get("Service", ns, name);
+            }
+
+            if (service is null)
+            {
+                await SyncListenersAsync(ns, name, []);
+                return;
+            }
+
+            service = AllocateSpecAddresses(service);
+            var desired = DesiredListeners(service);
+            await SyncListenersAsync(ns, name, desired);
+        }
+        catch (KubernetesStatusException)
+        {
+            // A concurrent write won; its watch event brings the service back here.
+        }
+        finally
+        {
+            serialize.Release();
+        }
+
+        if ((string?)changed["spec"]?["type"] == "LoadBalancer" && type != "DELETED")
+        {
+            await ProvisionLoadBalancerAsync(ns, name);
+        }
+    }
+
+    /// <summary>What the API server allocates on create: a cluster IP (unless headless) and node ports.</summary>
+    private JsonObject AllocateSpecAddresses(JsonObject service)
+    {
+        var spec = service["spec"] as JsonObject ?? [];
+        var type = (string?)spec["type"] ?? "ClusterIP";
+        var changed = false;
+        if (type != "ExternalName" && string.IsNullOrEmpty((string?)spec["clusterIP"]))
+        {
+            var ip = allocator.NextClusterIp();
+            spec["clusterIP"] = ip;
+            spec["clusterIPs"] = new JsonArray(ip);
+            changed = true;
+        }
+
+        if (type is "NodePort" or "LoadBalancer")
+        {
+            foreach (var port in (spec["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            {
+                if ((int?)port["nodePort"] is { } existing and > 0)
+                {
+                    allocator.ReserveNodePort(existing);
+                    continue;
+                }
+
+                port["nodePort"] = allocator.NextNodePort();
+                changed = true;
+            }
+        }
+
+        return changed ? store.Update(service) : service;
+    }
+
+    private async Task ProvisionLoadBalancerAsync(string ns, string name)
+    {
+        var current = store.Get("Service", ns, name);
+        if (current is null || (string?)current["spec"]?["type"] != "LoadBalancer" || HasIngress(current))
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(pace.LoadBalancerProvisioning, stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            current = store.Get("Service", ns, name);
+            if (current is null || (string?)current["spec"]?["type"] != "LoadBalancer" || HasIngress(current))
+            {
+                return;
+            }
+
+            var ip = allocator.NextLoadBalancerIp();
+            current["status"] = new JsonObject
+            {
+                ["loadBalancer"] = new JsonObject
+                {
+                    ["ingress"] = new JsonArray(new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" }),
+                },
+            };
+            try
+            {
+                store.UpdateStatus(current);
+                return;
+            }
+            catch (KubernetesStatusException e) when (e.Code == 409)
+            {
+            }
+        }
+    }
+
+    private static bool HasIngress(JsonObject service) =>
+        (service["status"]?["loadBalancer"]?["ingress"] as JsonArray)?.Count > 0;
+
+    /// <summary>"address|service port" → where to listen and which service port that serves.</summary>
+    private Dictionary<string, (IPEndPoint Bind, int ServicePort)> DesiredListeners(JsonObject service)
+    {
+        var result = new Dictionary<string, (IPEndPoint, int)>();
+        var spec = service["spec"] as JsonObject ?? [];
+        var type = (string?)spec["type"] ?? "ClusterIP";
+        if (type is not ("NodePort" or "LoadBalancer"))
+        {
+            return result;
+        }
+
+        var ingressIps = ((service["status"]?["loadBalancer"]?["ingress"] as JsonArray) ?? [])
+            .Select(i => (string?)i?["ip"])
+            .Where(ip => ip is not null && IPAddress.TryParse(ip, out var parsed) && IPAddress.IsLoopback(parsed))
+            .Select(ip => IPAddress.Parse(ip!))
+            .ToList();
+        foreach (var ip in ingressIps)
+        {
+            allocator.ReserveLoadBalancerIp(ip.ToString());
+        }
+
+        foreach (var port in (spec["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            if ((int?)port["port"] is not { } servicePort || ((string?)port["protocol"] ?? "TCP") != "TCP")
+            {
+                continue;
+            }
+
+            if ((int?)port["nodePort"] is { } nodePort and > 0)
+            {
+                var bind = new IPEndPoint(IPAddress.Loopback, nodePort);
+                result[$"{bind}|{servicePort}"] = (bind, servicePort);
+            }
+
+            if (type == "LoadBalancer")
+            {
+                foreach (var ip in ingressIps)
+                {
+                    var bind = new IPEndPoint(ip, servicePort);
+                    result[$"{bind}|{servicePort}"] = (bind, servicePort);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private async Task SyncListenersAsync(string ns, string name, Dictionary<string, (IPEndPoint Bind, int ServicePort)> desired)
+    {
+        var key = $"{ns}/{name}";
+        if (!listeners.TryGetValue(key, out var current))
+        {
+            current = [];
+            listeners[key] = current;
+        }
+
+        foreach (var address in current.Keys.Where(a => !desired.ContainsKey(a)).ToList())
+        {
+            await current[address].DisposeAsync();
+            current.Remove(address);
+        }
+
+        foreach (var (address, (bind, servicePort)) in desired)
+        {
+            if (current.ContainsKey(address))
+            {
+                continue;
+            }
+
+            try
+            {
+                current[address] = new TcpForwarder(bind, () => backends.Pick(ns, name, servicePort));
+            }
+            catch (SocketException e)
+            {
+                Console.Error.WriteLine($"load-balancer: cannot listen on {address} for service {key}: {e.Message}");
+            }
+        }
+
+        if (current.Count == 0)
+        {
+            listeners.Remove(key);
+        }
+    }
+}
