@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Sandbox.Control;
+
+/// <summary>Writes the body of an injected status fault in the endpoint's own error format (Status or ES error).</summary>
+public delegate Task FaultBodyWriter(HttpContext context, int status);
+
+/// <summary>
+/// Middleware for any endpoint the tests watch: logs each request to the <see cref="RequestLog"/> and applies armed
+/// faults first. The Kubernetes API uses it with target "kubernetes"; each Elasticsearch node with its node and cluster names.
+/// </summary>
+public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
+{
+    /// <param name="targets">Names a fault may target; the first is the one logged.</param>
+    /// <param name="userOf">The authenticated user, read after the request was served.</param>
+    public Func<HttpContext, RequestDelegate, Task> Middleware(IReadOnlyList<string> targets, Func<HttpContext, string?> userOf, FaultBodyWriter faultBody) =>
+        async (context, next) =>
+        {
+            var request = context.Request;
+            var pathAndQuery = $"{request.PathBase}{request.Path}{request.QueryString}";
+            var time = DateTimeOffset.UtcNow;
+            var fault = faults.Take(targets, request.Method, pathAndQuery);
+            try
+            {
+                switch (fault?.Action)
+                {
+                    case "reset":
+                        context.Abort();
+                        return;
+                    case "status":
+                        await faultBody(context, fault.Status);
+                        return;
+                    case "delay":
+                        await Task.Delay(fault.DelayMs, context.RequestAborted);
+                        break;
+                }
+
+                await next(context);
+            }
+            finally
+            {
+                log.Add(new LoggedRequest(time, userOf(context), request.Method, pathAndQuery, request.ContentType,
+                    fault?.Action == "reset" ? 0 : context.Response.StatusCode, RequestLog.IsMutating(request.Method), targets[0]));
+            }
+        };
+}

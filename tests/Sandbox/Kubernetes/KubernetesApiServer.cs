@@ -1,0 +1,114 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sandbox.Control;
+
+namespace Sandbox.Kubernetes;
+
+/// <summary>
+/// The Kubernetes API over HTTPS (HTTP/1.1 and HTTP/2) on a free loopback port, in front of a <see cref="ResourceStore"/>.
+/// Every request passes the control plane's request log and fault injection (target "kubernetes").
+/// </summary>
+public sealed class KubernetesApiServer : IAsyncDisposable
+{
+    public const string FaultTarget = "kubernetes";
+
+    private readonly ControlPlane control;
+    private readonly Func<string, string, int, IPEndPoint?> resolvePodPort;
+    private readonly CancellationTokenSource stopping = new();
+    private WebApplication? app;
+
+    public KubernetesApiServer(ControlPlane control, Func<string, string, int, IPEndPoint?> resolvePodPort, int? seed, TimeSpan? bookmarkInterval = null)
+    {
+        this.control = control;
+        this.resolvePodPort = resolvePodPort;
+        BookmarkInterval = bookmarkInterval ?? TimeSpan.FromSeconds(1);
+        Certificates = new ApiServerCertificates();
+        Authenticator = new Authenticator(NewToken(), NewToken());
+        var schema = CrdSchema.LoadEmbedded("elasticsearch.k8s.elastic.co_elasticsearches.yaml", "v1");
+        ElasticsearchSchema = schema;
+        Store = new ResourceStore(new CrdAdmission(new Dictionary<ResourceType, CrdSchema> { [ResourceCatalog.Elasticsearch] = schema }), new IdentityGenerator(seed));
+        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease", "elastic" })
+        {
+            Store.Create(ResourceCatalog.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, WriteOptions.Controller);
+        }
+    }
+
+    public ResourceStore Store { get; }
+
+    public Authenticator Authenticator { get; }
+
+    public ApiServerCertificates Certificates { get; }
+
+    public CrdSchema ElasticsearchSchema { get; }
+
+    public TimeSpan BookmarkInterval { get; }
+
+    public Uri? Uri { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(Certificates.ServingCertificate);
+        }));
+        app = builder.Build();
+        app.UseWebSockets();
+        app.Use(control.Recorder.Middleware([FaultTarget], KubernetesApiHandler.UserOf, WriteFaultAsync));
+
+        var clock = TimeProvider.System;
+        var printer = new TablePrinter(clock, ElasticsearchSchema.PrinterColumns("v1"));
+        var handler = new KubernetesApiHandler(
+            Store, Authenticator, printer, new WatchStreamer(Store, printer, BookmarkInterval, stopping.Token),
+            new PortForwardEndpoint(Store, resolvePodPort), clock);
+        app.Run(handler.HandleAsync);
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Uri = new Uri(address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        Certificates.Dispose();
+        stopping.Dispose();
+    }
+
+    /// <summary>Injected faults answer the Status kube-apiserver sends for that code.</summary>
+    private static Task WriteFaultAsync(HttpContext context, int status)
+    {
+        var error = status switch
+        {
+            409 => new KubernetesStatusException(409, "Conflict", "Operation cannot be fulfilled on the requested resource: the object has been modified; please apply your changes to the latest version and try again"),
+            429 => new KubernetesStatusException(429, "TooManyRequests", "Too many requests, please try again later.") { Details = new JsonObject { ["retryAfterSeconds"] = 1 } },
+            503 => new KubernetesStatusException(503, "ServiceUnavailable", "the server is currently unable to handle the request"),
+            _ => new KubernetesStatusException(500, "InternalError", "Internal error occurred: injected fault") { Details = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = "injected fault" }) } },
+        };
+        if (status == 429)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        return JsonResponses.WriteErrorAsync(context, error);
+    }
+
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+}
