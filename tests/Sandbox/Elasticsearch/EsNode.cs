@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch.Remote;
+using Sandbox.Elasticsearch.Rest;
+using Sandbox.Elasticsearch.State;
+
+namespace Sandbox.Elasticsearch;
+
+/// <summary>
+/// One Elasticsearch node: an HTTPS REST listener, a transport listener and (when enabled) a remote cluster server
+/// listener on loopback, the settings and secure settings it read at start, and its connections to remote clusters.
+/// </summary>
+public sealed class EsNode : IAsyncDisposable
+{
+    private const int MaxLogLines = 200;
+    private readonly ISecureSettingsSource _secureSettings;
+    private readonly NodeHttpServer _http;
+    private readonly ConcurrentQueue<string> _log = new();
+    private readonly List<Task> _background = [];
+    private CancellationTokenSource _lifetime = new();
+    private TlsListener? _transport;
+    private TlsListener? _remoteClusterServer;
+
+    public EsNode(EsCluster cluster, NodeConfig config, ISecureSettingsSource secureSettings, NodeHttpServer.PipelineHook? pipeline)
+    {
+        Cluster = cluster;
+        Config = config;
+        _secureSettings = secureSettings;
+        Id = RandomIds.Base64Uuid();
+        _http = new NodeHttpServer(this, pipeline);
+        Connections = new RemoteClusterConnections(this);
+    }
+
+    public string Name => Config.NodeName;
+
+    /// <summary>The persistent node id (kept across restarts, as it lives in the data path).</summary>
+    public string Id { get; }
+
+    public EsCluster Cluster { get; }
+
+    public NodeConfig Config { get; private set; }
+
+    public bool Running { get; private set; }
+
+    /// <summary><c>cluster.remote.&lt;alias&gt;.credentials</c> as read at start or at the last successful reload.</summary>
+    public IReadOnlyDictionary<string, string> RemoteCredentials { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The other secure settings, kept for tests and for checking that p12 passwords are present.</summary>
+    public IReadOnlyDictionary<string, string> SecureSettings { get; private set; } = new Dictionary<string, string>();
+
+    public RemoteClusterConnections Connections { get; }
+
+    public IPEndPoint Http => _http.Endpoint;
+
+    public IPEndPoint Transport => _transport?.Endpoint ?? throw new InvalidOperationException("Node not started.");
+
+    public IPEndPoint? RemoteClusterServer => _remoteClusterServer?.Endpoint;
+
+    /// <summary>The transport address other nodes learn by sniffing (pods: their in-cluster name, unreachable from outside).</summary>
+    public string TransportPublishAddress { get; set; } = string.Empty;
+
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public IReadOnlyList<string> LogLines => [.. _log];
+
+    public void Log(string line)
+    {
+        _log.Enqueue($"{DateTimeOffset.UtcNow:O} [{Name}] {line}");
+        while (_log.Count > MaxLogLines && _log.TryDequeue(out _))
+        {
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _lifetime = new CancellationTokenSource();
+        ApplySecureSettings(_secureSettings.Load(_secureSettings.StartupPassword));
+        await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, cancellationToken);
+        _transport = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: true,
+            new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync);
+        _transport.Start(Config.TransportPort);
+        if (Config.RemoteClusterServerEnabled)
+        {
+            _remoteClusterServer = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: false,
+                new RemoteServerSession(this, remoteClusterServerPort: true).ServeAsync);
+            _remoteClusterServer.Start(Config.RemoteClusterPort);
+        }
+
+        if (string.IsNullOrEmpty(TransportPublishAddress) || TransportPublishAddress.StartsWith("127.", StringComparison.Ordinal))
+        {
+            TransportPublishAddress = Transport.ToString();
+        }
+
+        StartedAt = DateTimeOffset.UtcNow;
+        Running = true;
+        Log($"started; http [{Http}], transport [{Transport}]" + (RemoteClusterServer is null ? string.Empty : $", remote cluster server [{RemoteClusterServer}]"));
+        Background(ct => Connections.RefreshAsync(null, ct));
+    }
+
+    public async Task StopAsync()
+    {
+        Running = false;
+        await _lifetime.CancelAsync();
+        Task[] pending;
+        lock (_background)
+        {
+            pending = [.. _background];
+        }
+
+        await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        await Connections.DisposeAsync();
+        await _http.StopAsync();
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync();
+        }
+
+        if (_remoteClusterServer is not null)
+        {
+            await _remoteClusterServer.DisposeAsync();
+        }
+
+        _transport = null;
+        _remoteClusterServer = null;
+        Log("stopped");
+    }
+
+    /// <summary>Stops the node and starts it with <paramref name="config"/>, keeping its ports when they are still free.</summary>
+    public async Task RestartAsync(NodeConfig config, CancellationToken cancellationToken)
+    {
+        var previous = (Http: _http.EndpointOrNull, Transport: _transport?.Endpoint, Rcs: _remoteClusterServer?.Endpoint);
+        await StopAsync();
+        Config = config with
+        {
+            HttpPort = config.HttpPort != 0 ? config.HttpPort : previous.Http?.Port ?? 0,
+            TransportPort = config.TransportPort != 0 ? config.TransportPort : previous.Transport?.Port ?? 0,
+            RemoteClusterPort = config.RemoteClusterPort != 0 ? config.RemoteClusterPort : previous.Rcs?.Port ?? 0,
+        };
+        await StartAsync(cancellationToken);
+    }
+
+    /// <summary>Replaces the trusted transport CAs and certificates that Elasticsearch reloads without a restart.</summary>
+    public void ApplyReloadableConfig(NodeConfig config) => Config = config;
+
+    /// <summary>
+    /// Re-reads the keystore (POST _nodes/reload_secure_settings). Remote credentials are reloadable from 8.13 on; the
+    /// aliases whose credentials changed are reconnected. Returns this node's entry of the response.
+    /// </summary>
+    public JsonObject ReloadSecureSettings(string password)
+    {
+        var entry = new JsonObject { ["name"] = Name };
+        try
+        {
+            var loaded = _secureSettings.Load(password);
+            var before = RemoteCredentials;
+            if (Cluster.State.Version.ReloadsRemoteCredentials)
+            {
+                ApplySecureSettings(loaded);
+            }
+            else
+            {
+                SecureSettings = loaded;
+            }
+
+            var changed = before.Keys.Union(RemoteCredentials.Keys)
+                .Where(alias => before.GetValueOrDefault(alias) != RemoteCredentials.GetValueOrDefault(alias))
+                .ToList();
+            if (changed.Count > 0)
+            {
+                Background(ct => Connections.RefreshAsync(changed, ct));
+            }
+
+            Log("reloaded secure settings" + (changed.Count > 0 ? $"; remote credentials changed for [{string.Join(", ", changed)}]" : string.Empty));
+        }
+        catch (EsException e)
+        {
+            entry["reload_exception"] = new JsonObject { ["type"] = e.Type, ["reason"] = e.Reason };
+            Log($"failed to reload secure settings: {e.Reason}");
+        }
+
+        return entry;
+    }
+
+    private void ApplySecureSettings(IReadOnlyDictionary<string, string> entries)
+    {
+        const string prefix = "cluster.remote.";
+        const string suffix = ".credentials";
+        SecureSettings = entries;
+        RemoteCredentials = entries
+            .Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) && e.Key.EndsWith(suffix, StringComparison.Ordinal))
+            .ToDictionary(e => e.Key[prefix.Length..^suffix.Length], e => e.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Runs work tied to this incarnation of the node (cancelled when it stops).</summary>
+    public void Background(Func<CancellationToken, Task> work)
+    {
+        var token = _lifetime.Token;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work(token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Log($"background task failed: {e}");
+            }
+        }, CancellationToken.None);
+        lock (_background)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(task);
+        }
+    }
+
+    /// <summary>Waits until background work started so far (connection attempts) has finished.</summary>
+    public async Task WhenIdleAsync()
+    {
+        Task[] pending;
+        lock (_background)
+        {
+            pending = [.. _background];
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Running)
+        {
+            await StopAsync();
+        }
+
+        _lifetime.Dispose();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace Sandbox.Elasticsearch.Remote;
+
+/// <summary>
+/// A node's RemoteClusterService: one connection per registered alias, rebuilt when the alias's settings change, when
+/// the node's credentials for it change (reload_secure_settings) and when the node starts.
+/// </summary>
+public sealed class RemoteClusterConnections(EsNode node) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, RemoteConnection> _connections = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+
+    public IReadOnlyDictionary<string, RemoteConnection> Current => _connections;
+
+    /// <summary>Re-reads the registered remotes and reconnects those named (all when null); drops deregistered ones.</summary>
+    public async Task RefreshAsync(IReadOnlyCollection<string>? aliases, CancellationToken cancellationToken)
+    {
+        await _refreshGate.WaitAsync(cancellationToken);
+        try
+        {
+            var settings = node.Cluster.State.EffectiveSettings();
+            var registered = RemoteClusterConfig.Aliases(settings);
+            foreach (var gone in _connections.Keys.Except(registered).ToList())
+            {
+                if (_connections.TryRemove(gone, out var old))
+                {
+                    await old.DisposeAsync();
+                }
+            }
+
+            var attempts = new List<Task>();
+            foreach (var alias in registered.Where(a => aliases is null || aliases.Contains(a)))
+            {
+                var config = RemoteClusterConfig.From(alias, settings, node.Cluster.State.Version)!;
+                var connection = new RemoteConnection(node, config, node.RemoteCredentials.GetValueOrDefault(alias));
+                if (_connections.TryGetValue(alias, out var old))
+                {
+                    await old.DisposeAsync();
+                }
+
+                _connections[alias] = connection;
+                attempts.Add(connection.ConnectAsync(cancellationToken));
+            }
+
+            await Task.WhenAll(attempts);
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    /// <summary>The connection for a registered alias, or no_such_remote_cluster_exception.</summary>
+    public RemoteConnection Get(string alias) =>
+        _connections.TryGetValue(alias, out var connection)
+            ? connection
+            : throw new EsException(404, "no_such_remote_cluster_exception", $"no such remote cluster: [{alias}]");
+
+    /// <summary>GET _remote/info as this node sees it.</summary>
+    public JsonObject Info()
+    {
+        var info = new JsonObject();
+        foreach (var (alias, connection) in _connections.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var config = connection.Config;
+            var entry = new JsonObject { ["connected"] = connection.Connected, ["mode"] = config.Mode };
+            if (config.IsProxy)
+            {
+                entry["proxy_address"] = config.ProxyAddress;
+                entry["server_name"] = config.ServerName;
+                entry["num_proxy_sockets_connected"] = connection.Connected ? config.ProxySocketConnections : 0;
+                entry["max_proxy_socket_connections"] = config.ProxySocketConnections;
+            }
+            else
+            {
+                entry["seeds"] = new JsonArray([.. config.Seeds.Select(s => (JsonNode)s)]);
+                entry["num_nodes_connected"] = connection.Connected ? 1 : 0;
+                entry["max_connections_per_cluster"] = config.NodeConnections;
+            }
+
+            entry["initial_connect_timeout"] = "30s";
+            entry["skip_unavailable"] = config.SkipUnavailable;
+            if (connection.Credentials is not null)
+            {
+                entry["cluster_credentials"] = "::es_redacted::";
+            }
+
+            info[alias] = entry;
+        }
+
+        return info;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            await connection.DisposeAsync();
+        }
+
+        _connections.Clear();
+    }
+}

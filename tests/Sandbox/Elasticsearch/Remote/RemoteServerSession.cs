@@ -1,0 +1,156 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch.State;
+
+namespace Sandbox.Elasticsearch.Remote;
+
+/// <summary>
+/// The receiving side of a remote connection on one node: the transport port (mutual TLS, the certificate model; the
+/// client's certificate must chain to the transport CAs) or the remote cluster server port (server TLS only; every message
+/// must carry a valid cross_cluster API key, which also bounds what the caller may read).
+/// </summary>
+public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPort)
+{
+    public const string MissingCredentials =
+        "Cross cluster requests through the dedicated remote cluster server port require transport header " +
+        "[_cross_cluster_access_credentials] but none found. Please ensure you have configured remote cluster credentials on the " +
+        "cluster originating the request.";
+
+    public async Task ServeAsync(SslStream ssl, X509Certificate2? clientCertificate, X509Certificate2Collection presented, CancellationToken cancellationToken)
+    {
+        if (!remoteClusterServerPort)
+        {
+            var failure = PeerCertificateVerifier.Verify(
+                clientCertificate, presented, node.Config.TransportTrust, node.Config.TransportVerificationMode, "remote client", peerIsServer: false);
+            if (failure is not null)
+            {
+                node.Log($"transport: rejected a connection: {failure.Diagnostic}");
+                var alert = clientCertificate is null ? "bad_certificate" : "certificate_unknown";
+                await WireFrames.WriteAsync(ssl, new JsonObject { ["alert"] = alert }, cancellationToken);
+                return;
+            }
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var request = await WireFrames.ReadAsync(ssl, cancellationToken);
+            if (request is null)
+            {
+                return;
+            }
+
+            JsonObject answer;
+            try
+            {
+                answer = new JsonObject { ["response"] = Handle(request) };
+            }
+            catch (EsException e)
+            {
+                answer = new JsonObject { ["error"] = e.ToCauseJson(), ["status"] = e.Status };
+            }
+
+            await WireFrames.WriteAsync(ssl, answer, cancellationToken);
+        }
+    }
+
+    private JsonNode Handle(JsonObject request)
+    {
+        var action = request["action"]?.GetValue<string>() ?? string.Empty;
+        var state = node.Cluster.State;
+        ApiKey? key = null;
+        if (remoteClusterServerPort)
+        {
+            key = AuthenticateCrossClusterKey(request["credentials"]?.GetValue<string>(), action, state);
+        }
+        else if (action == TransportActions.RemoteClusterHandshake)
+        {
+            throw EsException.Security(401, $"missing authentication credentials for action [{action}]");
+        }
+
+        return action switch
+        {
+            TransportActions.TcpHandshake or TransportActions.RemoteClusterHandshake => new JsonObject
+            {
+                ["cluster_name"] = state.ClusterName,
+                ["cluster_uuid"] = state.ClusterUuid,
+                ["node_name"] = node.Name,
+                ["version"] = state.Version.ToString(),
+            },
+            TransportActions.Search => Search(request, key, state),
+            TransportActions.ResolveCluster => ResolveCluster(request, key, state),
+            TransportActions.ClusterState => new JsonObject
+            {
+                ["nodes"] = new JsonArray([.. node.Cluster.Nodes.Select(n => (JsonNode)n.TransportPublishAddress)]),
+            },
+            _ => throw new EsException(400, "action_not_found_transport_exception", $"No handler for action [{action}]"),
+        };
+    }
+
+    private static ApiKey AuthenticateCrossClusterKey(string? credentials, string action, ClusterState state)
+    {
+        if (string.IsNullOrEmpty(credentials))
+        {
+            throw EsException.Security(401, MissingCredentials);
+        }
+
+        var (id, key) = state.ApiKeys.Authenticate(credentials);
+        if (key is null || !key.IsActive(DateTimeOffset.UtcNow))
+        {
+            throw EsException.Security(401, $"unable to authenticate user [{id ?? "_unknown"}] for action [{action}]");
+        }
+
+        if (key.Type != "cross_cluster")
+        {
+            throw EsException.Security(
+                401, $"authentication expected API key type of [cross_cluster], but API key [{key.Id}] has type [{key.Type}]");
+        }
+
+        return key;
+    }
+
+    private static JsonNode Search(JsonObject request, ApiKey? key, ClusterState state)
+    {
+        var expression = request["index"]?.GetValue<string>() ?? "*";
+        var mayRead = Authorize(expression, key, TransportActions.Search);
+        return LocalSearch.Execute(state, expression, request["body"] as JsonObject, mayRead);
+    }
+
+    private static JsonNode ResolveCluster(JsonObject request, ApiKey? key, ClusterState state)
+    {
+        var expression = request["index"]?.GetValue<string>() ?? "*";
+        var mayRead = Authorize(expression, key, TransportActions.ResolveCluster);
+        var matching = state.Documents.Resolve(expression).Any(i => mayRead?.Invoke(i) ?? true);
+        return new JsonObject { ["matching_indices"] = matching };
+    }
+
+    /// <summary>
+    /// The key's search access decides: a concrete index outside it is refused, a wildcard only sees what it covers.
+    /// Returns the filter for wildcard resolution (null: everything, the certificate model trusts the local cluster).
+    /// </summary>
+    private static Func<string, bool>? Authorize(string expression, ApiKey? key, string action)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        var patterns = (key.Access?["search"] as JsonArray ?? [])
+            .SelectMany(entry => entry?["names"] as JsonArray ?? [])
+            .Select(n => DocumentStore.WildcardPattern(n!.GetValue<string>()))
+            .ToList();
+        bool MayRead(string index) => patterns.Any(p => p.IsMatch(index));
+        var refused = expression.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(part => !part.Contains('*') && !MayRead(part))
+            .ToList();
+        if (refused.Count > 0 || patterns.Count == 0)
+        {
+            throw EsException.Security(
+                403,
+                $"action [{action}] towards remote cluster is unauthorized for API key id [{key.Id}] of user [{key.Username}] " +
+                $"on indices [{string.Join(", ", refused.Count > 0 ? refused : [expression])}], this action is granted by the index privileges [read,all]");
+        }
+
+        return MayRead;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Sandbox.Elasticsearch.Remote;
+
+/// <summary>
+/// A TLS server socket on loopback (the transport port or the remote cluster server port of a node). Client certificates
+/// are requested when <paramref name="requestClientCertificate"/>; their verification is the session's job, so it can
+/// answer the way Elasticsearch's transport does.
+/// </summary>
+public sealed class TlsListener(
+    X509Certificate2 certificate,
+    X509Certificate2Collection chain,
+    bool requestClientCertificate,
+    Func<SslStream, X509Certificate2?, X509Certificate2Collection, CancellationToken, Task> session) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _sessions = [];
+    private TcpListener? _listener;
+    private Task? _acceptLoop;
+
+    public IPEndPoint Endpoint => (IPEndPoint)(_listener ?? throw new InvalidOperationException("Not started.")).LocalEndpoint;
+
+    public void Start(int port)
+    {
+        _listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            _listener.Start();
+        }
+        catch (SocketException) when (port != 0)
+        {
+            // The previous incarnation's port is taken by someone else: a restarted node gets a new one.
+            _listener = new TcpListener(IPAddress.Loopback, 0);
+            _listener.Start();
+        }
+
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener!.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            lock (_sessions)
+            {
+                _sessions.RemoveAll(t => t.IsCompleted);
+                _sessions.Add(ServeAsync(client));
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                X509Certificate2Collection presented = [];
+                await using var ssl = new SslStream(client.GetStream(), false, (_, _, peerChain, _) =>
+                {
+                    if (peerChain is not null)
+                    {
+                        foreach (var element in peerChain.ChainElements.Skip(1))
+                        {
+                            presented.Add(X509CertificateLoader.LoadCertificate(element.Certificate.RawData));
+                        }
+                    }
+
+                    return true;
+                });
+                using var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                handshakeTimeout.CancelAfter(TimeSpan.FromSeconds(10));
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = SslStreamCertificateContext.Create(certificate, chain, offline: true),
+                    ClientCertificateRequired = requestClientCertificate,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                }, handshakeTimeout.Token);
+                var peer = ssl.RemoteCertificate is null ? null : X509CertificateLoader.LoadCertificate(ssl.RemoteCertificate.GetRawCertData());
+                await session(ssl, peer, presented, _stopping.Token);
+            }
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException
+                                          or OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // A client that speaks no TLS, goes away or is cut off by a stop: Elasticsearch closes the channel too.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener?.Stop();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop;
+        }
+
+        Task[] sessions;
+        lock (_sessions)
+        {
+            sessions = [.. _sessions];
+        }
+
+        await Task.WhenAll(sessions);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+
+namespace Sandbox.Elasticsearch.Rest;
+
+/// <summary>
+/// The <c>access</c> object of a cross-cluster API key: parsing and validation as CrossClusterApiKeyRoleDescriptorBuilder
+/// does it, and the role descriptor Elasticsearch derives from it.
+/// </summary>
+public static class CrossClusterAccess
+{
+    private static readonly string[] EntryFields = ["names", "query", "field_security", "allow_restricted_indices"];
+
+    /// <summary>The normalised access (each entry with allow_restricted_indices), or a 400 as Elasticsearch words it.</summary>
+    public static JsonObject Parse(JsonNode? node)
+    {
+        if (node is not JsonObject access)
+        {
+            throw ParseFailure("cross_cluster_api_key_request", "access", "access must be an object");
+        }
+
+        var normalised = new JsonObject();
+        foreach (var (field, value) in access)
+        {
+            if (field is not ("search" or "replication"))
+            {
+                throw EsException.Parse($"[1:1] [cross_cluster_api_key_request_access] unknown field [{field}]");
+            }
+
+            var entries = new JsonArray();
+            foreach (var entry in value as JsonArray ?? throw ParseFailure("cross_cluster_api_key_request_access", field, $"[{field}] must be an array"))
+            {
+                entries.Add(ParseEntry(entry, field));
+            }
+
+            if (entries.Count > 0)
+            {
+                normalised[field] = entries;
+            }
+        }
+
+        if (normalised.Count == 0)
+        {
+            throw ParseFailure("cross_cluster_api_key_request", "access", "must specify non-empty access for either [search] or [replication]");
+        }
+
+        return normalised;
+    }
+
+    private static JsonObject ParseEntry(JsonNode? node, string field)
+    {
+        if (node is not JsonObject entry)
+        {
+            throw ParseFailure("cross_cluster_api_key_request_access", field, "index privileges entries must be objects");
+        }
+
+        foreach (var key in entry.Select(p => p.Key))
+        {
+            if (!EntryFields.Contains(key))
+            {
+                throw ParseFailure("cross_cluster_api_key_request_access", field,
+                    $"failed to parse indices privileges for role [cross_cluster]. field [{key}] must not present");
+            }
+        }
+
+        if (entry["names"] is not JsonArray { Count: > 0 } names)
+        {
+            throw ParseFailure("cross_cluster_api_key_request_access", field,
+                "failed to parse indices privileges for role [cross_cluster]. missing required [names] field");
+        }
+
+        if (field == "replication" && (entry.ContainsKey("query") || entry.ContainsKey("field_security")))
+        {
+            throw ParseFailure("cross_cluster_api_key_request", "access", "replication does not support document or field level security");
+        }
+
+        var normalised = new JsonObject { ["names"] = names.DeepClone() };
+        foreach (var optional in new[] { "query", "field_security" })
+        {
+            if (entry[optional] is { } value)
+            {
+                normalised[optional] = value.DeepClone();
+            }
+        }
+
+        normalised["allow_restricted_indices"] = entry["allow_restricted_indices"]?.GetValue<bool>() ?? false;
+        return normalised;
+    }
+
+    /// <summary>The "cross_cluster" role descriptor Elasticsearch stores for the key.</summary>
+    public static JsonObject RoleDescriptor(JsonObject access)
+    {
+        var cluster = new JsonArray();
+        var indices = new JsonArray();
+        if (access["search"] is JsonArray search)
+        {
+            cluster.Add("cross_cluster_search");
+            cluster.Add("monitor_enrich");
+            foreach (var entry in search)
+            {
+                var index = new JsonObject
+                {
+                    ["names"] = entry!["names"]!.DeepClone(),
+                    ["privileges"] = new JsonArray("read", "read_cross_cluster", "view_index_metadata"),
+                };
+                foreach (var optional in new[] { "field_security", "query" })
+                {
+                    if (entry[optional] is { } value)
+                    {
+                        index[optional] = value.DeepClone();
+                    }
+                }
+
+                index["allow_restricted_indices"] = entry["allow_restricted_indices"]!.DeepClone();
+                indices.Add(index);
+            }
+        }
+
+        if (access["replication"] is JsonArray replication)
+        {
+            cluster.Add("cross_cluster_replication");
+            foreach (var entry in replication)
+            {
+                indices.Add(new JsonObject
+                {
+                    ["names"] = entry!["names"]!.DeepClone(),
+                    ["privileges"] = new JsonArray("cross_cluster_replication", "cross_cluster_replication_internal"),
+                    ["allow_restricted_indices"] = entry["allow_restricted_indices"]!.DeepClone(),
+                });
+            }
+        }
+
+        return new JsonObject
+        {
+            ["cross_cluster"] = new JsonObject
+            {
+                ["cluster"] = cluster,
+                ["indices"] = indices,
+                ["applications"] = new JsonArray(),
+                ["run_as"] = new JsonArray(),
+                ["metadata"] = new JsonObject(),
+                ["transient_metadata"] = new JsonObject { ["enabled"] = true },
+            },
+        };
+    }
+
+    /// <summary>An object parser failure: x_content_parse_exception naming the field, caused by what was wrong.</summary>
+    private static EsException ParseFailure(string parser, string field, string reason) =>
+        new(400, "x_content_parse_exception", $"[1:2] [{parser}] failed to parse field [{field}]", EsException.IllegalArgument(reason));
+}

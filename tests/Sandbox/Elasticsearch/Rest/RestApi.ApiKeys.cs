@@ -1,0 +1,314 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch.State;
+
+namespace Sandbox.Elasticsearch.Rest;
+
+/// <summary>API keys: create (rest and cross_cluster), update cross_cluster, get, invalidate.</summary>
+public static partial class RestApi
+{
+    private static readonly string[] CrossClusterCreateFields = ["name", "expiration", "access", "metadata"];
+
+    private static Task<RestResponse> CreateRestApiKey(RestRequest request)
+    {
+        var body = request.RequireObjectBody();
+        var name = body["name"]?.GetValue<string>();
+        ValidateKeyRequest(name, body["metadata"] as JsonObject);
+        var key = NewKey(request, name!, "rest", body);
+        key.RoleDescriptors = body["role_descriptors"]?.DeepClone() as JsonObject ?? new JsonObject();
+        request.Node.Cluster.State.ApiKeys.Add(key);
+        return Done(CreatedKeyBody(key));
+    }
+
+    private static Task<RestResponse> CreateCrossClusterApiKey(RestRequest request)
+    {
+        RequireCrossClusterKeys(request);
+        var body = request.RequireObjectBody();
+        foreach (var field in body.Select(p => p.Key))
+        {
+            if (!CrossClusterCreateFields.Contains(field))
+            {
+                throw EsException.Parse($"[1:2] [cross_cluster_api_key_request] unknown field [{field}]");
+            }
+        }
+
+        if (!body.ContainsKey("access"))
+        {
+            throw new EsException(400, "x_content_parse_exception", "[1:2] Required [access]",
+                EsException.IllegalArgument("Required [access]"));
+        }
+
+        var access = CrossClusterAccess.Parse(body["access"]);
+        var name = body["name"]?.GetValue<string>();
+        ValidateKeyRequest(name, body["metadata"] as JsonObject);
+        RejectApiKeyCaller(request);
+        var key = NewKey(request, name!, "cross_cluster", body);
+        key.Access = access;
+        key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access);
+        request.Node.Cluster.State.ApiKeys.Add(key);
+        return Done(CreatedKeyBody(key));
+    }
+
+    private static Task<RestResponse> UpdateCrossClusterApiKey(RestRequest request)
+    {
+        RequireCrossClusterKeys(request);
+        var body = request.RequireObjectBody();
+        if (!body.ContainsKey("access") && !body.ContainsKey("metadata"))
+        {
+            throw EsException.Validation("must update either [access] or [metadata] for cross-cluster API keys");
+        }
+
+        var access = body.ContainsKey("access") ? CrossClusterAccess.Parse(body["access"]) : null;
+        var metadata = body["metadata"] as JsonObject;
+        ValidateMetadata(metadata);
+        RejectApiKeyCaller(request);
+        var id = request.Param("id");
+        var state = request.Node.Cluster.State;
+        var updated = state.ApiKeys.Mutate(() =>
+        {
+            var key = state.ApiKeys.Find(id);
+            if (key is null || key.Username != request.Principal.Username)
+            {
+                throw new EsException(404, "resource_not_found_exception", $"no API key owned by requesting user found for ID [{id}]");
+            }
+
+            if (key.Type != "cross_cluster")
+            {
+                throw EsException.IllegalArgument($"cannot update API key of type [{key.Type}] while expected type is [cross_cluster]");
+            }
+
+            if (!key.IsActive(DateTimeOffset.UtcNow))
+            {
+                throw EsException.IllegalArgument($"cannot update invalidated API key [{id}]");
+            }
+
+            var before = Snapshot(key);
+            if (access is not null)
+            {
+                key.Access = access;
+                key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access);
+            }
+
+            if (metadata is not null)
+            {
+                key.Metadata = (JsonObject)metadata.DeepClone();
+            }
+
+            if (body["expiration"]?.GetValue<string>() is { } expiration)
+            {
+                key.Expiration = DateTimeOffset.UtcNow + TimeValues.Parse(expiration, "expiration");
+            }
+
+            return Snapshot(key) != before;
+        });
+        return Done(new JsonObject { ["updated"] = updated });
+    }
+
+    private static string Snapshot(ApiKey key) =>
+        $"{key.Access?.ToJsonString()}|{key.Metadata.ToJsonString()}|{key.Expiration?.ToUnixTimeSeconds()}";
+
+    private static Task<RestResponse> GetApiKeys(RestRequest request)
+    {
+        var state = request.Node.Cluster.State;
+        var id = request.QueryValue("id");
+        var name = request.QueryValue("name");
+        var activeOnly = request.QueryFlag("active_only");
+        var owner = request.QueryFlag("owner");
+        var username = request.QueryValue("username");
+        var now = DateTimeOffset.UtcNow;
+        var keys = state.ApiKeys.All()
+            .Where(k => id is null || k.Id == id)
+            .Where(k => name is null || NameMatches(name, k.Name))
+            .Where(k => !owner || k.Username == request.Principal.Username)
+            .Where(k => username is null || k.Username == username)
+            .Where(k => !activeOnly || k.IsActive(now))
+            .Select(k => (JsonNode)KeyInfo(k))
+            .ToList();
+        var body = new JsonObject { ["api_keys"] = new JsonArray([.. keys]) };
+        return Done(body, keys.Count == 0 && id is not null ? 404 : 200);
+    }
+
+    private static Task<RestResponse> InvalidateApiKeys(RestRequest request)
+    {
+        var body = request.RequireObjectBody();
+        var ids = (body["ids"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? [];
+        if (body["id"]?.GetValue<string>() is { } single)
+        {
+            ids.Add(single);
+        }
+
+        var name = body["name"]?.GetValue<string>();
+        var username = body["username"]?.GetValue<string>();
+        var realm = body["realm_name"]?.GetValue<string>();
+        var owner = body["owner"]?.GetValue<bool>() ?? false;
+        if (ids.Count == 0 && name is null && username is null && realm is null && !owner)
+        {
+            throw EsException.Validation("One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false");
+        }
+
+        var state = request.Node.Cluster.State;
+        var invalidated = new JsonArray();
+        var previously = new JsonArray();
+        state.ApiKeys.Mutate(() =>
+        {
+            foreach (var key in state.ApiKeys.All())
+            {
+                var selected = (ids.Count == 0 || ids.Contains(key.Id)) && (name is null || NameMatches(name, key.Name))
+                    && (username is null || key.Username == username) && (realm is null || key.Realm == realm)
+                    && (!owner || key.Username == request.Principal.Username);
+                if (!selected)
+                {
+                    continue;
+                }
+
+                if (key.Invalidated)
+                {
+                    previously.Add(key.Id);
+                }
+                else
+                {
+                    key.Invalidation = DateTimeOffset.UtcNow;
+                    invalidated.Add(key.Id);
+                }
+            }
+
+            return 0;
+        });
+        return Done(new JsonObject
+        {
+            ["invalidated_api_keys"] = invalidated,
+            ["previously_invalidated_api_keys"] = previously,
+            ["error_count"] = 0,
+        });
+    }
+
+    private static bool NameMatches(string pattern, string name) =>
+        pattern.EndsWith('*') ? name.StartsWith(pattern[..^1], StringComparison.Ordinal) : name == pattern;
+
+    private static void RequireCrossClusterKeys(RestRequest request)
+    {
+        if (!request.Node.Cluster.State.Version.HasCrossClusterApiKeys)
+        {
+            throw new EsException(400, "illegal_argument_exception",
+                $"no handler found for uri [{request.Path}] and method [{request.Method}]");
+        }
+    }
+
+    private static void RejectApiKeyCaller(RestRequest request)
+    {
+        if (request.Principal.IsApiKey)
+        {
+            throw EsException.IllegalArgument(
+                "authentication via API key not supported: An API key cannot be used to create or update a cross-cluster API key");
+        }
+    }
+
+    private static void ValidateKeyRequest(string? name, JsonObject? metadata)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(name))
+        {
+            problems.Add("api key name is required");
+        }
+        else
+        {
+            if (name.Length > 256)
+            {
+                problems.Add("api key name may not be more than [256] characters long");
+            }
+
+            if (name != name.Trim())
+            {
+                problems.Add("api key name may not begin or end with whitespace");
+            }
+
+            if (name.StartsWith('_'))
+            {
+                problems.Add("api key name may not begin with an underscore");
+            }
+        }
+
+        problems.AddRange(MetadataProblems(metadata));
+        if (problems.Count > 0)
+        {
+            throw EsException.Validation([.. problems]);
+        }
+    }
+
+    private static void ValidateMetadata(JsonObject? metadata)
+    {
+        var problems = MetadataProblems(metadata).ToArray();
+        if (problems.Length > 0)
+        {
+            throw EsException.Validation(problems);
+        }
+    }
+
+    private static IEnumerable<string> MetadataProblems(JsonObject? metadata) =>
+        metadata is not null && metadata.Any(p => p.Key.StartsWith('_'))
+            ? ["API key metadata keys may not start with [_]"]
+            : [];
+
+    private static ApiKey NewKey(RestRequest request, string name, string type, JsonObject body)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new ApiKey
+        {
+            Id = RandomIds.Base64Uuid(),
+            Name = name,
+            Type = type,
+            Secret = RandomIds.ApiKeySecret(),
+            Username = request.Principal.Username,
+            Realm = request.Principal.RealmName,
+            Creation = now,
+            Expiration = body["expiration"]?.GetValue<string>() is { } expiration ? now + TimeValues.Parse(expiration, "expiration") : null,
+            Metadata = body["metadata"]?.DeepClone() as JsonObject ?? new JsonObject(),
+        };
+    }
+
+    private static JsonObject CreatedKeyBody(ApiKey key)
+    {
+        var body = new JsonObject { ["id"] = key.Id, ["name"] = key.Name };
+        if (key.Expiration is { } expiration)
+        {
+            body["expiration"] = expiration.ToUnixTimeMilliseconds();
+        }
+
+        body["api_key"] = key.Secret;
+        body["encoded"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{key.Id}:{key.Secret}"));
+        return body;
+    }
+
+    private static JsonObject KeyInfo(ApiKey key)
+    {
+        var info = new JsonObject
+        {
+            ["id"] = key.Id,
+            ["name"] = key.Name,
+            ["type"] = key.Type,
+            ["creation"] = key.Creation.ToUnixTimeMilliseconds(),
+        };
+        if (key.Expiration is { } expiration)
+        {
+            info["expiration"] = expiration.ToUnixTimeMilliseconds();
+        }
+
+        info["invalidated"] = key.Invalidated;
+        if (key.Invalidation is { } invalidation)
+        {
+            info["invalidation"] = invalidation.ToUnixTimeMilliseconds();
+        }
+
+        info["username"] = key.Username;
+        info["realm"] = key.Realm;
+        info["realm_type"] = key.Realm;
+        info["metadata"] = key.Metadata.DeepClone();
+        info["role_descriptors"] = key.RoleDescriptors.DeepClone();
+        if (key.Access is not null)
+        {
+            info["access"] = key.Access.DeepClone();
+        }
+
+        return info;
+    }
+}

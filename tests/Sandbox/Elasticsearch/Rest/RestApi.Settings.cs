@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch.Remote;
+using Sandbox.Elasticsearch.State;
+
+namespace Sandbox.Elasticsearch.Rest;
+
+/// <summary>GET and PUT _cluster/settings.</summary>
+public static partial class RestApi
+{
+    private static Task<RestResponse> GetClusterSettings(RestRequest request)
+    {
+        var flat = request.QueryFlag("flat_settings");
+        var (persistent, transient) = request.Node.Cluster.State.Settings;
+        var body = new JsonObject
+        {
+            ["persistent"] = SettingsJson.Render(persistent, flat),
+            ["transient"] = SettingsJson.Render(transient, flat),
+        };
+        if (request.QueryFlag("include_defaults"))
+        {
+            body["defaults"] = SettingsJson.Render(Defaults(request.Node), flat);
+        }
+
+        return Done(body);
+    }
+
+    /// <summary>A representative subset of the defaults: node settings from elasticsearch.yml and the remote defaults.</summary>
+    private static IEnumerable<KeyValuePair<string, SettingValue>> Defaults(EsNode node)
+    {
+        var defaults = new SortedDictionary<string, SettingValue>(StringComparer.Ordinal)
+        {
+            ["cluster.name"] = SettingValue.Of(node.Cluster.State.ClusterName),
+            ["node.name"] = SettingValue.Of(node.Name),
+            ["cluster.remote.initial_connect_timeout"] = SettingValue.Of("30s"),
+            ["cluster.remote.connections_per_cluster"] = SettingValue.Of("3"),
+            ["cluster.remote.node.attr"] = SettingValue.Of(string.Empty),
+            ["xpack.security.enabled"] = SettingValue.Of("true"),
+            ["xpack.security.remote_cluster_client.ssl.enabled"] = SettingValue.Of("true"),
+            ["remote_cluster_server.enabled"] = SettingValue.Of(node.Config.RemoteClusterServerEnabled ? "true" : "false"),
+        };
+        foreach (var (key, value) in node.Config.Settings)
+        {
+            defaults[key] = value;
+        }
+
+        return defaults;
+    }
+
+    private static Task<RestResponse> PutClusterSettings(RestRequest request)
+    {
+        var body = request.RequireObjectBody();
+        foreach (var field in body.Select(p => p.Key))
+        {
+            if (field is not ("persistent" or "transient"))
+            {
+                throw EsException.Parse($"[1:2] [cluster_update_settings_request] unknown field [{field}]");
+            }
+        }
+
+        var state = request.Node.Cluster.State;
+        var (persistent, transient) = state.Settings;
+        var persistentUpdates = SettingsJson.Flatten(body["persistent"] as JsonObject);
+        var transientUpdates = SettingsJson.Flatten(body["transient"] as JsonObject);
+        var newPersistent = ClusterSettingsUpdate.Apply("persistent", persistent, persistentUpdates, state.Version);
+        var newTransient = ClusterSettingsUpdate.Apply("transient", transient, transientUpdates, state.Version);
+        var changed = persistentUpdates.Keys.Concat(transientUpdates.Keys)
+            .SelectMany(k => k.EndsWith(".*", StringComparison.Ordinal)
+                ? persistent.Keys.Concat(transient.Keys).Where(e => e.StartsWith(k[..^1], StringComparison.Ordinal))
+                : [k])
+            .Distinct()
+            .ToList();
+        state.ReplaceSettings(newPersistent, newTransient, changed);
+        var flat = request.QueryFlag("flat_settings");
+        return Done(new JsonObject
+        {
+            ["acknowledged"] = true,
+            ["persistent"] = SettingsJson.Render(NonNull(persistentUpdates), flat),
+            ["transient"] = SettingsJson.Render(NonNull(transientUpdates), flat),
+        });
+    }
+
+    private static IEnumerable<KeyValuePair<string, SettingValue>> NonNull(Dictionary<string, SettingValue?> updates) =>
+        updates.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, SettingValue>(p.Key, p.Value!));
+
+    private static Task<RestResponse> RemoteInfo(RestRequest request) => Done(request.Node.Connections.Info());
+
+    private static Task<RestResponse> ReloadSecureSettings(RestRequest request)
+    {
+        var cluster = request.Node.Cluster;
+        var password = (request.Body as JsonObject)?["secure_settings_password"]?.GetValue<string>() ?? string.Empty;
+        var filter = request.PathParameters.GetValueOrDefault("node_id");
+        var selected = cluster.Nodes.Where(n => n.Running)
+            .Where(n => filter is null or "_all" || filter.Split(',').Any(f => f == n.Name || f == n.Id || (f == "_local" && n == request.Node)))
+            .ToList();
+        var nodes = new JsonObject();
+        foreach (var node in selected)
+        {
+            nodes[node.Id] = node.ReloadSecureSettings(password);
+        }
+
+        return Done(new JsonObject
+        {
+            ["_nodes"] = new JsonObject { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 },
+            ["cluster_name"] = cluster.State.ClusterName,
+            ["nodes"] = nodes,
+        });
+    }
+}

@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Sandbox.Elasticsearch.Rest;
+
+/// <summary>
+/// The REST layer of a node: product header, compatible-with media types, body parsing, authentication, routing and
+/// Elasticsearch's error bodies. The handlers live in the partial files beside this one, one per API area.
+/// </summary>
+public static partial class RestApi
+{
+    private delegate Task<RestResponse> Handler(RestRequest request);
+
+    private sealed record Route(string Method, string[] Template, Handler Handler);
+
+    private static readonly Regex CompatibleWith = new(@"compatible-with\s*=\s*(\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private static readonly Route[] Routes = BuildRoutes();
+
+    private static Route[] BuildRoutes()
+    {
+        var routes = new List<Route>();
+        void Map(string methods, string template, Handler handler)
+        {
+            foreach (var method in methods.Split('|'))
+            {
+                routes.Add(new Route(method, template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), handler));
+            }
+        }
+
+        Map("GET|HEAD", "/", Info);
+        Map("GET", "/_cluster/health", ClusterHealth);
+        Map("GET", "/_security/_authenticate", Authenticate);
+        Map("POST|PUT", "/_security/api_key", CreateRestApiKey);
+        Map("GET", "/_security/api_key", GetApiKeys);
+        Map("DELETE", "/_security/api_key", InvalidateApiKeys);
+        Map("POST", "/_security/cross_cluster/api_key", CreateCrossClusterApiKey);
+        Map("PUT", "/_security/cross_cluster/api_key/{id}", UpdateCrossClusterApiKey);
+        Map("PUT|POST", "/_security/role/{name}", PutRole);
+        Map("GET", "/_security/role/{name}", GetRole);
+        Map("GET", "/_security/role", GetRole);
+        Map("DELETE", "/_security/role/{name}", DeleteRole);
+        Map("GET", "/_cluster/settings", GetClusterSettings);
+        Map("PUT", "/_cluster/settings", PutClusterSettings);
+        Map("GET", "/_remote/info", RemoteInfo);
+        Map("GET", "/_resolve/cluster/{name}", ResolveCluster);
+        Map("POST", "/_nodes/reload_secure_settings", ReloadSecureSettings);
+        Map("POST", "/_nodes/{node_id}/reload_secure_settings", ReloadSecureSettings);
+        Map("GET|POST", "/_refresh", Refresh);
+        Map("GET|POST", "/{index}/_refresh", Refresh);
+        Map("GET|POST", "/_search", Search);
+        Map("GET|POST", "/{index}/_search", Search);
+        Map("PUT|POST", "/{index}/_doc/{id}", IndexDocument);
+        Map("POST", "/{index}/_doc", IndexDocument);
+        return [.. routes];
+    }
+
+    public static async Task HandleAsync(HttpContext context, EsNode node)
+    {
+        var http = context.Request;
+        var response = context.Response;
+        response.Headers["X-elastic-product"] = "Elasticsearch";
+        var contentType = "application/json";
+        var isHead = HttpMethods.IsHead(http.Method);
+        var uri = http.Path.Value + http.QueryString.Value;
+        try
+        {
+            contentType = NegotiateMediaType(http, node.Cluster.State.Version);
+            var principal = RestAuthenticator.Authenticate(http.Headers.Authorization.ToString(), uri, node.Cluster.State);
+            context.Items["es.user"] = principal.Username;
+            var (route, parameters, allowed) = Match(http.Method, http.Path.Value ?? "/");
+            if (route is null)
+            {
+                await WriteRawErrorAsync(context, contentType, allowed.Count > 0
+                    ? (405, $"Incorrect HTTP method for uri [{uri}] and method [{http.Method}], allowed: [{string.Join(", ", allowed)}]")
+                    : (400, $"no handler found for uri [{uri}] and method [{http.Method}]"));
+                return;
+            }
+
+            var body = await ReadBodyAsync(http);
+            var request = new RestRequest
+            {
+                Method = http.Method,
+                Path = http.Path.Value ?? "/",
+                Query = http.Query,
+                PathParameters = parameters,
+                Body = body,
+                Principal = principal,
+                Node = node,
+            };
+            var result = await route.Handler(request);
+            response.StatusCode = result.Status;
+            response.ContentType = contentType;
+            if (!isHead && result.Body is not null)
+            {
+                await response.WriteAsync(Render(result.Body, http), context.RequestAborted);
+            }
+        }
+        catch (EsException e)
+        {
+            response.StatusCode = e.Status;
+            foreach (var (name, values) in e.Headers)
+            {
+                response.Headers[name] = values;
+            }
+
+            response.ContentType = contentType;
+            if (!isHead)
+            {
+                await response.WriteAsync(Render(e.ToResponseBody(), http), context.RequestAborted);
+            }
+        }
+    }
+
+    /// <summary>Writes the body of a fault injected by the control plane, in Elasticsearch's error format.</summary>
+    public static Task WriteFaultAsync(HttpContext context, int status)
+    {
+        var (type, reason) = status switch
+        {
+            429 => ("es_rejected_execution_exception", "rejected execution of coordinating operation [coordinating_and_primary_bytes=0, replica_bytes=0, all_bytes=0, coordinating_operation_bytes=1, max_coordinating_and_primary_bytes=0]"),
+            503 => ("cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/2/no master];"),
+            409 => ("version_conflict_engine_exception", "version conflict, document already exists"),
+            _ => ("exception", "injected fault"),
+        };
+        context.Response.StatusCode = status;
+        context.Response.Headers["X-elastic-product"] = "Elasticsearch";
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(new EsException(status, type, reason).ToResponseBody().ToJsonString());
+    }
+
+    /// <summary>
+    /// Accept/Content-Type <c>application/vnd.elasticsearch+json;compatible-with=N</c> is accepted for the node's major and
+    /// the one before it; the response's Content-Type then mirrors it.
+    /// </summary>
+    private static string NegotiateMediaType(HttpRequest http, EsVersion version)
+    {
+        var accept = http.Headers.Accept.ToString();
+        var sent = http.ContentType ?? string.Empty;
+        var requested = CompatibleWith.Match(accept) is { Success: true } a ? a : CompatibleWith.Match(sent);
+        if (!requested.Success)
+        {
+            return "application/json";
+        }
+
+        var major = int.Parse(requested.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (major != version.Major && major != version.Major - 1)
+        {
+            var header = CompatibleWith.IsMatch(accept) ? "Accept" : "Content-Type";
+            throw new EsException(400, "media_type_header_exception", $"Invalid media-type value on headers [{header}]",
+                new EsException(400, "status_exception",
+                    $"A compatible version is required on both Content-Type and Accept headers if either one has requested a compatible version and the compatible versions must match. Accept={accept}, Content-Type={sent}"));
+        }
+
+        return $"application/vnd.elasticsearch+json;compatible-with={major}";
+    }
+
+    private static (Route? Route, Dictionary<string, string> Parameters, List<string> AllowedMethods) Match(string method, string path)
+    {
+        var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        var allowed = new List<string>();
+        foreach (var route in Routes)
+        {
+            if (route.Template.Length != segments.Length)
+            {
+                continue;
+            }
+
+            var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+            var matches = true;
+            for (var i = 0; i < segments.Length && matches; i++)
+            {
+                var part = route.Template[i];
+                if (part.StartsWith('{'))
+                {
+                    // A parameter never swallows an API name such as _search.
+                    matches = !(segments[i].StartsWith('_') && part is "{index}" or "{node_id}") || segments[i] == "_all";
+                    parameters[part.Trim('{', '}')] = segments[i];
+                }
+                else
+                {
+                    matches = part == segments[i];
+                }
+            }
+
+            if (!matches)
+            {
+                continue;
+            }
+
+            if (route.Method == method)
+            {
+                return (route, parameters, allowed);
+            }
+
+            allowed.Add(route.Method);
+        }
+
+        return (null, [], allowed.Distinct().ToList());
+    }
+
+    private static async Task<JsonNode?> ReadBodyAsync(HttpRequest http)
+    {
+        using var reader = new StreamReader(http.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new EsException(400, "x_content_parse_exception", $"[1:{(e.BytePositionInLine ?? 0) + 1}] Unexpected character: {e.Message}");
+        }
+    }
+
+    private static string Render(JsonNode body, HttpRequest http) =>
+        body.ToJsonString(new JsonSerializerOptions { WriteIndented = http.Query.ContainsKey("pretty") });
+
+    private static Task WriteRawErrorAsync(HttpContext context, string contentType, (int Status, string Message) error)
+    {
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = contentType;
+        return context.Response.WriteAsync(new JsonObject { ["error"] = error.Message, ["status"] = error.Status }.ToJsonString());
+    }
+
+    private static Task<RestResponse> Done(JsonNode body, int status = 200) => Task.FromResult(new RestResponse(status, body));
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+
+namespace Sandbox.Elasticsearch.State;
+
+/// <summary>
+/// What the nodes of one cluster share, as the elected master's cluster state and the security index would hold it:
+/// persistent and transient settings, API keys, roles and documents. Every node of the cluster answers from this object.
+/// </summary>
+public sealed class ClusterState
+{
+    private readonly object _settingsLock = new();
+    private SortedDictionary<string, SettingValue> _persistent = new(StringComparer.Ordinal);
+    private SortedDictionary<string, SettingValue> _transient = new(StringComparer.Ordinal);
+
+    public ClusterState(string clusterName, EsVersion version, string elasticPassword)
+    {
+        ClusterName = clusterName;
+        Version = version;
+        ElasticPassword = elasticPassword;
+        ClusterUuid = RandomIds.Base64Uuid();
+    }
+
+    public string ClusterName { get; }
+
+    public string ClusterUuid { get; }
+
+    public EsVersion Version { get; }
+
+    /// <summary>The password of the built-in superuser <c>elastic</c>.</summary>
+    public string ElasticPassword { get; set; }
+
+    public ApiKeyStore ApiKeys { get; } = new();
+
+    public ConcurrentDictionary<string, RoleDefinition> Roles { get; } = new(StringComparer.Ordinal);
+
+    public DocumentStore Documents { get; } = new();
+
+    /// <summary>Raised after settings changed, with the keys that changed (the nodes react, e.g. by connecting to remotes).</summary>
+    public event Action<IReadOnlyCollection<string>>? SettingsChanged;
+
+    public (IReadOnlyDictionary<string, SettingValue> Persistent, IReadOnlyDictionary<string, SettingValue> Transient) Settings
+    {
+        get
+        {
+            lock (_settingsLock)
+            {
+                return (new SortedDictionary<string, SettingValue>(_persistent), new SortedDictionary<string, SettingValue>(_transient));
+            }
+        }
+    }
+
+    /// <summary>The effective value: transient wins over persistent, as in Elasticsearch.</summary>
+    public SettingValue? GetSetting(string key)
+    {
+        lock (_settingsLock)
+        {
+            return _transient.TryGetValue(key, out var t) ? t : _persistent.GetValueOrDefault(key);
+        }
+    }
+
+    /// <summary>The effective settings (persistent overlaid by transient).</summary>
+    public IReadOnlyDictionary<string, SettingValue> EffectiveSettings()
+    {
+        lock (_settingsLock)
+        {
+            var merged = new SortedDictionary<string, SettingValue>(_persistent, StringComparer.Ordinal);
+            foreach (var (key, value) in _transient)
+            {
+                merged[key] = value;
+            }
+
+            return merged;
+        }
+    }
+
+    /// <summary>Replaces both setting sets after validation passed; null values were already removed by the caller.</summary>
+    public void ReplaceSettings(
+        SortedDictionary<string, SettingValue> persistent, SortedDictionary<string, SettingValue> transient, IReadOnlyCollection<string> changedKeys)
+    {
+        lock (_settingsLock)
+        {
+            _persistent = persistent;
+            _transient = transient;
+        }
+
+        if (changedKeys.Count > 0)
+        {
+            SettingsChanged?.Invoke(changedKeys);
+        }
+    }
+}
