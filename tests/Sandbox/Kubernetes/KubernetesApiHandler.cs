@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Sandbox.Kubernetes.Patching;
+using Sandbox.Kubernetes.Protobuf;
 
 namespace Sandbox.Kubernetes;
 
@@ -33,7 +34,7 @@ public sealed class KubernetesApiHandler(
             var user = authenticator.Authenticate(context.Request.Headers.Authorization) ?? throw StatusErrors.Unauthorized();
             context.Items["k8s.user"] = user;
             var path = context.Request.Path.Value ?? "/";
-            if (context.Request.Method == HttpMethods.Get && Discovery.Document(path, $"{context.Request.Host}") is { } document)
+            if (context.Request.Method == HttpMethods.Get && (Discovery.Document(path, $"{context.Request.Host}") ?? OpenApiV3.Document(path)) is { } document)
             {
                 await JsonResponses.WriteAsync(context, 200, document);
                 return;
@@ -215,7 +216,8 @@ public sealed class KubernetesApiHandler(
 
     private async Task DeleteAsync(HttpContext context, ApiRoute route, WriteOptions options)
     {
-        var body = await ReadBodyAsync(context.Request);
+        // Typed clients may send DeleteOptions as protobuf; only JSON options (preconditions, dryRun) are honoured.
+        var body = KubernetesProtobuf.IsProtobuf(context.Request.ContentType) ? "" : await ReadBodyAsync(context.Request);
         var deleteOptions = body.Trim().Length > 0 ? JsonNode.Parse(body) as JsonObject : null;
         var preconditions = deleteOptions?["preconditions"];
         var dryRun = options.DryRun || deleteOptions?["dryRun"] is JsonArray { Count: > 0 };
@@ -308,8 +310,15 @@ public sealed class KubernetesApiHandler(
 
     private static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
     {
-        var body = await ReadBodyAsync(request);
         var contentType = request.ContentType ?? "";
+        if (KubernetesProtobuf.IsProtobuf(contentType))
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            return KubernetesProtobuf.Decode(buffer.ToArray());
+        }
+
+        var body = await ReadBodyAsync(request);
         var node = contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) ? YamlJson.Parse(body) : JsonNode.Parse(body);
         return node as JsonObject ?? throw StatusErrors.BadRequest("the request body must be an object");
     }

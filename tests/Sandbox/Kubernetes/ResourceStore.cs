@@ -394,6 +394,11 @@ public sealed class ResourceStore : IResourceStore
         }
 
         metadata["resourceVersion"] = currentMetadata["resourceVersion"]?.DeepClone();
+        if (type == ResourceCatalog.Secret)
+        {
+            MergeStringData(next);
+        }
+
         admission.Admit(type, next, options);
         if (JsonNode.DeepEquals(current, next) || options.DryRun)
         {
@@ -476,7 +481,27 @@ public sealed class ResourceStore : IResourceStore
         else if (type == ResourceCatalog.Secret)
         {
             obj["type"] ??= "Opaque";
+            MergeStringData(obj);
         }
+    }
+
+    /// <summary>A secret's stringData is write-only: the API server folds it into data (base64) and never stores it.</summary>
+    private static void MergeStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject stringData)
+        {
+            secret.Remove("stringData");
+            return;
+        }
+
+        var data = secret["data"] as JsonObject ?? new JsonObject();
+        foreach (var (key, value) in stringData)
+        {
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.GetValue<string>() ?? ""));
+        }
+
+        secret["data"] = data;
+        secret.Remove("stringData");
     }
 
     private static JsonObject WithoutMetaAndStatus(JsonObject obj)
