@@ -53,7 +53,7 @@ function Invoke-PesterTests([string] $Root, [string] $ResultsFolder, [string[]] 
 param($PesterManifest, $ResultFile, $Paths)
 Import-Module $PesterManifest
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = $Paths
+$configuration.Run.Path = $Paths -split [IO.Path]::PathSeparator
 $configuration.Run.Exit = $false
 $configuration.Output.Verbosity = 'Normal'
 $configuration.TestResult.Enabled = $true
@@ -65,7 +65,7 @@ Invoke-Pester -Configuration $configuration | Out-Null
     Set-Content -Path $scriptFile -Value $script
     Write-Host '== Pester'
     $pwsh = Get-PwshCommandLine
-    $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptFile $pester $resultFile $paths
+    $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptFile $pester $resultFile ($paths -join [IO.Path]::PathSeparator)
     if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     [xml] $result = Get-Content $resultFile -Raw
     $summary = $result.'test-results'

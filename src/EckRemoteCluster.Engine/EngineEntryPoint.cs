@@ -4,4 +4,6 @@ namespace EckRemoteCluster.Engine;
 internal sealed class EngineEntryPoint : IEngine
 {
     public INodeConfigService NodeConfig { get; } = new NodeConfigService();
+
+    public IRules Rules { get; } = new RulesService();
 }

@@ -1,24 +1,21 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using System.Security;
+using EckRemoteCluster.Engine.LocalNodes;
+using EckRemoteCluster.Engine.NodeConfig;
+using EckRemoteCluster.Secrets;
 
 namespace EckRemoteCluster.Engine;
 
 internal sealed class NodeConfigService : INodeConfigService
 {
     internal const string ElasticsearchYml = "elasticsearch.yml";
-    internal const string KeystoreFile = "elasticsearch.keystore";
+    internal const string KeystoreFile = ElasticsearchKeystore.FileName;
 
     public ElasticsearchNodeConfig Read(string configPath)
     {
         var ymlPath = Path.Combine(configPath, ElasticsearchYml);
         if (!File.Exists(ymlPath))
         {
-            throw new EckRemoteClusterException(
-                "NotAnElasticsearchConfigDirectory",
-                EckErrorCategory.InvalidArgument,
-                $"'{configPath}' is not an Elasticsearch config directory: it has no {ElasticsearchYml}.",
-                "Give the node's config directory, the folder that holds elasticsearch.yml (for example /etc/elasticsearch).",
-                configPath);
+            throw NodeConfigErrors.NotAConfigDirectory(configPath);
         }
 
         var settings = FlattenedSettings(ymlPath);
@@ -33,51 +30,25 @@ internal sealed class NodeConfigService : INodeConfigService
     private static string? First(IReadOnlyDictionary<string, string[]> settings, string key) =>
         settings.TryGetValue(key, out var value) ? value.FirstOrDefault() : null;
 
-    private static Dictionary<string, string[]> FlattenedSettings(string ymlPath)
+    private static IReadOnlyDictionary<string, string[]> FlattenedSettings(string ymlPath) =>
+        ElasticsearchYmlReader.ReadAsArrays(File.ReadAllText(ymlPath), ymlPath);
+
+    public IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(string keystorePath, SecureString? password)
     {
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(ymlPath);
-            stream.Load(reader);
-        }
-        catch (YamlException ex)
-        {
-            throw new EckRemoteClusterException(
-                "ElasticsearchYmlInvalid",
-                EckErrorCategory.InvalidData,
-                $"{ymlPath} is not valid YAML (line {ex.Start.Line}, column {ex.Start.Column}): {ex.Message}",
-                "Fix the YAML syntax at that position; Elasticsearch would refuse to start with this file.",
-                ymlPath,
-                ex);
-        }
-
-        var settings = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root)
-        {
-            Flatten(root, prefix: null, settings);
-        }
-
-        return settings;
+        using var keystore = SecureStrings.Use(password, chars => ElasticsearchKeystore.Load(keystorePath, chars));
+        return keystore.Entries
+            .Select(entry => new ElasticsearchKeystoreEntry(
+                keystorePath,
+                entry.Key,
+                SecureStrings.FromUtf8(entry.Value.Span),
+                keystore.Version,
+                keystore.HasPassword))
+            .ToList();
     }
 
-    private static void Flatten(YamlMappingNode mapping, string? prefix, Dictionary<string, string[]> settings)
-    {
-        foreach (var (keyNode, valueNode) in mapping.Children)
-        {
-            var key = prefix is null ? ((YamlScalarNode)keyNode).Value! : prefix + "." + ((YamlScalarNode)keyNode).Value;
-            switch (valueNode)
-            {
-                case YamlMappingNode nested:
-                    Flatten(nested, key, settings);
-                    break;
-                case YamlSequenceNode list:
-                    settings[key] = list.Children.OfType<YamlScalarNode>().Select(item => item.Value ?? string.Empty).ToArray();
-                    break;
-                case YamlScalarNode scalar:
-                    settings[key] = [scalar.Value ?? string.Empty];
-                    break;
-            }
-        }
-    }
+    public IKeystoreBatch OpenKeystores(IReadOnlyList<string> configPaths, SecureString? password) =>
+        KeystoreBatch.Open(configPaths, password);
+
+    public ITrustBatch PlanTrust(IReadOnlyList<string> configPaths, string caPem, TrustScope scope) =>
+        TrustBatch.Create(configPaths, caPem, scope);
 }

@@ -40,7 +40,7 @@ Describe 'Get-ElasticsearchNodeConfig' {
 
     It 'rejects a path that does not exist' {
         { Get-ElasticsearchNodeConfig (Join-Path $TestDrive 'missing') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ConfigPathNotFound,EckRemoteCluster.Commands.GetElasticsearchNodeConfigCommand'
+            Should -Throw -ErrorId 'PathNotFound,EckRemoteCluster.Commands.GetElasticsearchNodeConfigCommand'
     }
 
     It 'rejects invalid YAML naming the line' {

@@ -7,7 +7,14 @@ namespace EckRemoteCluster.Commands;
 internal static class ProviderPaths
 {
     /// <summary>Resolves each path to existing directories; a path that resolves to nothing is a non-terminating error.</summary>
-    public static IEnumerable<string> ResolveDirectories(PSCmdlet cmdlet, IEnumerable<string> paths)
+    public static IEnumerable<string> ResolveDirectories(PSCmdlet cmdlet, IEnumerable<string> paths) =>
+        Resolve(cmdlet, paths, "Give the node's config directory, the folder that holds elasticsearch.yml (for example /etc/elasticsearch).");
+
+    /// <summary>Resolves each path to existing files; a path that resolves to nothing is a non-terminating error.</summary>
+    public static IEnumerable<string> ResolveFiles(PSCmdlet cmdlet, IEnumerable<string> paths) =>
+        Resolve(cmdlet, paths, "Give the path of an existing file.");
+
+    private static IEnumerable<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, string recommendedAction)
     {
         foreach (var path in paths)
         {
@@ -19,10 +26,10 @@ internal static class ProviderPaths
                 {
                     cmdlet.WriteError(ErrorRecords.Create(
                         new ArgumentException($"'{path}' is not a file-system path."),
-                        "ConfigPathNotFileSystem",
+                        "PathNotFileSystem",
                         ErrorCategory.InvalidArgument,
                         path,
-                        "Give the path of the node's config directory on a drive or share."));
+                        "Give a path on a file-system drive or a share."));
                     continue;
                 }
             }
@@ -30,10 +37,10 @@ internal static class ProviderPaths
             {
                 cmdlet.WriteError(ErrorRecords.Create(
                     ex,
-                    "ConfigPathNotFound",
+                    "PathNotFound",
                     ErrorCategory.ObjectNotFound,
                     path,
-                    "Give the node's config directory, the folder that holds elasticsearch.yml (for example /etc/elasticsearch)."));
+                    recommendedAction));
                 continue;
             }
 

@@ -7,4 +7,6 @@ namespace EckRemoteCluster.Engine;
 internal interface IEngine
 {
     INodeConfigService NodeConfig { get; }
+
+    IRules Rules { get; }
 }

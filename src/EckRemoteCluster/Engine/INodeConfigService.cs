@@ -1,3 +1,5 @@
+using System.Security;
+
 namespace EckRemoteCluster.Engine;
 
 /// <summary>Reads and edits the on-disk configuration of self-managed Elasticsearch nodes.</summary>
@@ -5,4 +7,13 @@ internal interface INodeConfigService
 {
     /// <summary>Reads a node's config directory (elasticsearch.yml and what it references).</summary>
     ElasticsearchNodeConfig Read(string configPath);
+
+    /// <summary>Every entry of a keystore file, values as SecureStrings.</summary>
+    IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(string keystorePath, SecureString? password);
+
+    /// <summary>Opens the keystores of the nodes whose config directories are given, to change them together.</summary>
+    IKeystoreBatch OpenKeystores(IReadOnlyList<string> configPaths, SecureString? password);
+
+    /// <summary>Plans making every node trust <paramref name="caPem"/> (one or more PEM certificates) for the scope.</summary>
+    ITrustBatch PlanTrust(IReadOnlyList<string> configPaths, string caPem, TrustScope scope);
 }

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using System.Security;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>Lists the settings in Elasticsearch nodes' keystores, without Java or the elasticsearch-keystore tool.</summary>
+[Cmdlet(VerbsCommon.Get, "ElasticsearchKeystore", DefaultParameterSetName = ByConfigPath)]
+[OutputType(typeof(ElasticsearchKeystoreEntry))]
+public sealed class GetElasticsearchKeystoreCommand : EckCmdlet
+{
+    private const string ByConfigPath = "ConfigPath";
+    private const string ByPath = "Path";
+
+    /// <summary>A node's config directory; the keystore is its elasticsearch.keystore.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByConfigPath)]
+    [ValidateNotNullOrEmpty]
+    public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>The keystore file itself.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByPath)]
+    [Alias("PSPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Only the settings whose names match (wildcards allowed).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string[] Name { get; set; } = ["*"];
+
+    /// <summary>The keystore password, for a password-protected keystore.</summary>
+    [Parameter]
+    public SecureString? Password { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var keystores = ParameterSetName == ByPath
+            ? ProviderPaths.ResolveFiles(this, Path)
+            : ProviderPaths.ResolveDirectories(this, ConfigPath).Select(d => System.IO.Path.Combine(d, "elasticsearch.keystore"));
+        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+        foreach (var keystore in keystores)
+        {
+            try
+            {
+                foreach (var entry in Engine.NodeConfig.ReadKeystore(keystore, Password))
+                {
+                    if (patterns.Any(p => p.IsMatch(entry.Name)))
+                    {
+                        WriteObject(entry);
+                    }
+                }
+            }
+            catch (EckRemoteClusterException ex)
+            {
+                WriteError(ErrorRecords.From(ex));
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security;
+
+namespace EckRemoteCluster.Engine;
+
+/// <summary>The planned change to one node's keystore.</summary>
+internal sealed record KeystorePlan(string ConfigPath, string KeystorePath, KeystoreChange Change);
+
+/// <summary>What a save did on one node.</summary>
+internal sealed record KeystoreSaveResult(string ConfigPath, string KeystorePath, KeystoreChange Change, string? BackupPath);
+
+/// <summary>
+/// The keystores of several nodes, all opened (and so all validated: present, password right, not corrupted) before
+/// any is changed, and saved together: if one save fails, those already written are restored, so a credential is
+/// never on some nodes and not on others because of this module.
+/// </summary>
+internal interface IKeystoreBatch : IDisposable
+{
+    IReadOnlyList<KeystorePlan> SetEntry(string settingName, SecureString value);
+
+    IReadOnlyList<KeystorePlan> RemoveEntry(string settingName);
+
+    /// <summary>For each node, whether it holds the setting, and whether its value equals the first holder's.</summary>
+    IReadOnlyList<(string ConfigPath, bool Present, bool SameAsFirst)> CompareEntry(string settingName);
+
+    /// <summary>Writes every keystore whose plan is a change; each write is atomic with a backup beside it.</summary>
+    IReadOnlyList<KeystoreSaveResult> Save();
+}

@@ -1,0 +1,8 @@
+namespace EckRemoteCluster.Engine;
+
+/// <summary>Elasticsearch's own validation rules, applied before anything is sent or written.</summary>
+internal interface IRules
+{
+    /// <summary>Throws InvalidRemoteClusterAlias unless the alias matches Elasticsearch's settings pattern [-\w]+.</summary>
+    void ValidateRemoteClusterAlias(string alias);
+}
