@@ -1,0 +1,83 @@
+using Sandbox.Elasticsearch.State;
+
+namespace Sandbox.Elasticsearch.Local;
+
+/// <summary>
+/// The self-managed cluster: N nodes, each started from its own config dir, sharing one cluster state. A restart
+/// (control API) re-reads elasticsearch.yml and the keystore, which is how static settings take effect.
+/// </summary>
+public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.PipelineHook? pipeline = null) : IAsyncDisposable
+{
+    private readonly List<LocalNodeInstaller.InstalledNode> _installed = [];
+
+    public EsCluster Cluster { get; private set; } = null!;
+
+    public string ElasticPassword { get; } = RandomIds.Random(20);
+
+    public string HttpCaPath => Path.Combine(_installed[0].ConfigDir, "certs", "http_ca.crt");
+
+    public IReadOnlyList<LocalNodeInstaller.InstalledNode> InstalledNodes => _installed;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var version = EsVersion.Parse(options.Version);
+        Cluster = new EsCluster("local", new ClusterState(options.ClusterName, version, ElasticPassword));
+        using (var installer = new LocalNodeInstaller(options, ElasticPassword))
+        {
+            var firstTransport = LocalNodeInstaller.FreePort();
+            for (var ordinal = 1; ordinal <= options.NodeCount; ordinal++)
+            {
+                _installed.Add(installer.Install(ordinal, firstTransport));
+            }
+        }
+
+        foreach (var installed in _installed)
+        {
+            var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword);
+            var config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Load(source.StartupPassword));
+            var node = new EsNode(Cluster, config, source, pipeline);
+            Cluster.Add(node);
+            await node.StartAsync(cancellationToken);
+        }
+    }
+
+    public EsNode? Find(string name) => Cluster.Find(name);
+
+    public string HttpUri(EsNode node) => $"https://127.0.0.1:{node.Http.Port}";
+
+    /// <summary>Stops the node and starts it from what is on disk now; a broken config leaves it stopped and says why.</summary>
+    public async Task RestartNodeAsync(string name, CancellationToken cancellationToken)
+    {
+        var node = Find(name) ?? throw new EsException(404, "resource_not_found_exception", $"no node [{name}] in the local cluster");
+        var installed = _installed.First(i => i.Name == name);
+        await node.StopAsync();
+        var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword);
+        NodeConfig config;
+        try
+        {
+            config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Load(source.StartupPassword));
+        }
+        catch (EsException e)
+        {
+            node.Log($"node failed to start: {RemoteDescribe(e)}");
+            throw;
+        }
+
+        await node.RestartAsync(config, cancellationToken);
+    }
+
+    private static string RemoteDescribe(EsException e) => Remote.RemoteConnection.Describe(e);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Cluster is null)
+        {
+            return;
+        }
+
+        foreach (var node in Cluster.Nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Sandbox.Elasticsearch.Local;
+
+/// <summary>
+/// The self-managed cluster: <c>--local-nodes</c> (default 2), <c>--local-version</c> (default 9.1.0) and
+/// <c>--keystore-password-node N</c> (1-based; that node's keystore is password-protected).
+/// </summary>
+public sealed record LocalClusterOptions(string StateDir, int NodeCount = 2, string Version = "9.1.0", int? KeystorePasswordNode = null)
+{
+    public string ClusterName { get; init; } = "local-cluster";
+
+    public string Root => Path.Combine(StateDir, "local");
+}
