@@ -27,6 +27,9 @@ public sealed class EckOperator : IAsyncDisposable
         reconciler = new ClusterReconciler(store, fleet, options, pace);
     }
 
+    /// <summary>The last reconciliation failure, for diagnostics (control API, test failure messages).</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>Rollout speed, shared with the load balancer controller and changeable at run time.</summary>
     public RolloutPace Pace { get; }
 
@@ -179,10 +182,11 @@ public sealed class EckOperator : IAsyncDisposable
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
             }
-            catch (Exception e) when (e is KubernetesStatusException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // controller-runtime logs and requeues with backoff.
-                Console.Error.WriteLine($"eck-operator: reconciling {key} failed: {e.Message}");
+                // controller-runtime logs and requeues with backoff; a controller never stops on one bad object.
+                LastError = $"reconciling {key} failed: {e}";
+                Console.Error.WriteLine($"eck-operator: {LastError}");
                 await Task.Delay(TimeSpan.FromMilliseconds(200));
                 lock (gate)
                 {

@@ -19,7 +19,7 @@ public sealed class ElasticsearchResource
         Namespace = (string?)metadata["namespace"] ?? "default";
         Name = (string?)metadata["name"] ?? throw new ArgumentException("Elasticsearch without a name.");
         Uid = (string?)metadata["uid"] ?? string.Empty;
-        Generation = (long?)metadata["generation"] ?? 1;
+        Generation = JsonNumbers.Long(metadata["generation"]) ?? 1;
         var spec = obj["spec"]?.AsObject() ?? [];
         Version = (string?)spec["version"] ?? string.Empty;
         RemoteClusterServerEnabled = (bool?)spec["remoteClusterServer"]?["enabled"] ?? false;
@@ -79,7 +79,7 @@ public sealed class ElasticsearchResource
             }
 
             var roles = ReadRoles(nodeSet["config"] as JsonObject);
-            result.Add(new NodeSetSpec((string?)nodeSet["name"] ?? "default", (int?)nodeSet["count"] ?? 0, roles));
+            result.Add(new NodeSetSpec((string?)nodeSet["name"] ?? "default", JsonNumbers.Int(nodeSet["count"]) ?? 0, roles));
         }
 
         return result;

@@ -167,7 +167,7 @@ public sealed class LoadBalancerController : IAsyncDisposable
         {
             foreach (var port in (spec["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
             {
-                if ((int?)port["nodePort"] is { } existing and > 0)
+                if (JsonNumbers.Int(port["nodePort"]) is { } existing and > 0)
                 {
                     allocator.ReserveNodePort(existing);
                     continue;
@@ -251,12 +251,12 @@ public sealed class LoadBalancerController : IAsyncDisposable
 
         foreach (var port in (spec["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
         {
-            if ((int?)port["port"] is not { } servicePort || ((string?)port["protocol"] ?? "TCP") != "TCP")
+            if (JsonNumbers.Int(port["port"]) is not { } servicePort || ((string?)port["protocol"] ?? "TCP") != "TCP")
             {
                 continue;
             }
 
-            if ((int?)port["nodePort"] is { } nodePort and > 0)
+            if (JsonNumbers.Int(port["nodePort"]) is { } nodePort and > 0)
             {
                 var bind = new IPEndPoint(IPAddress.Loopback, nodePort);
                 result[$"{bind}|{servicePort}"] = (bind, servicePort);

@@ -23,7 +23,7 @@ internal sealed class ServiceBackends(IResourceStore store, IElasticsearchFleet?
             return null;
         }
 
-        var port = (spec["ports"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(p => (int?)p["port"] == servicePort);
+        var port = (spec["ports"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(p => JsonNumbers.Int(p["port"]) == servicePort);
         if (port is null)
         {
             return null;
@@ -61,12 +61,12 @@ internal sealed class ServiceBackends(IResourceStore store, IElasticsearchFleet?
         var target = servicePort["targetPort"];
         if (target is null)
         {
-            return (int?)servicePort["port"];
+            return JsonNumbers.Int(servicePort["port"]);
         }
 
         if (target.GetValueKind() == System.Text.Json.JsonValueKind.Number)
         {
-            return (int)target;
+            return JsonNumbers.Int(target) ?? 0;
         }
 
         var name = (string?)target;
@@ -81,7 +81,7 @@ internal sealed class ServiceBackends(IResourceStore store, IElasticsearchFleet?
             {
                 if ((string?)containerPort["name"] == name)
                 {
-                    return (int?)containerPort["containerPort"];
+                    return JsonNumbers.Int(containerPort["containerPort"]);
                 }
             }
         }

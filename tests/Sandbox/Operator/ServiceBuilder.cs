@@ -81,7 +81,7 @@ internal static class ServiceBuilder
         {
             foreach (var port in ports.OfType<JsonObject>())
             {
-                var match = existingPorts.OfType<JsonObject>().FirstOrDefault(p => (int?)p["port"] == (int?)port["port"]);
+                var match = existingPorts.OfType<JsonObject>().FirstOrDefault(p => JsonNumbers.Int(p["port"]) == JsonNumbers.Int(port["port"]));
                 if (match is null)
                 {
                     continue;

@@ -20,7 +20,7 @@ internal sealed class StatusWriter(IResourceStore store)
                 return;
             }
 
-            var generation = (long?)current["metadata"]?["generation"] ?? es.Generation;
+            var generation = JsonNumbers.Long(current["metadata"]?["generation"]) ?? es.Generation;
             var previous = current["status"] as JsonObject ?? [];
             var next = Build(es, status, previous, generation);
             if (JsonNode.DeepEquals(next, previous))
@@ -52,8 +52,8 @@ internal sealed class StatusWriter(IResourceStore store)
             }
 
             var status = current["status"] as JsonObject ?? [];
-            var generation = (long?)current["metadata"]?["generation"] ?? es.Generation;
-            if ((string?)status["phase"] == phase && (long?)status["observedGeneration"] == generation)
+            var generation = JsonNumbers.Long(current["metadata"]?["generation"]) ?? es.Generation;
+            if ((string?)status["phase"] == phase && JsonNumbers.Long(status["observedGeneration"]) == generation)
             {
                 return;
             }

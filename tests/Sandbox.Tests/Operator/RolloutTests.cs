@@ -1,0 +1,118 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Sandbox.Tests.Operator;
+
+public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<OperatorFixture>
+{
+    [Fact]
+    public async Task EnablingRemoteClusterServerRollsPodsOneByOneVisiblyToWatchers()
+    {
+        fixture.CreateCluster("roll", "rc", "9.1.0", remoteClusterServer: false);
+        var ready = await fixture.WaitReadyAsync("roll", "rc");
+        var restartsBefore = fixture.Fleet.Restarts.Count(r => r.StartsWith("roll/", StringComparison.Ordinal));
+
+        fixture.PatchSpec("roll", "rc", spec => spec["remoteClusterServer"] = new JsonObject { ["enabled"] = true });
+        await fixture.WaitReadyAsync("roll", "rc", minGeneration: 2);
+
+        var history = fixture.StatusHistory["roll/rc"].ToList();
+        var applying = history.Where(s => (string?)s["phase"] == "ApplyingChanges").ToList();
+        Assert.NotEmpty(applying);
+        Assert.Contains(applying, s => s["conditions"]!.AsArray().Any(c =>
+            (string?)c!["type"] == "ReconciliationComplete" && (string?)c["status"] == "False" && (string?)c["message"] == "Nodes upgrade in progress"));
+        var nodeStates = applying.SelectMany(s => (s["inProgressOperations"]?["upgrade"]?["nodes"] as JsonArray) ?? []).Select(n => (string?)n!["status"]).ToHashSet();
+        Assert.Contains("PENDING", nodeStates);
+        Assert.Contains("DELETED", nodeStates);
+        Assert.Contains(applying, s => (int?)s["availableNodes"] == 2 && (string?)s["health"] == "yellow");
+
+        Assert.Equal(["roll/rc-es-default-2", "roll/rc-es-default-1", "roll/rc-es-default-0"],
+            fixture.Fleet.Restarts.Where(r => r.StartsWith("roll/", StringComparison.Ordinal)).Skip(restartsBefore).ToArray());
+        Assert.True(fixture.Fleet.SpecOf("roll", "rc")!.RemoteClusterServerEnabled);
+
+        var service = fixture.Store.Get("Service", "roll", "rc-es-remote-cluster")!;
+        Assert.Equal("None", (string?)service["spec"]!["clusterIP"]);
+        Assert.True((bool?)service["spec"]!["publishNotReadyAddresses"]);
+        Assert.Equal("rcs", (string?)service["spec"]!["ports"]![0]!["name"]);
+        Assert.Equal(9443, (int?)service["spec"]!["ports"]![0]!["port"]);
+        Assert.Equal("rc", (string?)service["spec"]!["selector"]!["elasticsearch.k8s.elastic.co/cluster-name"]);
+        Assert.Equal("elasticsearch", (string?)service["spec"]!["selector"]!["common.k8s.elastic.co/type"]);
+        var final = fixture.Store.Get("Elasticsearch", "roll", "rc")!["status"]!;
+        Assert.Equal("green", (string?)final["health"]);
+        Assert.Equal(3, (int?)final["availableNodes"]);
+        Assert.NotEqual(ready["metadata"]!["uid"]!.ToString(), string.Empty);
+
+        fixture.PatchSpec("roll", "rc", spec => spec["remoteClusterServer"] = new JsonObject { ["enabled"] = false });
+        await fixture.WaitReadyAsync("roll", "rc", minGeneration: 3);
+        Assert.Null(fixture.Store.Get("Service", "roll", "rc-es-remote-cluster"));
+    }
+
+    [Fact]
+    public async Task RemoteClusterServerBelow810IsInvalidWithEckMessageAndNoRollout()
+    {
+        fixture.CreateCluster("old", "legacy", "8.9.2", remoteClusterServer: false);
+        await fixture.WaitReadyAsync("old", "legacy");
+        var restartsBefore = fixture.Fleet.Restarts.Count;
+
+        fixture.PatchSpec("old", "legacy", spec => spec["remoteClusterServer"] = new JsonObject { ["enabled"] = true });
+        await OperatorFixture.WaitForAsync(() => (string?)fixture.Store.Get("Elasticsearch", "old", "legacy")?["status"]?["phase"] == "Invalid");
+
+        Assert.Contains(fixture.Store.Events, e => e.Type == "Warning" && e.Reason == "Validation" && e.Involved == "legacy" && e.Message ==
+            "Elasticsearch.elasticsearch.k8s.elastic.co \"legacy\" is invalid: spec.remoteClusterServer: Invalid value: \"8.9.2\": minimum required version for remote cluster server is 8.10.0-1 but desired version is 8.9.2");
+        await Task.Delay(200);
+        Assert.Equal(restartsBefore, fixture.Fleet.Restarts.Count);
+        Assert.Null(fixture.Store.Get("Service", "old", "legacy-es-remote-cluster"));
+    }
+
+    [Fact]
+    public async Task ConfigMapCasAreAppendedAndMissingKeyIsReported()
+    {
+        fixture.Store.Create(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = "remote-certs", ["namespace"] = "trust" },
+            ["data"] = new JsonObject { ["wrong.crt"] = "x" },
+        });
+        fixture.CreateCluster("trust", "tc", "9.1.0", remoteClusterServer: false, new JsonObject
+        {
+            ["transport"] = new JsonObject { ["tls"] = new JsonObject { ["certificateAuthorities"] = new JsonObject { ["configMapName"] = "remote-certs" } } },
+        });
+        await OperatorFixture.WaitForAsync(() => fixture.Store.Events.Any(e => e.Involved == "tc"));
+        Assert.Contains(fixture.Store.Events, e => e.Type == "Warning" && e.Reason == "ReconciliationError" && e.Message ==
+            "Reconciliation error: config map trust/remote-certs specified in spec.transport.tls.certificateAuthorities must contain ca.crt file");
+
+        using var selfManagedCa = Sandbox.Pki.CertificateAuthority.Create("self-managed-ca", "local");
+        var configMap = fixture.Store.Get("ConfigMap", "trust", "remote-certs")!;
+        configMap["data"] = new JsonObject { ["ca.crt"] = Sandbox.Pki.CertificatePem.Certificate(selfManagedCa.Certificate) };
+        fixture.Store.Update(configMap);
+
+        await fixture.WaitReadyAsync("trust", "tc");
+        var publicCas = OperatorReconciliationTests.Certificates(Decode(fixture.Store.Get("Secret", "trust", "tc-es-transport-certs-public")!, "ca.crt"));
+        Assert.Equal(["CN=tc-transport, OU=tc", "CN=self-managed-ca, OU=local"], publicCas.Select(c => c.Subject).ToArray());
+        Assert.Contains(fixture.Fleet.SpecOf("trust", "tc")!.TransportTrustedCas.Cast<System.Security.Cryptography.X509Certificates.X509Certificate2>(),
+            c => c.Thumbprint == selfManagedCa.Certificate.Thumbprint);
+    }
+
+    [Fact]
+    public async Task CaRotationReissuesCertificatesAndRestartsNodes()
+    {
+        fixture.CreateCluster("rot", "ca", "9.1.0", remoteClusterServer: true);
+        await fixture.WaitReadyAsync("rot", "ca");
+        var before = Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt");
+
+        Assert.True(fixture.Operator.RotateTransportCa("rot", "ca"));
+        await OperatorFixture.WaitForAsync(() => fixture.Fleet.Restarts.Count(r => r.StartsWith("rot/", StringComparison.Ordinal)) == 3);
+        await fixture.WaitReadyAsync("rot", "ca");
+        await fixture.Operator.WaitIdleAsync(CancellationToken.None);
+
+        var after = Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt");
+        Assert.NotEqual(before, after);
+        var newCa = OperatorReconciliationTests.Certificates(after).Single();
+        var leaf = fixture.Fleet.SpecOf("rot", "ca")!.Nodes[0].TransportCertificate;
+        Assert.Equal(newCa.Subject, leaf.Issuer);
+        Assert.False(fixture.Operator.RotateTransportCa("rot", "missing"));
+    }
+
+    private static string Decode(JsonObject secret, string key) => Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]![key]!));
+}
