@@ -24,15 +24,11 @@ public sealed class KubernetesApiHandler(
     private const string StrategicPatchType = "application/strategic-merge-patch+json";
     private const string ApplyPatchType = "application/apply-patch+yaml";
 
-    /// <summary>The authenticated user of the request, for the request log.</summary>
-    public static string? UserOf(HttpContext context) => context.Items["k8s.user"] as string;
-
     public async Task HandleAsync(HttpContext context)
     {
         try
         {
             var user = authenticator.Authenticate(context.Request.Headers.Authorization) ?? throw StatusErrors.Unauthorized();
-            context.Items["k8s.user"] = user;
             var path = context.Request.Path.Value ?? "/";
             if (context.Request.Method == HttpMethods.Get && (Discovery.Document(path, $"{context.Request.Host}") ?? OpenApiV3.Document(path)) is { } document)
             {

@@ -65,7 +65,8 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         }));
         app = builder.Build();
         app.UseWebSockets();
-        app.Use(control.Recorder.Middleware([FaultTarget], KubernetesApiHandler.UserOf, WriteFaultAsync));
+        // The user comes from the token, so requests answered by an injected fault are attributed too.
+        app.Use(control.Recorder.Middleware([FaultTarget], c => Authenticator.Authenticate(c.Request.Headers.Authorization), WriteFaultAsync));
 
         var clock = TimeProvider.System;
         var printer = new TablePrinter(clock, ElasticsearchSchema.PrinterColumns("v1"));
