@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Security.Cryptography.X509Certificates;
+using Sandbox.Control;
 using Sandbox.Elasticsearch.Remote;
 using Sandbox.Elasticsearch.State;
 
@@ -9,7 +11,7 @@ namespace Sandbox.Elasticsearch;
 /// The nodes of ECK-managed clusters: one <see cref="EsNode"/> per pod, sharing its cluster's state, started and
 /// restarted as the operator reconciles. The HTTP certificate and transport CAs are the ones ECK issued.
 /// </summary>
-public sealed class EckElasticsearchFleet(NodeHttpServer.PipelineHook? pipeline = null) : IElasticsearchFleet, IAsyncDisposable
+public sealed class EckElasticsearchFleet(NodeHttpServer.PipelineHook? pipeline = null) : IElasticsearchFleet, ISandboxDescription, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, EsCluster> _clusters = new(StringComparer.Ordinal);
@@ -169,6 +171,30 @@ public sealed class EckElasticsearchFleet(NodeHttpServer.PipelineHook? pipeline 
             RemoteClientTrust = new TrustSource(NodeConfig.RemoteClientSslContext, [], spec.TransportTrustedCas),
             RemoteClusterServerEnabled = spec.RemoteClusterServerEnabled,
         };
+    }
+
+    /// <summary>sandbox.json "eckNodes": per cluster a loopback HTTP URI for tests and each pod's real endpoints.</summary>
+    public void Describe(JsonObject sandbox)
+    {
+        var clusters = new JsonObject();
+        foreach (var cluster in Clusters)
+        {
+            var nodes = cluster.Nodes.Where(n => n.Running).ToList();
+            clusters[cluster.Label] = new JsonObject
+            {
+                ["httpUri"] = nodes.Count == 0 ? null : $"https://127.0.0.1:{nodes[0].Http.Port}",
+                ["version"] = cluster.State.Version.ToString(),
+                ["nodes"] = new JsonArray([.. nodes.Select(n => (JsonNode)new JsonObject
+                {
+                    ["pod"] = n.Name,
+                    ["http"] = n.Http.ToString(),
+                    ["transport"] = n.Transport.ToString(),
+                    ["remoteClusterServer"] = n.RemoteClusterServer?.ToString(),
+                })]),
+            };
+        }
+
+        sandbox["eckNodes"] = clusters;
     }
 
     private static NodeEndpoints Endpoints(EsNode node) => new(node.Name, node.Http, node.Transport, node.RemoteClusterServer);

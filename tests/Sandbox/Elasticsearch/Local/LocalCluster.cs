@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Sandbox.Control;
 using Sandbox.Elasticsearch.State;
 
 namespace Sandbox.Elasticsearch.Local;
@@ -6,7 +8,7 @@ namespace Sandbox.Elasticsearch.Local;
 /// The self-managed cluster: N nodes, each started from its own config dir, sharing one cluster state. A restart
 /// (control API) re-reads elasticsearch.yml and the keystore, which is how static settings take effect.
 /// </summary>
-public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.PipelineHook? pipeline = null) : IAsyncDisposable
+public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.PipelineHook? pipeline = null) : ISandboxDescription, IAsyncDisposable
 {
     private readonly List<LocalNodeInstaller.InstalledNode> _installed = [];
 
@@ -67,6 +69,27 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
     }
 
     private static string RemoteDescribe(EsException e) => Remote.RemoteConnection.Describe(e);
+
+    /// <summary>sandbox.json "localCluster": credentials, the HTTP CA, and per node its config dir and HTTP URI.</summary>
+    public void Describe(JsonObject sandbox)
+    {
+        sandbox["localCluster"] = new JsonObject
+        {
+            ["clusterName"] = options.ClusterName,
+            ["version"] = options.Version,
+            ["username"] = "elastic",
+            ["elasticPassword"] = ElasticPassword,
+            ["httpCaPath"] = HttpCaPath,
+            ["nodes"] = new JsonArray([.. _installed.Select(i => (JsonNode)new JsonObject
+            {
+                ["name"] = i.Name,
+                ["homeDir"] = i.HomeDir,
+                ["configDir"] = i.ConfigDir,
+                ["httpUri"] = $"https://127.0.0.1:{Find(i.Name)?.Http.Port ?? i.HttpPort}",
+                ["keystorePassword"] = i.KeystorePassword.Length == 0 ? null : i.KeystorePassword,
+            })]),
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {
