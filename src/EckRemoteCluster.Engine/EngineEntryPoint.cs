@@ -6,4 +6,15 @@ internal sealed class EngineEntryPoint : IEngine
     public INodeConfigService NodeConfig { get; } = new NodeConfigService();
 
     public IRules Rules { get; } = new RulesService();
+
+    public IRemoteClusterService RemoteClusters { get; } = new RemoteClusters.RemoteClusterService();
+
+    // One set of Kubernetes clients (per kubeconfig and context) for everything that talks to Kubernetes.
+    private static readonly Kubernetes.KubernetesSessions s_kubernetes = new();
+
+    public IEckService Eck { get; } = new Eck.EckService(s_kubernetes);
+
+    public IElasticsearchService Elasticsearch { get; } = new Elasticsearch.ElasticsearchService(s_kubernetes);
+
+    public ICrossClusterApiKeyService CrossClusterApiKeys { get; } = new Elasticsearch.CrossClusterApiKeyService();
 }

@@ -9,4 +9,12 @@ internal interface IEngine
     INodeConfigService NodeConfig { get; }
 
     IRules Rules { get; }
+
+    IRemoteClusterService RemoteClusters { get; }
+
+    IEckService Eck { get; }
+
+    IElasticsearchService Elasticsearch { get; }
+
+    ICrossClusterApiKeyService CrossClusterApiKeys { get; }
 }

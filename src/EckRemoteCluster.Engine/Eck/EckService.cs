@@ -1,0 +1,54 @@
+using EckRemoteCluster.Engine.Kubernetes;
+
+namespace EckRemoteCluster.Engine.Eck;
+
+/// <summary>The engine's ECK side, put together from one part per concern.</summary>
+internal sealed class EckService : IEckService
+{
+    private readonly ClusterReader _reader;
+    private readonly RemoteClusterServerSwitch _switch;
+    private readonly ClusterReadinessWatch _watch;
+    private readonly RemoteClusterPublisher _publisher;
+    private readonly TransportCaReader _transportCa;
+
+    public EckService(KubernetesSessions sessions)
+    {
+        _reader = new ClusterReader(sessions);
+        _switch = new RemoteClusterServerSwitch(_reader);
+        _watch = new ClusterReadinessWatch(_reader);
+        _publisher = new RemoteClusterPublisher(_reader);
+        _transportCa = new TransportCaReader(_reader);
+    }
+
+    public Task<IReadOnlyList<EckCluster>> ListClustersAsync(KubernetesTarget target, string? namespaceName, bool allNamespaces, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _reader.ListAsync(target, namespaceName, allNamespaces, reporter, cancellationToken);
+
+    public Task<EckCluster> GetClusterAsync(KubernetesTarget target, string? namespaceName, string name, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _reader.GetAsync(target, namespaceName, name, reporter, cancellationToken);
+
+    public void EnsureRemoteClusterServerSupported(EckCluster cluster) => RemoteClusterServerSwitch.EnsureSupported(cluster);
+
+    public Task<EckCluster> SetRemoteClusterServerAsync(EckCluster cluster, bool enabled, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _switch.SetAsync(cluster, enabled, reporter, cancellationToken);
+
+    public Task<EckCluster> WaitForReadyAsync(EckCluster cluster, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _watch.WaitAsync(cluster, timeout, reporter, cancellationToken);
+
+    public Task<PublishPlan> PlanPublishAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _publisher.PlanAsync(cluster, request, reporter, cancellationToken);
+
+    public Task<EckRemoteClusterEndpoint> PublishAsync(PublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _publisher.PublishAsync(plan, addressTimeout, reporter, cancellationToken);
+
+    public Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _publisher.PlanUnpublishAsync(cluster, reporter, cancellationToken);
+
+    public Task UnpublishAsync(UnpublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _publisher.UnpublishAsync(plan, reporter, cancellationToken);
+
+    public Task<IReadOnlyList<EckRemoteClusterEndpoint>> GetEndpointsAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _publisher.GetEndpointsAsync(cluster, reporter, cancellationToken);
+
+    public Task<EckCertificateAuthority> GetTransportCaAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _transportCa.ReadAsync(cluster, reporter, cancellationToken);
+}

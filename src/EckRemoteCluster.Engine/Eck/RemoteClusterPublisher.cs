@@ -1,0 +1,315 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using EckRemoteCluster.Engine.Kubernetes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace EckRemoteCluster.Engine.Eck;
+
+/// <summary>
+/// Exposes an ECK cluster's remote cluster server outside Kubernetes. ECK 3.3+ renders &lt;name&gt;-es-remote-cluster
+/// from spec.remoteClusterServer.service; older ECK ignores that field, so the module creates a Service of its own
+/// beside ECK's headless one. Either way what the module writes carries its managed-by label, and it only ever
+/// changes or removes what carries that label.
+/// </summary>
+internal sealed class RemoteClusterPublisher(ClusterReader reader)
+{
+    public async Task<PublishPlan> PlanAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (!cluster.RemoteClusterServerEnabled)
+        {
+            throw new EckRemoteClusterException(
+                "RemoteClusterServerNotEnabled",
+                EckErrorCategory.InvalidOperation,
+                $"The remote cluster server of {cluster} is not enabled, so there is nothing to publish.",
+                "Enable it first: Get-EckCluster -Name " + cluster.Name + " -Namespace " + cluster.Namespace + " | Enable-EckRemoteClusterServer -Wait",
+                cluster);
+        }
+
+        var session = reader.Session(cluster);
+        var mechanism = MechanismFor(cluster, reporter);
+        if (mechanism == PublishMechanism.ServiceTemplate)
+        {
+            var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
+            var existing = ServiceTemplates.FromElement(resource.RemoteClusterServiceTemplate);
+            var serviceName = EckNames.RemoteClusterService(cluster.Name);
+            if (ServiceTemplates.Satisfies(existing, request))
+            {
+                return new PublishPlan(cluster, request, mechanism, serviceName, true, $"spec.remoteClusterServer.service of {cluster} already publishes it as {request.Type} on port {request.Port}.");
+            }
+
+            if (existing is not null && !ServiceTemplates.IsManagedByModule(existing))
+            {
+                throw new EckRemoteClusterException(
+                    "RemoteClusterServiceTemplateExists",
+                    EckErrorCategory.ResourceExists,
+                    $"{cluster} already has a spec.remoteClusterServer.service that this module did not write ({existing.ToJsonString()}).",
+                    "Change it with kubectl edit elasticsearch " + cluster.Name + " -n " + cluster.Namespace + ", or remove it there and publish again.",
+                    cluster);
+            }
+
+            return new PublishPlan(cluster, request, mechanism, serviceName, false,
+                $"Set spec.remoteClusterServer.service of {cluster} to a {request.Type} service on port {request.Port} (ECK {cluster.EckVersion} renders {serviceName})");
+        }
+
+        var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
+        var service = await ReadServiceAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
+        if (service is not null)
+        {
+            var json = JsonNode.Parse(KubernetesJson.Serialize(service));
+            if (!ServiceTemplates.IsManagedByModule(json))
+            {
+                throw new EckRemoteClusterException(
+                    "ServiceNameTaken",
+                    EckErrorCategory.ResourceExists,
+                    $"Service {cluster.Namespace}/{ownName} exists and was not created by this module.",
+                    "Use that service (Get-EckRemoteClusterEndpoint shows it if it exposes port 9443), or delete it and publish again.",
+                    cluster);
+            }
+
+            if (ServiceTemplates.Satisfies(json, request))
+            {
+                return new PublishPlan(cluster, request, mechanism, ownName, true, $"Service {cluster.Namespace}/{ownName} already publishes {cluster} as {request.Type} on port {request.Port}.");
+            }
+
+            return new PublishPlan(cluster, request, mechanism, ownName, false, $"Update Service {cluster.Namespace}/{ownName} to {request.Type} on port {request.Port}");
+        }
+
+        return new PublishPlan(cluster, request, mechanism, ownName, false,
+            $"Create Service {cluster.Namespace}/{ownName} ({request.Type}, port {request.Port} to 9443) for {cluster} (ECK {cluster.EckVersion ?? "of unknown version"} has no service template)");
+    }
+
+    public async Task<EckRemoteClusterEndpoint> PublishAsync(PublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var cluster = plan.Cluster;
+        var session = reader.Session(cluster);
+        if (plan.ChangesNothing)
+        {
+            reporter.Verbose(plan.Description);
+        }
+        else if (plan.Mechanism == PublishMechanism.ServiceTemplate)
+        {
+            var patch = new JsonObject
+            {
+                ["spec"] = new JsonObject
+                {
+                    ["remoteClusterServer"] = new JsonObject
+                    {
+                        ["service"] = new JsonObject
+                        {
+                            ["metadata"] = ServiceTemplates.Metadata(plan.Request),
+                            ["spec"] = ServiceTemplates.Spec(plan.Request),
+                        },
+                    },
+                },
+            };
+            reporter.Verbose(plan.Description + " (merge patch).");
+            await ElasticsearchResources.MergePatchAsync(session, cluster.Namespace, cluster.Name, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteOwnServiceAsync(session, plan, reporter, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await WaitForAddressAsync(session, plan, addressTimeout, reporter, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var session = reader.Session(cluster);
+        var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
+        var template = ServiceTemplates.FromElement(resource.RemoteClusterServiceTemplate);
+        if (template is not null)
+        {
+            if (ServiceTemplates.IsManagedByModule(template))
+            {
+                return new UnpublishPlan(cluster, PublishMechanism.ServiceTemplate, EckNames.RemoteClusterService(cluster.Name),
+                    $"Remove spec.remoteClusterServer.service from {cluster} (ECK turns {EckNames.RemoteClusterService(cluster.Name)} back into a headless service)");
+            }
+
+            reporter.Warning($"spec.remoteClusterServer.service of {cluster} was not written by this module; it is left as it is.");
+        }
+
+        var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
+        var service = await ReadServiceAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
+        if (service is not null)
+        {
+            if (service.Metadata?.Labels?.TryGetValue(EckNames.ManagedByLabel, out var managedBy) == true && managedBy == EckNames.ManagedByValue)
+            {
+                return new UnpublishPlan(cluster, PublishMechanism.OwnService, ownName, $"Delete Service {cluster.Namespace}/{ownName} of {cluster}");
+            }
+
+            reporter.Warning($"Service {cluster.Namespace}/{ownName} was not created by this module; it is left as it is.");
+        }
+
+        return null;
+    }
+
+    public async Task UnpublishAsync(UnpublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var cluster = plan.Cluster;
+        var session = reader.Session(cluster);
+        reporter.Verbose(plan.Description + ".");
+        if (plan.Mechanism == PublishMechanism.ServiceTemplate)
+        {
+            var patch = new JsonObject { ["spec"] = new JsonObject { ["remoteClusterServer"] = new JsonObject { ["service"] = null } } };
+            await ElasticsearchResources.MergePatchAsync(session, cluster.Namespace, cluster.Name, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await KubernetesFailures.Run(
+                new KubernetesFailures.Operation("delete", "services", cluster.Namespace, plan.ServiceName, session),
+                () => session.Client.CoreV1.DeleteNamespacedServiceAsync(plan.ServiceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesObjectNotFound")
+        {
+            // Gone already (a retried delete, or someone else): the wanted state.
+            reporter.Verbose($"Service {cluster.Namespace}/{plan.ServiceName} was already gone.");
+        }
+    }
+
+    public async Task<IReadOnlyList<EckRemoteClusterEndpoint>> GetEndpointsAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var session = reader.Session(cluster);
+        var endpoints = new List<EckRemoteClusterEndpoint>();
+        foreach (var name in new[] { EckNames.RemoteClusterService(cluster.Name), EckNames.OwnRemoteClusterService(cluster.Name) })
+        {
+            var service = await ReadServiceAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+            if (service is null)
+            {
+                continue;
+            }
+
+            var address = await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false);
+            if (address is { } found)
+            {
+                endpoints.Add(Endpoint(cluster, name, service.Spec.Type, found.Address, found.Port));
+            }
+            else if (service.Spec?.Type is "LoadBalancer")
+            {
+                reporter.Warning($"Service {cluster.Namespace}/{name} is a LoadBalancer without an address yet.");
+            }
+        }
+
+        return endpoints;
+    }
+
+    private static PublishMechanism MechanismFor(EckCluster cluster, IOperationReporter reporter)
+    {
+        var eck = ElasticsearchVersions.Parse(cluster.EckVersion);
+        if (eck is null)
+        {
+            reporter.Warning($"{cluster} has no {EckNames.ControllerVersionAnnotation} annotation, so the ECK version is unknown; publishing through a Service of this module's own, which works with every ECK version.");
+            return PublishMechanism.OwnService;
+        }
+
+        return eck >= EckNames.ServiceTemplateEckVersion ? PublishMechanism.ServiceTemplate : PublishMechanism.OwnService;
+    }
+
+    private static async Task WriteOwnServiceAsync(KubernetesSession session, PublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var cluster = plan.Cluster;
+        var selector = new Dictionary<string, string>
+        {
+            [EckNames.ClusterNameLabel] = cluster.Name,
+            [EckNames.TypeLabel] = EckNames.TypeValue,
+        };
+        var metadata = ServiceTemplates.Metadata(plan.Request, selector);
+        metadata["name"] = plan.ServiceName;
+        metadata["namespace"] = cluster.Namespace;
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = metadata,
+            ["spec"] = ServiceTemplates.Spec(plan.Request, selector),
+        };
+        var operation = new KubernetesFailures.Operation("create", "services", cluster.Namespace, plan.ServiceName, session);
+        reporter.Verbose(plan.Description + ".");
+        try
+        {
+            await KubernetesFailures.Run(operation, () => session.Client.CoreV1.CreateNamespacedServiceAsync(
+                KubernetesJson.Deserialize<V1Service>(body.ToJsonString()), cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesConflict")
+        {
+            // It exists: ours from an earlier or retried run (the plan saw it), so bring it to the wanted spec.
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = metadata["labels"]!.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() }, ["spec"] = body["spec"]!.DeepClone() };
+            await KubernetesFailures.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedServiceAsync(
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<EckRemoteClusterEndpoint> WaitForAddressAsync(
+        KubernetesSession session, PublishPlan plan, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var cluster = plan.Cluster;
+        var activity = $"Publishing the remote cluster server of {cluster}";
+        var started = DateTime.UtcNow;
+        try
+        {
+            while (true)
+            {
+                var service = await ReadServiceAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+                if (service?.Spec?.Type == plan.Request.Type.ToString()
+                    && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)
+                {
+                    var endpoint = Endpoint(cluster, plan.ServiceName, service.Spec.Type, address.Address, address.Port);
+                    reporter.Verbose($"{cluster} is reachable at {endpoint.ProxyAddress} (server name {endpoint.ServerName}).");
+                    return endpoint;
+                }
+
+                var waited = DateTime.UtcNow - started;
+                if (waited >= timeout)
+                {
+                    throw new EckRemoteClusterException(
+                        "RemoteClusterAddressTimeout",
+                        EckErrorCategory.OperationTimeout,
+                        $"Service {cluster.Namespace}/{plan.ServiceName} got no external address within {timeout}.",
+                        "Check that the Kubernetes cluster can provision load balancers (kubectl describe service " + plan.ServiceName + " -n " + cluster.Namespace + "), then run Get-EckRemoteClusterEndpoint later.",
+                        cluster);
+                }
+
+                reporter.Progress(activity, service is null
+                    ? $"Waiting for ECK to create {plan.ServiceName}"
+                    : $"Waiting for {plan.ServiceName} to get an external address ({waited.TotalSeconds:0}s)",
+                    (int)Math.Min(99, waited.TotalMilliseconds * 100 / timeout.TotalMilliseconds));
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            reporter.CompleteProgress(activity);
+        }
+    }
+
+    private static async Task<V1Service?> ReadServiceAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.Client.CoreV1.ReadNamespacedServiceAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception ex) when (KubernetesFailures.Translate(ex, new KubernetesFailures.Operation("get", "services", namespaceName, name, session)) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private static EckRemoteClusterEndpoint Endpoint(EckCluster cluster, string serviceName, string serviceType, string address, int port) => new(
+        address,
+        port,
+        EckNames.ServiceDns(EckNames.RemoteClusterService(cluster.Name), cluster.Namespace),
+        serviceName,
+        serviceType,
+        cluster.Name,
+        cluster.Namespace,
+        cluster.Context,
+        cluster.KubeConfig);
+}

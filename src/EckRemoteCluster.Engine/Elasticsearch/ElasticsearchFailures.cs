@@ -1,0 +1,37 @@
+namespace EckRemoteCluster.Engine.Elasticsearch;
+
+/// <summary>Turns Elasticsearch error answers into errors with what to do, quoting Elasticsearch's own reason.</summary>
+internal static class ElasticsearchFailures
+{
+    public static void ThrowUnlessSuccess(ElasticsearchResponse response, IElasticsearchClient client, string request, object? target = null)
+    {
+        if (!response.IsSuccess)
+        {
+            throw From(response, client, request, target);
+        }
+    }
+
+    public static EckRemoteClusterException From(ElasticsearchResponse response, IElasticsearchClient client, string request, object? target = null)
+    {
+        var reason = response.ErrorReason ?? "(no reason given)";
+        var type = response.ErrorType is null ? "" : $" [{response.ErrorType}]";
+        var said = $"Elasticsearch at {client.Description} answered {response.StatusCode} to {request}{type}: {reason}";
+        return response.StatusCode switch
+        {
+            401 => new EckRemoteClusterException("ElasticsearchAuthenticationFailed", EckErrorCategory.AuthenticationError, said,
+                "Check the user name and password (-Credential) or the API key (-ApiKey); an API key may have expired or been invalidated.", target),
+            403 => new EckRemoteClusterException("ElasticsearchForbidden", EckErrorCategory.PermissionDenied, said,
+                "Connect as a user with the privilege the message names (cross-cluster API keys need manage_security).", target),
+            404 => new EckRemoteClusterException("ElasticsearchNotFound", EckErrorCategory.ObjectNotFound, said,
+                "Check the name or id; list what exists with the matching Get- cmdlet.", target),
+            409 => new EckRemoteClusterException("ElasticsearchConflict", EckErrorCategory.ResourceExists, said,
+                "Another change happened at the same time; run the command again.", target),
+            400 => new EckRemoteClusterException("ElasticsearchRequestRejected", EckErrorCategory.InvalidArgument, said,
+                "Fix what Elasticsearch's reason names and run the command again.", target),
+            429 or 502 or 503 or 504 => new EckRemoteClusterException("ElasticsearchUnavailable", EckErrorCategory.ResourceUnavailable, said,
+                "The cluster is busy or recovering; wait and run the command again (requests that are safe to repeat were already retried).", target),
+            _ => new EckRemoteClusterException("ElasticsearchRequestFailed", EckErrorCategory.InvalidOperation, said,
+                "Read Elasticsearch's reason; the cluster's log has the details.", target),
+        };
+    }
+}

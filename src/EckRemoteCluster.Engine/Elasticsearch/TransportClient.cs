@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Elastic.Transport;
+using Elastic.Transport.Products;
+using TransportMethod = Elastic.Transport.HttpMethod;
+
+namespace EckRemoteCluster.Engine.Elasticsearch;
+
+/// <summary>
+/// <see cref="IElasticsearchClient"/> on Elastic.Transport: its node pool picks the node, and the HTTP handler is the
+/// module's own so that TLS trust, per-request credentials and (for ECK) a custom way to open connections — a
+/// port-forward or a load balancer address — apply to every request. Retries are decided here, per method, because
+/// the transport would also repeat a POST that Elasticsearch may already have carried out.
+/// </summary>
+internal sealed class TransportClient : IElasticsearchClient
+{
+    private const int MaxAttempts = 3;
+
+    private readonly ITransport _transport;
+    private readonly TlsTrust _trust;
+
+    public TransportClient(
+        IReadOnlyList<Uri> nodes,
+        TlsTrust trust,
+        Func<HttpMessageHandler, HttpMessageHandler> authenticate,
+        Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect,
+        string description)
+    {
+        _trust = trust;
+        Description = description;
+        var invoker = new HttpRequestInvoker((defaultHandler, _) =>
+        {
+            defaultHandler.Dispose();
+            var handler = new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = trust.Validate },
+                UseProxy = connect is null,
+            };
+            if (connect is not null)
+            {
+                handler.ConnectCallback = connect;
+            }
+
+            return authenticate(handler);
+        });
+        NodePool pool = nodes.Count == 1 ? new SingleNodePool(nodes[0]) : new StaticNodePool(nodes, randomize: false);
+        var configuration = new TransportConfiguration(pool, invoker, productRegistration: DefaultProductRegistration.Default)
+        {
+            DisablePings = true,
+            MaxRetries = 0,
+            ThrowExceptions = false,
+            DisableDirectStreaming = true,
+            RequestTimeout = TimeSpan.FromSeconds(60),
+        };
+        _transport = new DistributedTransport(configuration);
+    }
+
+    public string Description { get; }
+
+    public async Task<ElasticsearchResponse> SendAsync(string method, string path, JsonNode? jsonBody, CancellationToken cancellationToken)
+    {
+        var httpMethod = ParseMethod(method);
+        var replayable = httpMethod != TransportMethod.POST;
+        for (var attempt = 1; ; attempt++)
+        {
+            StringResponse response;
+            try
+            {
+                response = await _transport.RequestAsync<StringResponse>(
+                    httpMethod, path, jsonBody is null ? null : PostData.String(jsonBody.ToJsonString()), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransportException ex)
+            {
+                throw Unreachable(ex);
+            }
+
+            var details = response.ApiCallDetails;
+            if (details.HttpStatusCode is int status)
+            {
+                if (replayable && attempt < MaxAttempts && status is 429 or 502 or 503 or 504)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                return new ElasticsearchResponse(status, ParseBody(response.Body));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var failure = details.OriginalException;
+            if (FindInChain<EckRemoteClusterException>(failure) is { } known)
+            {
+                throw known;
+            }
+
+            if (FindInChain<AuthenticationException>(failure) is not null)
+            {
+                throw new EckRemoteClusterException(
+                    "ElasticsearchTlsFailed",
+                    EckErrorCategory.SecurityError,
+                    $"The TLS connection to {Description} was refused: {_trust.LastRefusal ?? FindInChain<AuthenticationException>(failure)!.Message}",
+                    "Give the cluster's HTTP CA (-CertificateAuthority, e.g. config/certs/http_ca.crt) or its fingerprint (-CertificateFingerprint); use the host name the certificate was issued for.",
+                    Description,
+                    failure);
+            }
+
+            if (replayable && attempt < MaxAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            throw Unreachable(failure);
+        }
+    }
+
+    private EckRemoteClusterException Unreachable(Exception? failure) => new(
+        "ElasticsearchUnreachable",
+        EckErrorCategory.ConnectionError,
+        $"Elasticsearch at {Description} could not be reached: {Innermost(failure)?.Message ?? "no response"}",
+        "Check the address and port (https, 9200 by default), that the cluster is running, and any firewall in between.",
+        Description,
+        failure);
+
+    private static TransportMethod ParseMethod(string method) => method.ToUpperInvariant() switch
+    {
+        "GET" => TransportMethod.GET,
+        "POST" => TransportMethod.POST,
+        "PUT" => TransportMethod.PUT,
+        "DELETE" => TransportMethod.DELETE,
+        "HEAD" => TransportMethod.HEAD,
+        _ => throw new ArgumentException($"Unsupported HTTP method {method}.", nameof(method)),
+    };
+
+    private static JsonNode? ParseBody(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(body);
+        }
+    }
+
+    private static T? FindInChain<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Select(FindInChain<T>).FirstOrDefault(e => e is not null) is { } nested)
+            {
+                return nested;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception? Innermost(Exception? exception)
+    {
+        while (exception?.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+}

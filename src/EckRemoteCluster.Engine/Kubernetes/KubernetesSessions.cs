@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Exceptions;
+using k8s.KubeConfigModels;
+
+namespace EckRemoteCluster.Engine.Kubernetes;
+
+/// <summary>
+/// Resolves a <see cref="KubernetesTarget"/> to a client the way kubectl does: an explicit path list or KUBECONFIG
+/// (several files, merged in order), else ~/.kube/config, else the pod's service account. Clients are kept per
+/// target so a pipeline of cmdlets reuses connections and exec-plugin tokens.
+/// </summary>
+internal sealed class KubernetesSessions
+{
+    private readonly ConcurrentDictionary<KubernetesTarget, Lazy<KubernetesSession>> _sessions = new();
+
+    public KubernetesSession Get(KubernetesTarget target)
+    {
+        var lazy = _sessions.GetOrAdd(target, t => new Lazy<KubernetesSession>(() => Create(t)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // A broken kubeconfig must not stick: the user fixes the file and runs the cmdlet again in the same session.
+            _sessions.TryRemove(target, out _);
+            throw;
+        }
+    }
+
+    private static KubernetesSession Create(KubernetesTarget target)
+    {
+        var files = KubeConfigFiles(target.KubeConfig);
+        KubernetesClientConfiguration configuration;
+        string? contextName;
+        if (files.Count == 0)
+        {
+            if (!KubernetesClientConfiguration.IsInCluster())
+            {
+                throw new EckRemoteClusterException(
+                    "KubeConfigNotFound",
+                    EckErrorCategory.ObjectNotFound,
+                    "No kubeconfig was found (KUBECONFIG is not set, ~/.kube/config does not exist) and this is not a pod with a service account.",
+                    "Give -KubeConfig, set KUBECONFIG, or create ~/.kube/config (for example with your cloud CLI's get-credentials command).");
+            }
+
+            if (target.Context is not null)
+            {
+                throw new EckRemoteClusterException(
+                    "KubeContextNotFound",
+                    EckErrorCategory.ObjectNotFound,
+                    $"Context '{target.Context}' was asked for, but the only configuration here is the pod's service account (in-cluster).",
+                    "Leave out -Context inside a pod, or give -KubeConfig with that context.");
+            }
+
+            configuration = KubernetesClientConfiguration.InClusterConfig();
+            contextName = null;
+        }
+        else
+        {
+            K8SConfiguration merged;
+            try
+            {
+                merged = KubeConfigMerge.Load(files);
+            }
+            catch (Exception ex) when (ex is KubeConfigException or IOException or YamlDotNet.Core.YamlException)
+            {
+                throw new EckRemoteClusterException(
+                    "KubeConfigInvalid",
+                    EckErrorCategory.InvalidData,
+                    $"The kubeconfig ({string.Join(Path.PathSeparator, files)}) cannot be read: {ex.Message}",
+                    "Check the file with 'kubectl config view'; fix or regenerate it.",
+                    inner: ex);
+            }
+
+            contextName = target.Context ?? merged.CurrentContext;
+            if (string.IsNullOrEmpty(contextName) || merged.Contexts?.Any(c => c.Name == contextName) != true)
+            {
+                var known = string.Join(", ", merged.Contexts?.Select(c => c.Name) ?? []);
+                throw new EckRemoteClusterException(
+                    "KubeContextNotFound",
+                    EckErrorCategory.ObjectNotFound,
+                    string.IsNullOrEmpty(contextName)
+                        ? "The kubeconfig has no current context and no -Context was given."
+                        : $"Context '{contextName}' is not in the kubeconfig. Contexts: {known}.",
+                    "Give -Context with one of the kubeconfig's contexts (tab completion lists them), or set one with 'kubectl config use-context'.",
+                    target.Context);
+            }
+
+            try
+            {
+                configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, contextName);
+            }
+            catch (KubeConfigException ex)
+            {
+                throw new EckRemoteClusterException(
+                    "KubeConfigInvalid",
+                    EckErrorCategory.InvalidData,
+                    $"Context '{contextName}' of the kubeconfig is incomplete: {ex.Message}",
+                    "Check the context's cluster and user entries with 'kubectl config view --minify --context " + contextName + "'.",
+                    contextName,
+                    ex);
+            }
+        }
+
+        var client = new k8s.Kubernetes(configuration, new TransientFailureRetryHandler());
+        return new KubernetesSession(client, target, contextName, string.IsNullOrEmpty(configuration.Namespace) ? "default" : configuration.Namespace);
+    }
+
+    /// <summary>The kubeconfig files to merge, in kubectl's order of precedence; empty when there is none.</summary>
+    internal static IReadOnlyList<string> KubeConfigFiles(string? explicitPaths)
+    {
+        var list = explicitPaths ?? Environment.GetEnvironmentVariable("KUBECONFIG");
+        if (!string.IsNullOrWhiteSpace(list))
+        {
+            var files = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+            // kubectl skips KUBECONFIG entries that do not exist; a path the user typed must exist.
+            if (explicitPaths is not null && files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+            {
+                throw new EckRemoteClusterException(
+                    "KubeConfigNotFound",
+                    EckErrorCategory.ObjectNotFound,
+                    $"The kubeconfig file '{missing}' does not exist.",
+                    "Give the path of an existing kubeconfig file to -KubeConfig.",
+                    missing);
+            }
+
+            return files.Where(File.Exists).ToList();
+        }
+
+        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        return File.Exists(home) ? [home] : [];
+    }
+}

@@ -1,0 +1,47 @@
+namespace EckRemoteCluster.Engine;
+
+/// <summary>
+/// The ECK side of the workflow: Elasticsearch resources, their remote cluster server, how it is exposed and its CA.
+/// Reads and writes are separate calls so the cmdlet can decide (ShouldProcess, idempotence) between them.
+/// </summary>
+internal interface IEckService
+{
+    /// <summary>Lists clusters; <paramref name="namespaceName"/> null means the context's namespace.</summary>
+    Task<IReadOnlyList<EckCluster>> ListClustersAsync(
+        KubernetesTarget target, string? namespaceName, bool allNamespaces, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Reads one cluster; EckClusterNotFound or EckNotInstalled when it cannot.</summary>
+    Task<EckCluster> GetClusterAsync(
+        KubernetesTarget target, string? namespaceName, string name, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Throws RemoteClusterServerUnsupportedVersion when the cluster's Elasticsearch is too old for the server.</summary>
+    void EnsureRemoteClusterServerSupported(EckCluster cluster);
+
+    /// <summary>Merge-patches spec.remoteClusterServer.enabled and returns the cluster as the API server answered.</summary>
+    Task<EckCluster> SetRemoteClusterServerAsync(
+        EckCluster cluster, bool enabled, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Watches the cluster until phase Ready with observedGeneration at its generation, or the timeout.</summary>
+    Task<EckCluster> WaitForReadyAsync(
+        EckCluster cluster, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Works out what publishing would change; nothing is written.</summary>
+    Task<PublishPlan> PlanPublishAsync(
+        EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Applies a plan (if it changes anything) and waits up to <paramref name="addressTimeout"/> for an address.</summary>
+    Task<EckRemoteClusterEndpoint> PublishAsync(
+        PublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Works out what unpublishing would remove; null when nothing published by this module or the template is left.</summary>
+    Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    Task UnpublishAsync(UnpublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>The externally reachable remote cluster server endpoints (one per exposing service); empty when not published.</summary>
+    Task<IReadOnlyList<EckRemoteClusterEndpoint>> GetEndpointsAsync(
+        EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    Task<EckCertificateAuthority> GetTransportCaAsync(
+        EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken);
+}

@@ -1,0 +1,81 @@
+using System.Security;
+
+namespace EckRemoteCluster;
+
+/// <summary>
+/// A cross-cluster API key on the remote (ECK) cluster. EncodedKey, the value the local cluster's keystore needs, exists
+/// only right after New-CrossClusterApiKey (Elasticsearch never returns it again) and is a SecureString;
+/// EncodedKeyPlainText is filled only when -AsPlainText was asked for.
+/// </summary>
+public sealed class CrossClusterApiKey
+{
+    internal CrossClusterApiKey(
+        string id,
+        string name,
+        string? cluster,
+        string? alias,
+        string[] search,
+        string[] replication,
+        string access,
+        DateTime? creation,
+        DateTime? expiration,
+        bool invalidated,
+        string? owner,
+        IReadOnlyDictionary<string, object?> metadata,
+        SecureString? encodedKey,
+        string? encodedKeyPlainText)
+    {
+        Id = id;
+        Name = name;
+        Cluster = cluster;
+        Alias = alias;
+        Search = search;
+        Replication = replication;
+        Access = access;
+        Creation = creation;
+        Expiration = expiration;
+        Invalidated = invalidated;
+        Owner = owner;
+        Metadata = metadata;
+        EncodedKey = encodedKey;
+        EncodedKeyPlainText = encodedKeyPlainText;
+    }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    /// <summary>The name of the cluster the key belongs to (the remote cluster).</summary>
+    public string? Cluster { get; }
+
+    /// <summary>The remote cluster alias the key is meant for on the local side (from the key's metadata).</summary>
+    public string? Alias { get; }
+
+    /// <summary>Index patterns the key may search (cross-cluster search).</summary>
+    public string[] Search { get; }
+
+    /// <summary>Index patterns the key may replicate from (cross-cluster replication).</summary>
+    public string[] Replication { get; }
+
+    /// <summary>The key's access as Elasticsearch stores it (JSON), including any query and field security.</summary>
+    public string Access { get; }
+
+    public DateTime? Creation { get; }
+
+    public DateTime? Expiration { get; }
+
+    public bool Invalidated { get; }
+
+    /// <summary>The user that created the key.</summary>
+    public string? Owner { get; }
+
+    public IReadOnlyDictionary<string, object?> Metadata { get; }
+
+    /// <summary>base64(id:api_key), the value for cluster.remote.&lt;alias&gt;.credentials; only right after creation.</summary>
+    public SecureString? EncodedKey { get; }
+
+    /// <summary>The same value as plain text, filled only with -AsPlainText.</summary>
+    public string? EncodedKeyPlainText { get; }
+
+    public override string ToString() => $"{Name} ({Id})";
+}

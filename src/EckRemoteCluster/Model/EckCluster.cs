@@ -1,0 +1,75 @@
+namespace EckRemoteCluster;
+
+/// <summary>
+/// An Elasticsearch cluster managed by ECK, as its custom resource describes it. Name, Namespace, Context and
+/// KubeConfig bind by property name to every cmdlet that works on an ECK cluster.
+/// </summary>
+public sealed class EckCluster
+{
+    internal EckCluster(
+        string name,
+        string namespaceName,
+        string? version,
+        string? health,
+        string? phase,
+        int availableNodes,
+        bool remoteClusterServerEnabled,
+        string? eckVersion,
+        string? context,
+        string? kubeConfig,
+        long generation,
+        long observedGeneration,
+        string? resourceVersion)
+    {
+        Name = name;
+        Namespace = namespaceName;
+        Version = version;
+        Health = health;
+        Phase = phase;
+        AvailableNodes = availableNodes;
+        RemoteClusterServerEnabled = remoteClusterServerEnabled;
+        EckVersion = eckVersion;
+        Context = context;
+        KubeConfig = kubeConfig;
+        Generation = generation;
+        ObservedGeneration = observedGeneration;
+        ResourceVersion = resourceVersion;
+    }
+
+    public string Name { get; }
+
+    public string Namespace { get; }
+
+    /// <summary>spec.version: the Elasticsearch version the cluster runs or is moving to.</summary>
+    public string? Version { get; }
+
+    /// <summary>green, yellow, red or unknown.</summary>
+    public string? Health { get; }
+
+    /// <summary>Ready, ApplyingChanges, MigratingData, Stalled or Invalid.</summary>
+    public string? Phase { get; }
+
+    public int AvailableNodes { get; }
+
+    public bool RemoteClusterServerEnabled { get; }
+
+    /// <summary>The ECK release that last reconciled the cluster (annotation common.k8s.elastic.co/controller-version).</summary>
+    public string? EckVersion { get; }
+
+    /// <summary>The kubeconfig context the cluster was read through; null inside a pod (in-cluster configuration).</summary>
+    public string? Context { get; }
+
+    /// <summary>The kubeconfig path list it was read through; null for the default (KUBECONFIG, ~/.kube/config).</summary>
+    public string? KubeConfig { get; }
+
+    public long Generation { get; }
+
+    public long ObservedGeneration { get; }
+
+    /// <summary>Whether ECK has reconciled the latest spec and the cluster is Ready.</summary>
+    public bool IsReady => Phase == "Ready" && ObservedGeneration >= Generation;
+
+    internal string? ResourceVersion { get; }
+
+    public override string ToString() => $"{Namespace}/{Name}";
+}
