@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Sandbox.Control;
 using Sandbox.Elasticsearch;
+using Sandbox.Elasticsearch.Local;
 using Sandbox.Kubernetes;
 using Sandbox.Operator;
 
@@ -36,9 +37,12 @@ _ = Task.Run(() =>
     shutdown.Cancel();
 });
 
-IElasticsearchFleet? fleet = null;
 var control = new ControlPlane();
-await using var api = new KubernetesApiServer(control, (ns, pod, port) => fleet?.ResolvePodPort(ns, pod, port), options.Seed);
+var esPipeline = ElasticsearchControl.Pipeline(control);
+await using var fleet = new EckElasticsearchFleet(esPipeline);
+await using var local = new LocalCluster(
+    new LocalClusterOptions(options.StateDir, options.LocalNodes, options.LocalVersion, options.KeystorePasswordNode), esPipeline);
+await using var api = new KubernetesApiServer(control, fleet.ResolvePodPort, options.Seed);
 await api.StartAsync(shutdown.Token);
 var kubeconfigPath = Path.Combine(options.StateDir, "kubeconfig");
 var caPath = Path.Combine(options.StateDir, "kubernetes-ca.crt");
@@ -56,9 +60,11 @@ control.AddRoutes(routes => routes.MapPost("/kubernetes/compact", () =>
     return Results.Json(new JsonObject { ["compactedThrough"] = api.Store.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 }));
 control.AddRoutes(routes => CaRotationRoutes.Map(routes, eckOperator));
+control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, fleet, local));
 
 await using var controlApi = new ControlApiServer(control);
 await controlApi.StartAsync(shutdown.Token);
+await local.StartAsync(shutdown.Token);
 await loadBalancers.StartAsync(shutdown.Token);
 await eckOperator.StartAsync(shutdown.Token);
 await eckOperator.WaitIdleAsync(shutdown.Token);
@@ -79,7 +85,7 @@ SandboxJsonWriter.Write(options.StateDir, new JsonObject
     ["controlApi"] = controlApi.Uri!.ToString().TrimEnd('/'),
     ["eckVersion"] = options.EckVersion,
     ["rollout"] = options.Rollout,
-}, new object?[] { fleet }.OfType<ISandboxDescription>());
+}, [fleet, local]);
 
 Console.WriteLine($"Sandbox ready: kubectl --kubeconfig {kubeconfigPath} get es -A   (control API {controlApi.Uri}, details in {Path.Combine(options.StateDir, SandboxJsonWriter.FileName)})");
 try
