@@ -18,9 +18,11 @@ public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<Operat
 
         var history = fixture.StatusHistory["roll/rc"].ToList();
         var applying = history.Where(s => (string?)s["phase"] == "ApplyingChanges").ToList();
-        Assert.NotEmpty(applying);
-        Assert.Contains(applying, s => s["conditions"]!.AsArray().Any(c =>
-            (string?)c!["type"] == "ReconciliationComplete" && (string?)c["status"] == "False" && (string?)c["message"] == "Nodes upgrade in progress"));
+        Assert.True(applying.Count > 0, string.Join("\n", history.Select(h => h.ToJsonString())));
+        Assert.True(fixture.Fleet.Restarts.Count(r => r.StartsWith("roll/", StringComparison.Ordinal)) == restartsBefore + 3,
+            "restarts: " + string.Join(",", fixture.Fleet.Restarts) + " error: " + fixture.Operator.LastError);
+        Assert.True(applying.Any(s => s["conditions"]!.AsArray().Any(c =>
+            (string?)c!["type"] == "ReconciliationComplete" && (string?)c["status"] == "False" && (string?)c["message"] == "Nodes upgrade in progress")), string.Join("\n", applying.Select(h => h.ToJsonString())));
         var nodeStates = applying.SelectMany(s => (s["inProgressOperations"]?["upgrade"]?["nodes"] as JsonArray) ?? []).Select(n => (string?)n!["status"]).ToHashSet();
         Assert.Contains("PENDING", nodeStates);
         Assert.Contains("DELETED", nodeStates);

@@ -7,13 +7,13 @@ internal static class DistinguishedNames
 {
     public static X500DistinguishedName Build(string commonName, string? organizationalUnit)
     {
+        // Go's pkix.Name encodes OU before CN; the builder encodes in reverse order of the calls.
         var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(commonName);
         if (!string.IsNullOrEmpty(organizationalUnit))
         {
             builder.AddOrganizationalUnitName(organizationalUnit);
         }
-
-        builder.AddCommonName(commonName);
         return builder.Build();
     }
 }
