@@ -1,0 +1,133 @@
+using Xunit;
+
+namespace Sandbox.Tests.Elasticsearch;
+
+/// <summary>PUT/GET _cluster/settings with the remote-cluster rules, _remote/info, roles, documents, reload.</summary>
+public class ClusterSettingsTests(EsFixture fixture) : IClassFixture<EsFixture>
+{
+    [Fact]
+    public async Task ProxyRemoteIsEchoedAsStringsAndShownByRemoteInfo()
+    {
+        using var client = fixture.LocalClient();
+        var (status, body, _) = await client.PutAsync("/_cluster/settings", """
+            {"persistent":{"cluster":{"remote":{"eck1":{"mode":"proxy","proxy_address":"1.2.3.4:9443",
+             "server_name":"quickstart-es-remote-cluster.default.svc","proxy_socket_connections":18,"skip_unavailable":true}}}}}
+            """);
+        Assert.Equal(200, status);
+        Assert.True((bool)body!["acknowledged"]!);
+        var echoed = body["persistent"]!["cluster"]!["remote"]!["eck1"]!;
+        Assert.Equal("18", (string?)echoed["proxy_socket_connections"]);
+        Assert.Equal("true", (string?)echoed["skip_unavailable"]);
+        Assert.Empty(body["transient"]!.AsObject());
+
+        var (_, flat, _) = await client.GetAsync("/_cluster/settings?flat_settings=true");
+        Assert.Equal("1.2.3.4:9443", (string?)flat!["persistent"]!["cluster.remote.eck1.proxy_address"]);
+
+        var info = await EsTestClient.EventuallyAsync(() => client.GetAsync("/_remote/info"), r => r.Body?["eck1"] is not null);
+        var eck1 = info.Body!["eck1"]!;
+        Assert.False((bool)eck1["connected"]!);
+        Assert.Equal("proxy", (string?)eck1["mode"]);
+        Assert.Equal("quickstart-es-remote-cluster.default.svc", (string?)eck1["server_name"]);
+        Assert.Equal(0, (int)eck1["num_proxy_sockets_connected"]!);
+        Assert.Equal(18, (int)eck1["max_proxy_socket_connections"]!);
+        Assert.Equal("30s", (string?)eck1["initial_connect_timeout"]);
+        Assert.Null(eck1["cluster_credentials"]);
+
+        (status, body, _) = await client.PutAsync("/_cluster/settings", """
+            {"persistent":{"cluster":{"remote":{"eck1":{"mode":null,"proxy_address":null,"server_name":null,"proxy_socket_connections":null,"skip_unavailable":null}}}}}
+            """);
+        Assert.Equal(200, status);
+        var (_, after, _) = await client.GetAsync("/_cluster/settings");
+        Assert.Null(after!["persistent"]!["cluster"]);
+        info = await EsTestClient.EventuallyAsync(() => client.GetAsync("/_remote/info"), r => r.Body?["eck1"] is null);
+        Assert.Empty(info.Body!.AsObject());
+    }
+
+    [Theory]
+    [InlineData("""{"persistent":{"cluster.remote.x.mode":"proxy","cluster.remote.x.proxy_address":"h:9443","cluster.remote.x.node_connections":3}}""",
+        "Setting \"cluster.remote.x.node_connections\" cannot be used with the configured \"cluster.remote.x.mode\" [required=SNIFF, configured=PROXY]")]
+    [InlineData("""{"persistent":{"cluster.remote.x.mode":"proxy","cluster.remote.x.proxy_address":"h"}}""",
+        "remote hosts need to be configured as [host:port], found [h] instead")]
+    [InlineData("""{"persistent":{"cluster.remote.x.skip_unavailable":true}}""",
+        "Cannot configure setting [cluster.remote.x.skip_unavailable] if remote cluster is not enabled.")]
+    [InlineData("""{"persistent":{"cluster.remote.a:b.seeds":["h:9300"]}}""",
+        "persistent setting [cluster.remote.a:b.seeds], not recognized")]
+    public async Task InvalidRemoteSettingsAre400(string body, string reason)
+    {
+        using var client = fixture.LocalClient(2);
+        var (status, error, _) = await client.PutAsync("/_cluster/settings", body);
+        Assert.Equal(400, status);
+        Assert.Equal("illegal_argument_exception", (string?)error!["error"]!["type"]);
+        Assert.Equal(reason, (string?)error["error"]!["reason"]);
+    }
+
+    [Fact]
+    public async Task SniffRemoteShowsSeedsAndDefaults()
+    {
+        using var client = fixture.LocalClient();
+        await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster":{"remote":{"sniffy":{"seeds":["10.1.2.3:9300"]}}}}}""");
+        var info = await EsTestClient.EventuallyAsync(() => client.GetAsync("/_remote/info"), r => r.Body?["sniffy"] is not null);
+        var sniffy = info.Body!["sniffy"]!;
+        Assert.Equal("sniff", (string?)sniffy["mode"]);
+        Assert.Equal("10.1.2.3:9300", (string?)sniffy["seeds"]![0]);
+        Assert.Equal(3, (int)sniffy["max_connections_per_cluster"]!);
+        Assert.True((bool)sniffy["skip_unavailable"]!);
+        await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.sniffy.seeds":null}}""");
+    }
+
+    [Fact]
+    public async Task RolesWithRemoteIndicesAndRemoteCluster()
+    {
+        using var client = fixture.LocalClient();
+        var role = """
+            {"remote_indices":[{"clusters":["my_remote*"],"names":["logs*"],"privileges":["read","read_cross_cluster","view_index_metadata"]}],
+             "remote_cluster":[{"clusters":["my_remote*"],"privileges":["monitor_enrich"]}]}
+            """;
+        var (status, body, _) = await client.PutAsync("/_security/role/remote-reader", role);
+        Assert.Equal(200, status);
+        Assert.True((bool)body!["role"]!["created"]!);
+        (_, body, _) = await client.PutAsync("/_security/role/remote-reader", role);
+        Assert.False((bool)body!["role"]!["created"]!);
+        (status, body, _) = await client.GetAsync("/_security/role/remote-reader");
+        Assert.Equal("my_remote*", (string?)body!["remote-reader"]!["remote_indices"]![0]!["clusters"]![0]);
+        Assert.Equal("monitor_enrich", (string?)body["remote-reader"]!["remote_cluster"]![0]!["privileges"]![0]);
+        (status, body, _) = await client.DeleteAsync("/_security/role/remote-reader", "");
+        Assert.True((bool)body!["found"]!);
+        (status, _, _) = await client.GetAsync("/_security/role/remote-reader");
+        Assert.Equal(404, status);
+    }
+
+    [Fact]
+    public async Task DocumentsAreSearchableAfterRefresh()
+    {
+        using var client = fixture.LocalClient();
+        var (status, body, _) = await client.PutAsync("/local-logs/_doc/1", """{"message":"hello"}""");
+        Assert.Equal(201, status);
+        Assert.Equal("created", (string?)body!["result"]);
+        await client.PostAsync("/local-logs/_doc", """{"message":"second"}""");
+        await client.PostAsync("/_refresh", "");
+        using var other = fixture.LocalClient(2);
+        (status, body, _) = await other.SendAsync(HttpMethod.Get, "/local-logs/_search", """{"query":{"match_all":{}}}""");
+        Assert.Equal(200, status);
+        Assert.Equal(2, (int)body!["hits"]!["total"]!["value"]!);
+        (status, body, _) = await other.GetAsync("/missing-index/_search");
+        Assert.Equal(404, status);
+        Assert.Equal("index_not_found_exception", (string?)body!["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task ReloadSecureSettingsReportsTheNodeWithAWrongKeystorePassword()
+    {
+        using var client = fixture.LocalClient();
+        var (status, body, _) = await client.PostAsync("/_nodes/reload_secure_settings", "");
+        Assert.Equal(200, status);
+        Assert.Equal(2, (int)body!["_nodes"]!["total"]!);
+        Assert.Equal("local-cluster", (string?)body["cluster_name"]);
+        var nodes = body["nodes"]!.AsObject().Select(p => p.Value!).ToList();
+        var node1 = nodes.Single(n => (string?)n["name"] == "node-1");
+        var node2 = nodes.Single(n => (string?)n["name"] == "node-2");
+        Assert.Null(node1["reload_exception"]);
+        Assert.Equal("security_exception", (string?)node2["reload_exception"]!["type"]);
+        Assert.Equal("Provided keystore password was incorrect", (string?)node2["reload_exception"]!["reason"]);
+    }
+}
