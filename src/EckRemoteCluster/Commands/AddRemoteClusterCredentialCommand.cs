@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using EckRemoteCluster.Engine;
 
 namespace EckRemoteCluster.Commands;
 
@@ -31,6 +32,13 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
     [Parameter]
     public SecureString? KeystorePassword { get; set; }
 
+    /// <summary>
+    /// The local cluster: when given, its nodes reload their secure settings so the credential takes effect without
+    /// a restart (Elasticsearch 8.13 and later).
+    /// </summary>
+    [Parameter]
+    public ElasticsearchConnection? Connection { get; set; }
+
     protected override void ProcessRecordCore()
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
@@ -42,29 +50,76 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
         }
 
         var setting = RemoteClusterNames.CredentialsSetting(Alias);
-        using var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
-        var plans = batch.SetEntry(setting, ApiKey);
-        var changes = plans.Where(p => p.Change != KeystoreChange.Unchanged).ToList();
-        if (changes.Count == 0)
+        IReadOnlyList<KeystoreSaveResult> saved;
+        using (var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword))
         {
-            WriteVerbose($"Every keystore already holds this credential as {setting}; nothing to write.");
-            foreach (var plan in plans)
+            var plans = batch.SetEntry(setting, ApiKey);
+            var changes = plans.Where(p => p.Change != KeystoreChange.Unchanged).ToList();
+            if (changes.Count == 0)
             {
-                WriteObject(new RemoteClusterCredentialResult(plan.ConfigPath, plan.KeystorePath, Alias, plan.Change, null, SecureSettingsReload.NotNeeded, null, null));
+                WriteVerbose($"Every keystore already holds this credential as {setting}; nothing to write.");
+                saved = plans.Select(p => new KeystoreSaveResult(p.ConfigPath, p.KeystorePath, p.Change, null)).ToList();
             }
-
-            return;
+            else if (ShouldProcess(string.Join(", ", changes.Select(c => $"{c.KeystorePath} ({c.Change})")), $"Set {setting}"))
+            {
+                saved = batch.Save();
+            }
+            else
+            {
+                return;
+            }
         }
 
-        var description = string.Join(", ", changes.Select(c => $"{c.Change.ToString().ToLowerInvariant()} in {c.KeystorePath}"));
-        if (!ShouldProcess(description, $"Set {setting}"))
+        var reloads = Reload();
+        foreach (var node in saved)
         {
-            return;
+            var nodeName = TryReadNodeName(node.ConfigPath);
+            var reload = reloads is null ? (SecureSettingsReload.NotRequested, (string?)null)
+                : reloads.FirstOrDefault(r => r.NodeName == nodeName) is { NodeId: not null } match
+                    ? (match.Failure is null ? SecureSettingsReload.Reloaded : SecureSettingsReload.Failed, match.Failure)
+                    : (SecureSettingsReload.NotRequested, null);
+            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, Alias, node.Change, node.BackupPath, reload.Item1, nodeName, reload.Item2));
         }
 
-        foreach (var saved in batch.Save())
+        foreach (var failed in reloads?.Where(r => r.Failure is not null) ?? [])
         {
-            WriteObject(new RemoteClusterCredentialResult(saved.ConfigPath, saved.KeystorePath, Alias, saved.Change, saved.BackupPath, SecureSettingsReload.NotRequested, null, null));
+            WriteError(ErrorRecords.Create(
+                new InvalidOperationException($"Node '{failed.NodeName}' could not reload its secure settings: {failed.Failure}"),
+                "SecureSettingsReloadFailed",
+                ErrorCategory.InvalidOperation,
+                failed.NodeName,
+                failed.Failure?.Contains("password", StringComparison.OrdinalIgnoreCase) == true
+                    ? "Give -KeystorePassword: the node's keystore is password protected, and the reload needs the same password on every node."
+                    : "Restart the node so it reads its keystore, or fix the cause named in the message and run this again."));
+        }
+    }
+
+    private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? Reload()
+    {
+        if (Connection is null)
+        {
+            WriteVerbose("No -Connection: the nodes read the new credential at their next start.");
+            return null;
+        }
+
+        if (!ShouldProcess(Connection.ClusterName, "Reload secure settings (POST /_nodes/reload_secure_settings)"))
+        {
+            return null;
+        }
+
+        var client = Connection.Client;
+        return RunWithReporting((_, token) => Engine.RemoteClusters.ReloadSecureSettingsAsync(client, KeystorePassword, token));
+    }
+
+    private static string? TryReadNodeName(string configPath)
+    {
+        try
+        {
+            return Engine.NodeConfig.Read(configPath).NodeName;
+        }
+        catch (EckRemoteClusterException)
+        {
+            return null;
         }
     }
 }

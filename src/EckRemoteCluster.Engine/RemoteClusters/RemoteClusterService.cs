@@ -1,0 +1,288 @@
+using System.Security;
+using System.Text.Json.Nodes;
+using EckRemoteCluster.Engine.Rules;
+using EckRemoteCluster.Secrets;
+
+namespace EckRemoteCluster.Engine.RemoteClusters;
+
+internal sealed class RemoteClusterService : IRemoteClusterService
+{
+    // _resolve/cluster appeared in 8.13; before it only _remote/info can tell, and it reports cached state.
+    private static readonly Version ResolveClusterSince = new(8, 13, 0);
+
+    // Every per-remote setting Elasticsearch knows, in either mode: registering in proxy mode must clear sniff's.
+    private static readonly string[] SniffOnlySettings = ["seeds", "node_connections"];
+
+    public async Task<RoleChange> PlanRoleAsync(IElasticsearchClient client, RemoteRoleRequest role, string localVersion, CancellationToken cancellationToken)
+    {
+        RemoteRoles.Validate(role, ParseVersion(localVersion));
+        var response = await client.SendAsync("GET", $"/_security/role/{Uri.EscapeDataString(role.Name)}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == 404)
+        {
+            return RoleChange.Created;
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(response, $"read role '{role.Name}'", client.Description);
+        }
+
+        return response.Body?[role.Name] is JsonObject existing && RemoteRoles.Matches(existing, role) ? RoleChange.Unchanged : RoleChange.Updated;
+    }
+
+    public async Task PutRoleAsync(IElasticsearchClient client, RemoteRoleRequest role, CancellationToken cancellationToken)
+    {
+        var response = await client.SendAsync("PUT", $"/_security/role/{Uri.EscapeDataString(role.Name)}", RemoteRoles.Body(role), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(response, $"write role '{role.Name}'", client.Description);
+        }
+    }
+
+    public async Task<IReadOnlyList<RemoteCluster>> GetAsync(IElasticsearchClient client, string localCluster, CancellationToken cancellationToken)
+    {
+        var response = await client.SendAsync("GET", "/_remote/info", null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(response, "read the remote clusters (GET /_remote/info)", client.Description);
+        }
+
+        return RemoteInfoParser.Parse(response.Body, localCluster);
+    }
+
+    public async Task<ClusterSettingsChange> PlanRegistrationAsync(IElasticsearchClient client, RemoteClusterRegistration registration, CancellationToken cancellationToken)
+    {
+        RemoteClusterAlias.Validate(registration.Alias);
+        ProxyAddress.Parse(registration.ProxyAddress);
+        ServerName.Validate(registration.ServerName);
+        var (persistent, transient) = await ReadFlatSettingsAsync(client, cancellationToken).ConfigureAwait(false);
+        var prefix = $"cluster.remote.{registration.Alias}.";
+        var wanted = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [prefix + "mode"] = "proxy",
+            [prefix + "proxy_address"] = registration.ProxyAddress,
+        };
+        if (registration.ServerName is not null)
+        {
+            wanted[prefix + "server_name"] = registration.ServerName;
+        }
+
+        if (registration.SkipUnavailable is { } skip)
+        {
+            wanted[prefix + "skip_unavailable"] = skip ? "true" : "false";
+        }
+
+        if (registration.ProxySocketConnections is { } sockets)
+        {
+            wanted[prefix + "proxy_socket_connections"] = sockets.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach (var sniffSetting in SniffOnlySettings)
+        {
+            if (persistent.ContainsKey(prefix + sniffSetting))
+            {
+                wanted[prefix + sniffSetting] = null;
+            }
+        }
+
+        var changes = wanted
+            .Where(pair => !persistent.TryGetValue(pair.Key, out var current) || current != pair.Value)
+            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+
+        // A transient setting wins over a persistent one; a stale transient registration would hide ours.
+        var staleTransient = transient.Keys
+            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(key => key, _ => (string?)null, StringComparer.Ordinal);
+        return new ClusterSettingsChange(changes, staleTransient);
+    }
+
+    public async Task ApplySettingsAsync(IElasticsearchClient client, ClusterSettingsChange change, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["persistent"] = ToJson(change.Persistent),
+            ["transient"] = ToJson(change.Transient),
+        };
+        var response = await client.SendAsync("PUT", "/_cluster/settings", body, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(response, $"change {string.Join(", ", change.Keys)}", client.Description);
+        }
+    }
+
+    public async Task<ClusterSettingsChange> PlanRemovalAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken)
+    {
+        RemoteClusterAlias.Validate(alias);
+        var (persistent, transient) = await ReadFlatSettingsAsync(client, cancellationToken).ConfigureAwait(false);
+        var prefix = $"cluster.remote.{alias}.";
+        return new ClusterSettingsChange(NullsFor(persistent, prefix), NullsFor(transient, prefix));
+    }
+
+    public async Task<RemoteClusterTestResult> TestAsync(
+        IElasticsearchClient client,
+        string alias,
+        string localVersion,
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+        CancellationToken cancellationToken)
+    {
+        RemoteClusterAlias.Validate(alias);
+        var info = await client.SendAsync("GET", "/_remote/info", null, cancellationToken).ConfigureAwait(false);
+        if (!info.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(info, "read the remote clusters (GET /_remote/info)", client.Description);
+        }
+
+        var remote = RemoteInfoParser.Parse(info.Body, string.Empty).FirstOrDefault(r => r.Alias == alias);
+        if (remote is null)
+        {
+            var notRegistered = RemoteClusterDiagnoses.Diagnose($"no such remote cluster: [{alias}]", null);
+            return Result(alias, null, false, null, notRegistered, nodeCredentials);
+        }
+
+        bool connected;
+        string? error = null;
+        string? remoteVersion = null;
+        if (ParseVersion(localVersion) >= ResolveClusterSince)
+        {
+            var resolved = await client.SendAsync("GET", $"/_resolve/cluster/{alias}:*", null, cancellationToken).ConfigureAwait(false);
+            var entry = resolved.Body?[alias] as JsonObject;
+            connected = resolved.IsSuccess && (bool?)entry?["connected"] == true;
+            error = (string?)entry?["error"] ?? (resolved.IsSuccess ? null : resolved.ErrorReason);
+            remoteVersion = (string?)entry?["version"]?["number"];
+        }
+        else
+        {
+            connected = remote.Connected;
+        }
+
+        var diagnosis = connected ? null : RemoteClusterDiagnoses.Diagnose(error, remote);
+        return Result(alias, remote, connected, remoteVersion, diagnosis, nodeCredentials);
+    }
+
+    public async Task<RemoteClusterTestResult> WaitConnectedAsync(
+        IElasticsearchClient client,
+        string alias,
+        string localVersion,
+        TimeSpan timeout,
+        IOperationReporter reporter,
+        CancellationToken cancellationToken)
+    {
+        var activity = $"Waiting for remote cluster '{alias}' to connect";
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var delay = TimeSpan.FromMilliseconds(200);
+        try
+        {
+            while (true)
+            {
+                var result = await TestAsync(client, alias, localVersion, [], cancellationToken).ConfigureAwait(false);
+                if (result.Connected)
+                {
+                    return result;
+                }
+
+                var remaining = deadline - DateTimeOffset.UtcNow;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw new EckRemoteClusterException(
+                        "RemoteClusterNotConnected",
+                        EckErrorCategory.ConnectionError,
+                        $"Remote cluster '{alias}' did not connect within {timeout.TotalSeconds:0} s ({result.Cause}): {result.Evidence}",
+                        result.RecommendedAction ?? "Run Test-RemoteCluster for a diagnosis.",
+                        alias);
+                }
+
+                reporter.Progress(activity, $"{result.Cause}: {result.Evidence}", (int)(100 * (1 - (remaining / timeout))));
+                await Task.Delay(delay < remaining ? delay : remaining, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
+        }
+        finally
+        {
+            reporter.CompleteProgress(activity);
+        }
+    }
+
+    public async Task<IReadOnlyList<(string NodeId, string NodeName, string? Failure)>> ReloadSecureSettingsAsync(
+        IElasticsearchClient client,
+        SecureString? keystorePassword,
+        CancellationToken cancellationToken)
+    {
+        JsonObject? body = keystorePassword is null
+            ? null
+            : SecureStrings.Use(keystorePassword, chars => new JsonObject { ["secure_settings_password"] = new string(chars) });
+        var response = await client.SendAsync("POST", "/_nodes/reload_secure_settings", body, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(response, "reload secure settings (POST /_nodes/reload_secure_settings)", client.Description);
+        }
+
+        return (response.Body?["nodes"] as JsonObject ?? [])
+            .Select(pair => (
+                pair.Key,
+                (string?)pair.Value?["name"] ?? pair.Key,
+                (string?)pair.Value?["reload_exception"]?["reason"]))
+            .ToList();
+    }
+
+    private static RemoteClusterTestResult Result(
+        string alias,
+        RemoteCluster? remote,
+        bool connected,
+        string? remoteVersion,
+        RemoteClusterDiagnosis? diagnosis,
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials) =>
+        new(
+            alias,
+            connected,
+            remote?.Mode,
+            remote is null ? null : remote.Mode == "proxy" ? remote.ProxyAddress : string.Join(",", remote.Seeds),
+            remote?.ServerName,
+            remote?.SecurityModel,
+            remoteVersion,
+            diagnosis?.Cause,
+            diagnosis?.Evidence,
+            diagnosis?.RecommendedAction,
+            nodeCredentials);
+
+    private static async Task<(Dictionary<string, string?> Persistent, Dictionary<string, string?> Transient)> ReadFlatSettingsAsync(
+        IElasticsearchClient client,
+        CancellationToken cancellationToken)
+    {
+        var response = await client.SendAsync("GET", "/_cluster/settings?flat_settings=true", null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw ElasticsearchErrors.FromResponse(response, "read the cluster settings (GET /_cluster/settings)", client.Description);
+        }
+
+        return (Flat(response.Body?["persistent"]), Flat(response.Body?["transient"]));
+    }
+
+    private static Dictionary<string, string?> Flat(JsonNode? section) =>
+        (section as JsonObject ?? [])
+            .ToDictionary(
+                pair => pair.Key,
+                pair => pair.Value is JsonArray list ? string.Join(",", list.Select(v => (string?)v)) : pair.Value?.ToString(),
+                StringComparer.Ordinal);
+
+    private static Dictionary<string, string?> NullsFor(Dictionary<string, string?> settings, string prefix) =>
+        settings.Keys
+            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(key => key, _ => (string?)null, StringComparer.Ordinal);
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, string?> settings)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in settings)
+        {
+            json[key] = value is null ? null : JsonValue.Create(value);
+        }
+
+        return json;
+    }
+
+    private static Version ParseVersion(string version)
+    {
+        var numeric = new string(version.TakeWhile(c => char.IsDigit(c) || c == '.').ToArray());
+        return Version.TryParse(numeric, out var parsed) ? parsed : new Version(0, 0);
+    }
+}

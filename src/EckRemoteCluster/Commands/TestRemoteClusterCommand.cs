@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using System.Security;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>
+/// Checks each remote cluster connection afresh and, when one is down, says why (from Elasticsearch's own message)
+/// and what to do. With -ConfigPath it also checks that every node's keystore holds the same credential.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "RemoteCluster")]
+[OutputType(typeof(RemoteClusterTestResult))]
+public sealed class TestRemoteClusterCommand : EckCmdlet
+{
+    /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
+    [Parameter(Mandatory = true)]
+    public ElasticsearchConnection Connection { get; set; } = null!;
+
+    /// <summary>The remotes to test; all registered remotes when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string[]? Alias { get; set; }
+
+    /// <summary>The config directory of every local node, to check their keystores hold the credential.</summary>
+    [Parameter]
+    public string[]? ConfigPath { get; set; }
+
+    /// <summary>The keystores' password, when they are password protected.</summary>
+    [Parameter]
+    public SecureString? KeystorePassword { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var client = Connection.Client;
+        var service = Engine.RemoteClusters;
+        var aliases = Alias ?? RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token)).Select(r => r.Alias).ToArray();
+        var directories = ConfigPath is null ? null : ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
+        foreach (var alias in aliases)
+        {
+            var credentials = directories is null ? [] : CheckCredentials(directories, alias);
+            var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, credentials, token));
+            WriteObject(result);
+        }
+    }
+
+    private IReadOnlyList<NodeCredentialCheck> CheckCredentials(IReadOnlyList<string> directories, string alias)
+    {
+        using var keystores = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
+        var checks = keystores.CompareEntry(RemoteClusterNames.CredentialsSetting(alias))
+            .Select(c => new NodeCredentialCheck(c.ConfigPath, c.Present, c.SameAsFirst))
+            .ToList();
+        foreach (var missing in checks.Where(c => !c.Present))
+        {
+            WriteWarning($"{missing.ConfigPath}: the keystore has no {RemoteClusterNames.CredentialsSetting(alias)}; this node cannot authenticate to '{alias}'.");
+        }
+
+        foreach (var different in checks.Where(c => c.Present && !c.SameAsOtherNodes))
+        {
+            WriteWarning($"{different.ConfigPath}: the keystore holds a different credential for '{alias}' than the other nodes.");
+        }
+
+        return checks;
+    }
+}

@@ -1,0 +1,71 @@
+namespace EckRemoteCluster;
+
+/// <summary>How the local cluster authenticates to a remote one.</summary>
+public enum RemoteClusterSecurityModel
+{
+    /// <summary>A cross-cluster API key in the keystore, to the remote cluster server (port 9443).</summary>
+    ApiKey,
+
+    /// <summary>Mutual TLS over the transport interface (port 9300); deprecated in Elasticsearch 9.0.</summary>
+    Certificate,
+}
+
+/// <summary>A remote cluster registered on the local cluster, as GET /_remote/info reports it.</summary>
+public sealed class RemoteCluster
+{
+    public RemoteCluster(
+        string alias,
+        bool connected,
+        string mode,
+        string? proxyAddress,
+        string? serverName,
+        string[] seeds,
+        bool skipUnavailable,
+        int? connectionsOpen,
+        int? connectionsMax,
+        RemoteClusterSecurityModel securityModel,
+        string localCluster)
+    {
+        Alias = alias;
+        Connected = connected;
+        Mode = mode;
+        ProxyAddress = proxyAddress;
+        ServerName = serverName;
+        Seeds = seeds;
+        SkipUnavailable = skipUnavailable;
+        ConnectionsOpen = connectionsOpen;
+        ConnectionsMax = connectionsMax;
+        SecurityModel = securityModel;
+        LocalCluster = localCluster;
+    }
+
+    public string Alias { get; }
+
+    /// <summary>Whether the local cluster holds open connections to the remote right now.</summary>
+    public bool Connected { get; }
+
+    /// <summary>proxy or sniff.</summary>
+    public string Mode { get; }
+
+    public string? ProxyAddress { get; }
+
+    /// <summary>The TLS server name (SNI) sent to the proxy address; null when unset.</summary>
+    public string? ServerName { get; }
+
+    /// <summary>Sniff mode's seed nodes.</summary>
+    public string[] Seeds { get; }
+
+    public bool SkipUnavailable { get; }
+
+    /// <summary>Proxy sockets (proxy mode) or nodes (sniff mode) connected.</summary>
+    public int? ConnectionsOpen { get; }
+
+    public int? ConnectionsMax { get; }
+
+    public RemoteClusterSecurityModel SecurityModel { get; }
+
+    /// <summary>The local cluster's name.</summary>
+    public string LocalCluster { get; }
+
+    public override string ToString() => Alias;
+}

@@ -1,0 +1,80 @@
+namespace EckRemoteCluster;
+
+/// <summary>
+/// The health of one remote cluster connection: a fresh check (_resolve/cluster), and when it is down, what
+/// Elasticsearch said, the likely cause and what to do about it.
+/// </summary>
+public sealed class RemoteClusterTestResult
+{
+    public RemoteClusterTestResult(
+        string alias,
+        bool connected,
+        string? mode,
+        string? address,
+        string? serverName,
+        RemoteClusterSecurityModel? securityModel,
+        string? remoteVersion,
+        string? cause,
+        string? evidence,
+        string? recommendedAction,
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials)
+    {
+        Alias = alias;
+        Connected = connected;
+        Mode = mode;
+        Address = address;
+        ServerName = serverName;
+        SecurityModel = securityModel;
+        RemoteVersion = remoteVersion;
+        Cause = cause;
+        Evidence = evidence;
+        RecommendedAction = recommendedAction;
+        NodeCredentials = nodeCredentials;
+    }
+
+    public string Alias { get; }
+
+    public bool Connected { get; }
+
+    public string? Mode { get; }
+
+    /// <summary>proxy_address in proxy mode, the seeds in sniff mode.</summary>
+    public string? Address { get; }
+
+    public string? ServerName { get; }
+
+    public RemoteClusterSecurityModel? SecurityModel { get; }
+
+    /// <summary>The remote's Elasticsearch version, when connected.</summary>
+    public string? RemoteVersion { get; }
+
+    /// <summary>A short code for what is wrong (RemoteCaNotTrusted, CredentialMissing…), null when healthy.</summary>
+    public string? Cause { get; }
+
+    /// <summary>Elasticsearch's own message.</summary>
+    public string? Evidence { get; }
+
+    public string? RecommendedAction { get; }
+
+    /// <summary>With -ConfigPath: whether every node's keystore holds this alias's credential, and the same one.</summary>
+    public IReadOnlyList<NodeCredentialCheck> NodeCredentials { get; }
+
+    public override string ToString() => Connected ? $"{Alias}: connected" : $"{Alias}: {Cause}";
+}
+
+/// <summary>Whether one node's keystore holds a remote's credential, and whether it matches the other nodes'.</summary>
+public sealed class NodeCredentialCheck
+{
+    public NodeCredentialCheck(string configPath, bool present, bool sameAsOtherNodes)
+    {
+        ConfigPath = configPath;
+        Present = present;
+        SameAsOtherNodes = sameAsOtherNodes;
+    }
+
+    public string ConfigPath { get; }
+
+    public bool Present { get; }
+
+    public bool SameAsOtherNodes { get; }
+}
