@@ -1,4 +1,5 @@
 using EckRemoteCluster.Engine.Kubernetes;
+using k8s;
 
 namespace EckRemoteCluster.Engine.Eck;
 
@@ -11,8 +12,11 @@ internal sealed class EckService : IEckService
     private readonly RemoteClusterPublisher _publisher;
     private readonly TransportCaReader _transportCa;
 
+    private readonly KubernetesSessions _sessions;
+
     public EckService(KubernetesSessions sessions)
     {
+        _sessions = sessions;
         _reader = new ClusterReader(sessions);
         _switch = new RemoteClusterServerSwitch(_reader);
         _watch = new ClusterReadinessWatch(_reader);
@@ -51,4 +55,19 @@ internal sealed class EckService : IEckService
 
     public Task<EckCertificateAuthority> GetTransportCaAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _transportCa.ReadAsync(cluster, reporter, cancellationToken);
+
+    public IReadOnlyList<string> ListContexts(string? kubeConfig)
+    {
+        var files = KubernetesSessions.KubeConfigFiles(kubeConfig);
+        return files.Count == 0 ? [] : KubeConfigMerge.Load(files).Contexts?.Select(c => c.Name).ToList() ?? [];
+    }
+
+    public async Task<IReadOnlyList<string>> ListNamespacesAsync(KubernetesTarget target, CancellationToken cancellationToken)
+    {
+        var session = _sessions.Get(target);
+        var namespaces = await KubernetesFailures.Run(
+            new KubernetesFailures.Operation("list", "namespaces", null, null, session),
+            () => session.Client.CoreV1.ListNamespaceAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return namespaces.Items.Select(n => n.Metadata.Name).ToList();
+    }
 }

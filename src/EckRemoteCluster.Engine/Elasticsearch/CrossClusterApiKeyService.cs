@@ -104,7 +104,10 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
             connection.User,
             ToDictionary(metadata),
             secure,
-            asPlainText ? encoded : null);
+            asPlainText ? encoded : null)
+        {
+            Connection = connection,
+        };
     }
 
     public async Task<IReadOnlyList<CrossClusterApiKey>> GetAsync(
@@ -281,7 +284,10 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
             (string?)key["username"],
             ToDictionary(metadata),
             encodedKey: null,
-            encodedKeyPlainText: null);
+            encodedKeyPlainText: null)
+        {
+            Connection = connection,
+        };
     }
 
     private static string[] Names(JsonNode? entries) =>
@@ -302,7 +308,8 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         JsonValue v when v.GetValueKind() == JsonValueKind.String => (string?)v,
         JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => (bool)v,
         JsonValue v when v.TryGetValue<long>(out var l) => l,
-        JsonValue v => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+        _ => node.ToJsonString(),
     };
 
     private static EckRemoteClusterException Malformed(ElasticsearchConnection connection, string field) => new(

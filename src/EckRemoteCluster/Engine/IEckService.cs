@@ -44,4 +44,10 @@ internal interface IEckService
 
     Task<EckCertificateAuthority> GetTransportCaAsync(
         EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>The context names of the kubeconfig (for tab completion); empty when there is none.</summary>
+    IReadOnlyList<string> ListContexts(string? kubeConfig);
+
+    /// <summary>The namespaces the user may list (for tab completion).</summary>
+    Task<IReadOnlyList<string>> ListNamespacesAsync(KubernetesTarget target, CancellationToken cancellationToken);
 }

@@ -77,5 +77,8 @@ public sealed class CrossClusterApiKey
     /// <summary>The same value as plain text, filled only with -AsPlainText.</summary>
     public string? EncodedKeyPlainText { get; }
 
+    /// <summary>The connection the key was read or created through, so Update- and Revoke- can act on a piped key.</summary>
+    internal ElasticsearchConnection? Connection { get; init; }
+
     public override string ToString() => $"{Name} ({Id})";
 }

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using EckRemoteCluster.Completion;
+using EckRemoteCluster.Engine;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>
+/// Base of the cmdlets that act on one ECK cluster: -Name, -Namespace, -Context and -KubeConfig bind by property name
+/// from an EckCluster (or anything with those properties, such as an EckRemoteClusterEndpoint's Cluster), so
+/// Get-EckCluster | Enable-EckRemoteClusterServer | … needs no glue. The cluster is read afresh for each record.
+/// </summary>
+public abstract class EckClusterCmdlet : EckCmdlet
+{
+    /// <summary>The Elasticsearch resource's name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Cluster")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EckClusterNameCompleter))]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Its namespace; the context's namespace when left out.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KubernetesNamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>The kubeconfig context; the current context when left out.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
+    public string? Context { get; set; }
+
+    /// <summary>Kubeconfig file(s), separated like KUBECONFIG; KUBECONFIG or ~/.kube/config when left out.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? KubeConfig { get; set; }
+
+    internal KubernetesTarget Target => KubernetesTargets.From(this, KubeConfig, Context);
+
+    /// <summary>Reads the cluster as it is now.</summary>
+    internal EckCluster ReadCluster() =>
+        RunWithReporting((reporter, token) => Engine.Eck.GetClusterAsync(Target, NullIfEmpty(Namespace), Name, reporter, token));
+
+    internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+/// <summary>Turns -KubeConfig/-Context as typed (relative paths, PSDrives) into an engine target.</summary>
+internal static class KubernetesTargets
+{
+    public static KubernetesTarget From(PSCmdlet cmdlet, string? kubeConfig, string? context)
+    {
+        string? paths = null;
+        if (!string.IsNullOrEmpty(kubeConfig))
+        {
+            paths = string.Join(Path.PathSeparator, kubeConfig.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(cmdlet.GetUnresolvedProviderPathFromPSPath));
+        }
+
+        return new KubernetesTarget(paths, string.IsNullOrEmpty(context) ? null : context);
+    }
+}

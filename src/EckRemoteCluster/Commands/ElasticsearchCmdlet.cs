@@ -1,0 +1,40 @@
+using System.Management.Automation;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>
+/// Base of the cmdlets that talk to one Elasticsearch cluster: given a connection (New-ElasticsearchConnection), or an
+/// ECK cluster piped from Get-EckCluster, for which a connection is opened once per cmdlet run.
+/// </summary>
+public abstract class ElasticsearchCmdlet : EckCmdlet
+{
+    protected const string ConnectionSet = "Connection";
+    protected const string EckClusterSet = "EckCluster";
+
+    private readonly Dictionary<string, ElasticsearchConnection> _eckConnections = new(StringComparer.Ordinal);
+
+    /// <summary>The cluster to talk to, from New-ElasticsearchConnection.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipeline = true)]
+    public ElasticsearchConnection Connection { get; set; } = null!;
+
+    /// <summary>An ECK cluster from Get-EckCluster; the cmdlet connects to it as its elastic user.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EckClusterSet, ValueFromPipeline = true)]
+    public EckCluster EckCluster { get; set; } = null!;
+
+    internal ElasticsearchConnection ResolveConnection()
+    {
+        if (ParameterSetName != EckClusterSet)
+        {
+            return Connection;
+        }
+
+        var key = $"{EckCluster.KubeConfig}|{EckCluster.Context}|{EckCluster.Namespace}/{EckCluster.Name}";
+        if (!_eckConnections.TryGetValue(key, out var connection))
+        {
+            connection = RunWithReporting((reporter, token) => Engine.Elasticsearch.ConnectToEckAsync(EckCluster, reporter, token));
+            _eckConnections[key] = connection;
+        }
+
+        return connection;
+    }
+}

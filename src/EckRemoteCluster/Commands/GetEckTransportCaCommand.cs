@@ -1,0 +1,42 @@
+using System.Management.Automation;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>Reads the CAs the local cluster must trust for an ECK cluster's remote cluster server.</summary>
+[Cmdlet(VerbsCommon.Get, "EckTransportCa")]
+[OutputType(typeof(EckCertificateAuthority))]
+public sealed class GetEckTransportCaCommand : EckClusterCmdlet
+{
+    /// <summary>Also writes the PEM (every CA) to this file, e.g. remote-cluster-ca.crt.</summary>
+    [Parameter]
+    public string? OutFile { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var cluster = ReadCluster();
+        var ca = RunWithReporting((reporter, token) => Engine.Eck.GetTransportCaAsync(cluster, reporter, token));
+        if (OutFile is not null)
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(OutFile);
+            try
+            {
+                File.WriteAllText(path, ca.Pem);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                ThrowTerminating(new EckRemoteClusterException(
+                    "TransportCaWriteFailed",
+                    EckErrorCategory.WriteError,
+                    $"The CA could not be written to '{path}': {ex.Message}",
+                    "Give a path in a folder you may write to.",
+                    path,
+                    ex));
+            }
+
+            WriteVerbose($"Wrote {ca.Certificates.Length} CA certificate(s) to {path}.");
+            ca = new EckCertificateAuthority(ca.Cluster, ca.Namespace, ca.Context, ca.Certificates, ca.Pem, path);
+        }
+
+        WriteObject(ca);
+    }
+}
