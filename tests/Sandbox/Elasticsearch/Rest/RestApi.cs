@@ -99,19 +99,30 @@ public static partial class RestApi
                 await response.WriteAsync(Render(result.Body, http), context.RequestAborted);
             }
         }
+        catch (Exception e) when (e is not EsException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A defect in the sandbox still answers in Elasticsearch's format, so a test sees what went wrong.
+            await WriteErrorAsync(context, new EsException(500, "exception", e.ToString()), contentType, isHead, http);
+        }
         catch (EsException e)
         {
-            response.StatusCode = e.Status;
-            foreach (var (name, values) in e.Headers)
-            {
-                response.Headers[name] = values;
-            }
+            await WriteErrorAsync(context, e, contentType, isHead, http);
+        }
+    }
 
-            response.ContentType = contentType;
-            if (!isHead)
-            {
-                await response.WriteAsync(Render(e.ToResponseBody(), http), context.RequestAborted);
-            }
+    private static async Task WriteErrorAsync(HttpContext context, EsException e, string contentType, bool isHead, HttpRequest http)
+    {
+        var response = context.Response;
+        response.StatusCode = e.Status;
+        foreach (var (name, values) in e.Headers)
+        {
+            response.Headers[name] = values;
+        }
+
+        response.ContentType = contentType;
+        if (!isHead)
+        {
+            await response.WriteAsync(Render(e.ToResponseBody(), http), context.RequestAborted);
         }
     }
 

@@ -36,7 +36,7 @@ public static class LocalSearch
             ["_shards"] = new JsonObject { ["total"] = indices.Count, ["successful"] = indices.Count, ["skipped"] = 0, ["failed"] = 0 },
             ["hits"] = new JsonObject
             {
-                ["total"] = new JsonObject { ["value"] = matching.Count, ["relation"] = "eq" },
+                ["total"] = new JsonObject { ["value"] = (long)matching.Count, ["relation"] = "eq" },
                 ["max_score"] = matching.Count > 0 ? 1.0 : null,
                 ["hits"] = hits,
             },
