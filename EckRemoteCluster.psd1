@@ -32,6 +32,7 @@
         'Test-RemoteCluster'
         'Disconnect-RemoteCluster'
         'Set-RemoteClusterRole'
+        'Invoke-ElasticsearchRequest'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -123,6 +123,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         string alias,
         string localVersion,
         IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+        string? searchIndex,
         CancellationToken cancellationToken)
     {
         RemoteClusterAlias.Validate(alias);
@@ -156,7 +157,44 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         }
 
         var diagnosis = connected ? null : RemoteClusterDiagnoses.Diagnose(error, remote);
-        return Result(alias, remote, connected, remoteVersion, diagnosis, nodeCredentials);
+        var result = Result(alias, remote, connected, remoteVersion, diagnosis, nodeCredentials);
+        return connected && searchIndex is not null
+            ? await SearchAsync(client, result, searchIndex, cancellationToken).ConfigureAwait(false)
+            : result;
+    }
+
+    /// <summary>A connection can be up while searches are refused (key access, local roles): a real search tells.</summary>
+    private static async Task<RemoteClusterTestResult> SearchAsync(IElasticsearchClient client, RemoteClusterTestResult connected, string index, CancellationToken cancellationToken)
+    {
+        var target = $"{connected.Alias}:{index}";
+        var body = new JsonObject { ["size"] = 3, ["query"] = new JsonObject { ["match_all"] = new JsonObject() } };
+        if (index.IndexOfAny(['/', ' ', '?', '#', '"', '\\']) >= 0)
+        {
+            throw new EckRemoteClusterException(
+                "InvalidIndexPattern",
+                EckErrorCategory.InvalidArgument,
+                $"'{index}' is not an index name or pattern: it contains a character Elasticsearch forbids in index names.",
+                "Give an index name or pattern such as logs-* (several separated by commas).",
+                index);
+        }
+
+        var response = await client.SendAsync("POST", $"/{target}/_search", body, cancellationToken).ConfigureAwait(false);
+        var shardFailure = (string?)response.Body?["_shards"]?["failures"]?[0]?["reason"]?["reason"];
+        if (!response.IsSuccess || shardFailure is not null)
+        {
+            var evidence = response.IsSuccess ? shardFailure : response.ErrorReason;
+            var diagnosis = RemoteClusterDiagnoses.Diagnose(evidence, null);
+            return new RemoteClusterTestResult(
+                connected.Alias, false, connected.Mode, connected.Address, connected.ServerName, connected.SecurityModel, connected.RemoteVersion,
+                diagnosis.Cause, diagnosis.Evidence, diagnosis.RecommendedAction, connected.NodeCredentials, target);
+        }
+
+        var hits = response.Body?["hits"];
+        var total = (long?)hits?["total"]?["value"] ?? (hits?["total"] is JsonValue plain ? (long?)plain : null);
+        var samples = (hits?["hits"] as JsonArray ?? []).Select(hit => hit?["_source"]?.ToJsonString() ?? "{}").ToList();
+        return new RemoteClusterTestResult(
+            connected.Alias, true, connected.Mode, connected.Address, connected.ServerName, connected.SecurityModel, connected.RemoteVersion,
+            null, null, null, connected.NodeCredentials, target, total, samples);
     }
 
     public async Task<RemoteClusterTestResult> WaitConnectedAsync(
@@ -174,7 +212,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         {
             while (true)
             {
-                var result = await TestAsync(client, alias, localVersion, [], cancellationToken).ConfigureAwait(false);
+                var result = await TestAsync(client, alias, localVersion, [], null, cancellationToken).ConfigureAwait(false);
                 if (result.Connected)
                 {
                     return result;

@@ -23,6 +23,14 @@ public sealed class TestRemoteClusterCommand : EckCmdlet
     [Parameter]
     public string[]? ConfigPath { get; set; }
 
+    /// <summary>
+    /// Also run a cross-cluster search of ALIAS:INDEX through the connection: it proves the key's access and the
+    /// local roles, not only the connection.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SearchIndex { get; set; }
+
     /// <summary>The keystores' password, when they are password protected.</summary>
     [Parameter]
     public SecureString? KeystorePassword { get; set; }
@@ -36,7 +44,7 @@ public sealed class TestRemoteClusterCommand : EckCmdlet
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);
-            var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, credentials, token));
+            var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, credentials, SearchIndex, token));
             WriteObject(result);
         }
     }

@@ -42,7 +42,8 @@ internal interface IRemoteClusterService
     Task<ClusterSettingsChange> PlanRemovalAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken);
 
     /// <summary>A fresh check of one remote, with a diagnosis when it is not connected.</summary>
-    Task<RemoteClusterTestResult> TestAsync(IElasticsearchClient client, string alias, string localVersion, IReadOnlyList<NodeCredentialCheck> nodeCredentials, CancellationToken cancellationToken);
+    /// <summary>With <paramref name="searchIndex"/>, also a cross-cluster search of alias:index proves access end to end.</summary>
+    Task<RemoteClusterTestResult> TestAsync(IElasticsearchClient client, string alias, string localVersion, IReadOnlyList<NodeCredentialCheck> nodeCredentials, string? searchIndex, CancellationToken cancellationToken);
 
     /// <summary>Waits until the remote is connected (a fresh check each time), or throws with the diagnosis at the timeout.</summary>
     Task<RemoteClusterTestResult> WaitConnectedAsync(IElasticsearchClient client, string alias, string localVersion, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken);

@@ -17,8 +17,14 @@ public sealed class RemoteClusterTestResult
         string? cause,
         string? evidence,
         string? recommendedAction,
-        IReadOnlyList<NodeCredentialCheck> nodeCredentials)
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+        string? searchedIndex = null,
+        long? searchHits = null,
+        IReadOnlyList<string>? sampleDocuments = null)
     {
+        SearchedIndex = searchedIndex;
+        SearchHits = searchHits;
+        SampleDocuments = sampleDocuments ?? [];
         Alias = alias;
         Connected = connected;
         Mode = mode;
@@ -58,6 +64,15 @@ public sealed class RemoteClusterTestResult
 
     /// <summary>With -ConfigPath: whether every node's keystore holds this alias's credential, and the same one.</summary>
     public IReadOnlyList<NodeCredentialCheck> NodeCredentials { get; }
+
+    /// <summary>With -SearchIndex: the alias:index pattern searched through the connection.</summary>
+    public string? SearchedIndex { get; }
+
+    /// <summary>With -SearchIndex: how many documents the cross-cluster search found.</summary>
+    public long? SearchHits { get; }
+
+    /// <summary>With -SearchIndex: the _source of up to three documents found, as JSON.</summary>
+    public IReadOnlyList<string> SampleDocuments { get; }
 
     public override string ToString() => Connected ? $"{Alias}: connected" : $"{Alias}: {Cause}";
 }
