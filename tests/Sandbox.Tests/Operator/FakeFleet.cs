@@ -11,6 +11,8 @@ namespace Sandbox.Tests.Operator;
 /// <summary>
 /// Stands in for the Elasticsearch nodes: records what the operator asks, and for each pod port runs a TLS listener
 /// (HTTP certificate on 9200, the pod's transport certificate otherwise) that answers "&lt;pod&gt;:&lt;port&gt;\n".
+/// Each connection is served with the certificate of the latest applied spec, as Elasticsearch reloads its certificate
+/// files when ECK rewrites them (a load balancer address added to the HTTP certificate takes effect without a restart).
 /// </summary>
 internal sealed class FakeFleet : IElasticsearchFleet, IAsyncDisposable
 {
@@ -60,7 +62,7 @@ internal sealed class FakeFleet : IElasticsearchFleet, IAsyncDisposable
             return null;
         }
 
-        var listener = listeners.GetOrAdd((@namespace, podName, containerPort), _ => Listen(spec, podName, containerPort));
+        var listener = listeners.GetOrAdd((@namespace, podName, containerPort), _ => Listen($"{spec.Namespace}/{spec.Name}", podName, containerPort));
         return (IPEndPoint)listener.LocalEndpoint;
     }
 
@@ -77,9 +79,8 @@ internal sealed class FakeFleet : IElasticsearchFleet, IAsyncDisposable
     private NodeEndpoints Endpoints(EckClusterSpec spec, string pod) => new(pod,
         ResolvePodPort(spec.Namespace, pod, 9200)!, ResolvePodPort(spec.Namespace, pod, 9300)!, ResolvePodPort(spec.Namespace, pod, 9443));
 
-    private static TcpListener Listen(EckClusterSpec spec, string pod, int port)
+    private TcpListener Listen(string cluster, string pod, int port)
     {
-        var certificate = port == 9200 ? spec.HttpCertificate : spec.Nodes.First(n => n.PodName == pod).TransportCertificate;
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         _ = Task.Run(async () =>
@@ -96,6 +97,13 @@ internal sealed class FakeFleet : IElasticsearchFleet, IAsyncDisposable
                     return;
                 }
 
+                if (!specs.TryGetValue(cluster, out var spec))
+                {
+                    socket.Dispose();
+                    continue;
+                }
+
+                var certificate = port == 9200 ? spec.HttpCertificate : spec.Nodes.First(n => n.PodName == pod).TransportCertificate;
                 _ = Task.Run(async () =>
                 {
                     using var stream = new NetworkStream(socket, ownsSocket: true);

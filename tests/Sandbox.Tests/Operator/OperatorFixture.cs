@@ -5,10 +5,10 @@ using Xunit;
 
 namespace Sandbox.Tests.Operator;
 
-/// <summary>One operator + load balancer controller over an in-memory store and a fake fleet, shared by a test class.</summary>
+/// <summary>One operator + load balancer controller over the API server's store and a fake fleet, shared by a test class.</summary>
 public sealed class OperatorFixture : IAsyncLifetime
 {
-    internal InMemoryResourceStore Store { get; } = new();
+    internal ApiServerStore Store { get; } = new();
 
     internal FakeFleet Fleet { get; } = new();
 
@@ -74,6 +74,7 @@ public sealed class OperatorFixture : IAsyncLifetime
             spec[key] = value?.DeepClone();
         }
 
+        Store.EnsureNamespace(ns);
         return Store.Create(new JsonObject
         {
             ["apiVersion"] = "elasticsearch.k8s.elastic.co/v1",

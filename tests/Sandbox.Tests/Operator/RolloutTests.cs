@@ -69,6 +69,7 @@ public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<Operat
     [Fact]
     public async Task ConfigMapCasAreAppendedAndMissingKeyIsReported()
     {
+        fixture.Store.EnsureNamespace("trust");
         fixture.Store.Create(new JsonObject
         {
             ["apiVersion"] = "v1",

@@ -335,11 +335,20 @@ public sealed class ResourceStore : IResourceStore
     IDisposable IResourceStore.Subscribe(Action<WatchEvent> handler)
     {
         var watch = Watch(CurrentVersion);
-        var pump = Task.Run(async () =>
+        _ = Task.Run(async () =>
         {
             await foreach (var stored in watch.Live.ReadAllAsync())
             {
-                handler(stored.Event);
+                try
+                {
+                    handler(stored.Event);
+                }
+                catch (Exception e)
+                {
+                    // One failing handler call must not end the subscription: a controller that stops hearing about
+                    // changes would silently miss every later spec change (an informer keeps delivering too).
+                    Console.Error.WriteLine($"resource-store: a subscriber failed on {stored.Event.Type} {stored.Type.Kind}: {e.Message}");
+                }
             }
         });
         return watch;

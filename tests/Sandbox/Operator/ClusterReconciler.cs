@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -21,7 +22,8 @@ internal sealed class ClusterReconciler
     private readonly EckOperatorOptions options;
     private readonly RolloutPace pace;
     private readonly PodAddressPool podAddresses;
-    private readonly Dictionary<string, ClusterMemory> memory = [];
+    // Workers of different clusters run concurrently (one at a time per cluster, see EckOperator): shared state is concurrent.
+    private readonly ConcurrentDictionary<string, ClusterMemory> memory = new();
 
     public ClusterReconciler(IResourceStore store, IElasticsearchFleet? fleet, EckOperatorOptions options, RolloutPace pace)
     {
@@ -74,13 +76,18 @@ internal sealed class ClusterReconciler
             return;
         }
 
+        var reconciled = es;
         if (!remembered.Started)
         {
             await StartAsync(es, desired, remembered, cancellationToken);
         }
         else if (desired.Pods.Any(p => p.RunningHash != desired.RestartHash))
         {
-            await RollAsync(es, remembered, cancellationToken);
+            reconciled = await RollAsync(es, remembered, cancellationToken);
+            if (reconciled is null)
+            {
+                return;
+            }
         }
         else if (remembered.LiveHash != desired.LiveHash)
         {
@@ -88,10 +95,11 @@ internal sealed class ClusterReconciler
             remembered.LiveHash = desired.LiveHash;
         }
 
-        var latest = Refresh(es);
-        if (latest is not null)
+        // The status describes the generation this pass acted on (ECK's observedGeneration); a newer spec that arrived
+        // meanwhile has queued another pass, which reports it once it is applied.
+        if (Refresh(reconciled) is not null)
         {
-            WriteSteadyStatus(latest);
+            WriteSteadyStatus(reconciled);
         }
     }
 
@@ -367,16 +375,18 @@ internal sealed class ClusterReconciler
 
     /// <summary>
     /// ECK's rolling upgrade: every outdated pod is listed PENDING, then deleted (DELETED) and recreated one at a time,
-    /// highest ordinal first, each coming back with the new settings before the next goes down.
+    /// highest ordinal first, each coming back with the new settings before the next goes down. Spec changes made
+    /// during the roll join it. Returns the resource as last applied, or null when the roll stopped (deleted, invalid).
     /// </summary>
-    private async Task RollAsync(ElasticsearchResource es, ClusterMemory remembered, CancellationToken cancellationToken)
+    private async Task<ElasticsearchResource?> RollAsync(ElasticsearchResource es, ClusterMemory remembered, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var latest = Refresh(es);
             if (latest is null || Validate(latest, remembered) is false)
             {
-                return;
+                return null;
             }
 
             DesiredCluster desired;
@@ -387,7 +397,7 @@ internal sealed class ClusterReconciler
             catch (OperatorReconcileException e)
             {
                 store.RecordEvent(latest.Object, "Warning", "ReconciliationError", $"Reconciliation error: {e.Message}");
-                return;
+                return null;
             }
 
             var outdated = desired.Pods.Where(p => p.RunningHash != desired.RestartHash)
@@ -396,7 +406,7 @@ internal sealed class ClusterReconciler
             {
                 await ApplyToFleetAsync(desired.Spec, cancellationToken);
                 remembered.LiveHash = desired.LiveHash;
-                return;
+                return latest;
             }
 
             var total = desired.Pods.Count;
@@ -477,7 +487,7 @@ internal sealed class ClusterReconciler
     /// <summary>The resource is gone: stop its nodes and remove what ECK owned (the API server's garbage collector would).</summary>
     private async Task ForgetAsync(string ns, string name, string key)
     {
-        if (!memory.Remove(key))
+        if (!memory.TryRemove(key, out _))
         {
             return;
         }

@@ -20,7 +20,9 @@ internal sealed class StatusWriter(IResourceStore store)
                 return;
             }
 
-            var generation = JsonNumbers.Long(current["metadata"]?["generation"]) ?? es.Generation;
+            // observedGeneration is the generation this reconciliation read, never a newer one stored meanwhile: a client
+            // waiting for observedGeneration == generation must not see a spec change reported before it is applied.
+            var generation = es.Generation;
             var previous = current["status"] as JsonObject ?? [];
             var next = Build(es, status, previous, generation);
             if (JsonNode.DeepEquals(next, previous))
@@ -46,13 +48,13 @@ internal sealed class StatusWriter(IResourceStore store)
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = store.Get(EckNames.ElasticsearchKind, es.Namespace, es.Name);
-            if (current is null)
+            if (current is null || (string?)current["metadata"]?["uid"] != es.Uid)
             {
                 return;
             }
 
             var status = current["status"] as JsonObject ?? [];
-            var generation = JsonNumbers.Long(current["metadata"]?["generation"]) ?? es.Generation;
+            var generation = es.Generation;
             if ((string?)status["phase"] == phase && JsonNumbers.Long(status["observedGeneration"]) == generation)
             {
                 return;
