@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Sandbox.Pki;
 
@@ -38,7 +39,9 @@ public sealed class LocalNodeInstaller(LocalClusterOptions options, string elast
         var transportPassword = RandomPassword();
         File.WriteAllText(Path.Combine(certs, "http_ca.crt"), CertificatePem.Certificate(_httpCa.Certificate));
         File.WriteAllBytes(Path.Combine(certs, "http.p12"), Pkcs12Bundle.Export(httpLeaf, [_httpCa.Certificate], httpPassword));
-        File.WriteAllBytes(Path.Combine(certs, "transport.p12"), Pkcs12Bundle.Export(transportLeaf, [_transportCa.Certificate], transportPassword));
+        // http.p12 keeps the HTTP CA's key (enrolment signs with it); transport.p12 holds the transport CA as a trusted entry only.
+        using var transportCaEntry = X509CertificateLoader.LoadCertificate(_transportCa.Certificate.RawData);
+        File.WriteAllBytes(Path.Combine(certs, "transport.p12"), Pkcs12Bundle.Export(transportLeaf, [transportCaEntry], transportPassword));
 
         var version = EsVersion.Parse(options.Version);
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal)
