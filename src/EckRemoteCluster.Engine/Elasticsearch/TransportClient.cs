@@ -57,6 +57,9 @@ internal sealed class TransportClient : IElasticsearchClient
             MaxRetries = 0,
             ThrowExceptions = false,
             DisableDirectStreaming = true,
+
+            // Request bodies here are small; plain JSON also works with proxies that do not take gzip request bodies.
+            EnableHttpCompression = false,
             RequestTimeout = TimeSpan.FromSeconds(60),
         };
         _transport = new DistributedTransport(configuration);

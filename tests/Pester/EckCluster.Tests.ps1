@@ -1,0 +1,208 @@
+# The ECK side against the sandbox with ECK 3.3 (service template): find, enable, wait, publish, CA, errors.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-BuiltModuleManifest) -Force
+    $script:Sandbox = Start-TestSandbox
+    $PSDefaultParameterValues = @{
+        '*-Eck*:KubeConfig' = $Sandbox.kubeconfig
+        '*-Eck*:Namespace'  = 'elastic'
+    }
+
+    # Invoke-RestMethod returns a JSON array as one object: unroll it before filtering.
+    function Get-LoggedRequest { Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } }
+    function Get-MutatingKubernetesRequest { Get-LoggedRequest | Where-Object { $_.mutating -and $_.path -like '/api*' } }
+    function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
+    function Add-Fault([hashtable] $Fault) { Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/faults' -Body $Fault | Out-Null }
+}
+
+AfterAll {
+    Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/faults' -ErrorAction SilentlyContinue | Out-Null
+    Stop-TestSandbox $Sandbox
+}
+
+Describe 'Get-EckCluster' {
+    It 'lists the quickstart cluster as a typed object with its ECK version and context' {
+        $cluster = Get-EckCluster -Name quickstart
+        $cluster | Should -BeOfType ([EckRemoteCluster.EckCluster])
+        $cluster.Version | Should -Be '9.1.0'
+        $cluster.Phase | Should -Be 'Ready'
+        $cluster.AvailableNodes | Should -Be 3
+        $cluster.EckVersion | Should -Be '3.3.0'
+        $cluster.Context | Should -Be $Sandbox.kubernetes.adminContext
+        $cluster.RemoteClusterServerEnabled | Should -BeFalse
+    }
+
+    It 'matches wildcards and searches every namespace' {
+        (Get-EckCluster -Name 'quick*').Name | Should -Be 'quickstart'
+        (Get-EckCluster -AllNamespaces -KubeConfig $Sandbox.kubeconfig).Namespace | Should -Contain 'elastic'
+    }
+
+    It 'fails with EckClusterNotFound for a cluster that does not exist' {
+        $err = { Get-EckCluster -Name nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'EckClusterNotFound,EckRemoteCluster.Commands.GetEckClusterCommand' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+
+    It 'fails with KubeContextNotFound for an unknown context' {
+        { Get-EckCluster -Context nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'KubeContextNotFound,EckRemoteCluster.Commands.GetEckClusterCommand'
+    }
+
+    It 'merges several kubeconfig files like KUBECONFIG' {
+        $empty = Join-Path $TestDrive 'empty.kubeconfig'
+        Set-Content $empty "apiVersion: v1`nkind: Config`nclusters: []`nusers: []`ncontexts: []"
+        $paths = $empty, $Sandbox.kubeconfig -join [IO.Path]::PathSeparator
+        (Get-EckCluster -Name quickstart -KubeConfig $paths -Context $Sandbox.kubernetes.readOnlyContext).Name | Should -Be 'quickstart'
+    }
+}
+
+Describe 'Enable-EckRemoteClusterServer' {
+    It 'is refused for the read-only user with KubernetesForbidden and changes nothing' {
+        Clear-RequestLog
+        $err = { Enable-EckRemoteClusterServer -Name quickstart -Context $Sandbox.kubernetes.readOnlyContext -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'KubernetesForbidden,EckRemoteCluster.Commands.EnableEckRemoteClusterServerCommand' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match 'kubectl auth can-i patch'
+        (Get-EckCluster -Name quickstart).RemoteClusterServerEnabled | Should -BeFalse
+    }
+
+    It 'sends no mutating request under -WhatIf' {
+        Clear-RequestLog
+        Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -WhatIf
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        (Get-EckCluster -Name quickstart).RemoteClusterServerEnabled | Should -BeFalse
+    }
+
+    It 'enables through a merge patch, retrying an injected 409 and 503, and waits for the rollout' {
+        Clear-RequestLog
+        Add-Fault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'elasticsearches/quickstart'; status = 409; count = 1 }
+        Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches/quickstart$'; status = 503; count = 1 }
+        $cluster = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait
+        $cluster.RemoteClusterServerEnabled | Should -BeTrue
+        $cluster.Phase | Should -Be 'Ready'
+        $patches = @(Get-MutatingKubernetesRequest | Where-Object method -eq 'PATCH')
+        $patches.Count | Should -Be 2
+        $patches[-1].contentType | Should -BeLike 'application/merge-patch+json*'
+    }
+
+    It 'does nothing when already enabled, saying so' {
+        Clear-RequestLog
+        $verbose = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'already enabled'
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+
+    It 'refuses Elasticsearch below 8.10 before sending anything' {
+        $headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
+        $old = @{ apiVersion = 'elasticsearch.k8s.elastic.co/v1'; kind = 'Elasticsearch'; metadata = @{ name = 'old'; namespace = 'elastic' }
+            spec = @{ version = '8.9.0'; nodeSets = @(@{ name = 'default'; count = 1 }) } } | ConvertTo-Json -Depth 10
+        Invoke-RestMethod -Method POST -Uri "$($Sandbox.kubernetes.server)/apis/elasticsearch.k8s.elastic.co/v1/namespaces/elastic/elasticsearches" `
+            -Headers $headers -Body $old -ContentType 'application/json' -SkipCertificateCheck | Out-Null
+        Clear-RequestLog
+        { Enable-EckRemoteClusterServer -Name old -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RemoteClusterServerUnsupportedVersion,EckRemoteCluster.Commands.EnableEckRemoteClusterServerCommand'
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
+    It 'sends no mutating request under -WhatIf' {
+        Clear-RequestLog
+        Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+
+    It 'sets the template and returns the load balancer endpoint' {
+        $endpoint = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer
+        $endpoint | Should -BeOfType ([EckRemoteCluster.EckRemoteClusterEndpoint])
+        $endpoint.Address | Should -Match '^127\.'
+        $endpoint.Port | Should -Be 9443
+        $endpoint.ProxyAddress | Should -Be "$($endpoint.Address):9443"
+        $endpoint.ServerName | Should -Be 'quickstart-es-remote-cluster.elastic.svc'
+        $endpoint.ServiceName | Should -Be 'quickstart-es-remote-cluster'
+        $endpoint.Cluster | Should -Be 'quickstart'
+        $socket = [Net.Sockets.TcpClient]::new()
+        try { $socket.Connect($endpoint.Address, $endpoint.Port); $socket.Connected | Should -BeTrue } finally { $socket.Dispose() }
+    }
+
+    It 'is idempotent: publishing again sends nothing' {
+        Clear-RequestLog
+        Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer | Should -Not -BeNullOrEmpty
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+
+    It 'is found by Get-EckRemoteClusterEndpoint, which binds from the endpoint by property name' {
+        $endpoint = Get-EckCluster -Name quickstart | Get-EckRemoteClusterEndpoint
+        $endpoint.ServerName | Should -Be 'quickstart-es-remote-cluster.elastic.svc'
+        ($endpoint | Get-EckTransportCa).Cluster | Should -Be 'quickstart'
+    }
+}
+
+Describe 'Get-EckTransportCa' {
+    It 'returns every CA with PEM, fingerprint and expiry, and writes -OutFile' {
+        $file = Join-Path $TestDrive 'remote-cluster-ca.crt'
+        $ca = Get-EckCluster -Name quickstart | Get-EckTransportCa -OutFile $file
+        $ca | Should -BeOfType ([EckRemoteCluster.EckCertificateAuthority])
+        $ca.Certificates[0] | Should -BeOfType ([System.Security.Cryptography.X509Certificates.X509Certificate2])
+        $ca.Sha256Fingerprint[0] | Should -Match '^[0-9A-F]{64}$'
+        $ca.NotAfter | Should -BeGreaterThan (Get-Date)
+        $ca.Path | Should -Be $file
+        Get-Content $file -Raw | Should -Be $ca.Pem
+        $ca.Pem | Should -Match '-----BEGIN CERTIFICATE-----'
+    }
+}
+
+Describe 'Wait-EckCluster' {
+    It 'follows a rolling restart through a watch that is cut, and resumes' {
+        Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body @{ mode = 'realistic' } | Out-Null
+        try {
+            Get-EckCluster -Name quickstart | Disable-EckRemoteClusterServer -Force | Out-Null
+            Clear-RequestLog
+            Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'watch=true'; action = 'reset'; count = 2 }
+            $cluster = Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:02:00
+            $cluster.IsReady | Should -BeTrue
+            $cluster.RemoteClusterServerEnabled | Should -BeFalse
+            $watches = @(Get-LoggedRequest | Where-Object { $_.path -like '*watch=true*' })
+            $watches.Count | Should -BeGreaterOrEqual 3
+        }
+        finally {
+            Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body @{ mode = 'instant' } | Out-Null
+        }
+    }
+
+    It 'times out with EckClusterWaitTimeout and the last state' {
+        Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body @{ mode = 'realistic' } | Out-Null
+        try {
+            Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force | Out-Null
+            $err = { Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:00:01 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'EckClusterWaitTimeout,EckRemoteCluster.Commands.WaitEckClusterCommand' -PassThru
+            $err.Exception.Message | Should -Match 'phase'
+        }
+        finally {
+            Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body @{ mode = 'instant' } | Out-Null
+            Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:02:00 | Out-Null
+        }
+    }
+}
+
+Describe 'Unpublish-EckRemoteClusterServer' {
+    It 'sends nothing under -WhatIf, then removes only its own template' {
+        Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer | Out-Null
+        Clear-RequestLog
+        Get-EckCluster -Name quickstart | Unpublish-EckRemoteClusterServer -WhatIf
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-EckCluster -Name quickstart | Unpublish-EckRemoteClusterServer
+        @(Get-MutatingKubernetesRequest).Count | Should -Be 1
+        { Get-EckCluster -Name quickstart | Get-EckRemoteClusterEndpoint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RemoteClusterServerNotPublished,EckRemoteCluster.Commands.GetEckRemoteClusterEndpointCommand'
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes contexts, namespaces and cluster names' {
+        $contexts = Complete "Get-EckCluster -KubeConfig '$($Sandbox.kubeconfig)' -Context sandbox-r"
+        $contexts | Should -Contain $Sandbox.kubernetes.readOnlyContext
+        $namespaces = Complete "Get-EckCluster -KubeConfig '$($Sandbox.kubeconfig)' -Namespace ela"
+        $namespaces | Should -Contain 'elastic'
+        $names = Complete "Enable-EckRemoteClusterServer -KubeConfig '$($Sandbox.kubeconfig)' -Namespace elastic -Name qu"
+        $names | Should -Contain 'quickstart'
+    }
+}
