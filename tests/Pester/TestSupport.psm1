@@ -104,7 +104,9 @@ function Invoke-SandboxControl {
     $uri = ($Sandbox.controlApi.TrimEnd('/')) + $Path
     $arguments = @{ Method = $Method; Uri = $uri }
     if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
-    Invoke-RestMethod @arguments
+    # Invoke-RestMethod writes a JSON array as one object; writing the variable enumerates it, one entry per object.
+    $result = Invoke-RestMethod @arguments
+    $result
 }
 
 Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh, Start-TestSandbox, Stop-TestSandbox, Invoke-SandboxControl

@@ -1,0 +1,191 @@
+# The whole API-key workflow against one sandbox, in the order an administrator would meet it: first -WhatIf on a
+# fresh sandbox, then the real run, then a second run, then what breaks a connection and what Test-RemoteCluster says.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-BuiltModuleManifest) -Force
+    $script:Sandbox = Start-TestSandbox
+    $env:KUBECONFIG = $Sandbox.kubeconfig
+    $script:Nodes = @($Sandbox.localCluster.nodes.configDir)
+    $script:LocalCredential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
+
+    function Get-RequestLog { @(Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests') }
+    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
+    function Get-NodeFileSnapshot {
+        $Nodes | ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
+    }
+    function Restart-LocalNode([string] $ConfigPath) {
+        $name = (Get-ElasticsearchNodeConfig $ConfigPath).NodeName
+        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path "/nodes/$name/restart" | Out-Null
+    }
+    function Connect-Local {
+        New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $LocalCredential -CertificateAuthority $Sandbox.localCluster.httpCaPath
+    }
+}
+
+AfterAll {
+    Remove-Item Env:KUBECONFIG -ErrorAction SilentlyContinue
+    Stop-TestSandbox $Sandbox
+}
+
+Describe 'The API-key workflow' {
+    It 'sends no mutating request and writes no file under -WhatIf' {
+        $before = Get-NodeFileSnapshot
+        Clear-RequestLog
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart
+        $eck | Enable-EckRemoteClusterServer -WhatIf | Out-Null
+        # Refused (the server is not enabled yet, as -WhatIf left it): what matters here is that nothing is sent.
+        $eck | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -ErrorAction SilentlyContinue | Out-Null
+        $remote = $eck | New-ElasticsearchConnection
+        $remote | New-CrossClusterApiKey -Name whatif-key -Alias eck -Search 'logs-*' -WhatIf | Out-Null
+        $local = Connect-Local
+        $fakeKey = ConvertTo-SecureString 'aWQ6a2V5' -AsPlainText -Force
+        Add-RemoteClusterCredential -Alias eck -ApiKey $fakeKey -ConfigPath $Nodes -Connection $local -WhatIf | Out-Null
+        $eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes -WhatIf | Out-Null
+        Connect-RemoteCluster -Connection $local -Alias eck -ProxyAddress '127.0.0.1:9443' -ServerName 'quickstart-es-remote-cluster.elastic.svc' -WhatIf | Out-Null
+        Set-RemoteClusterRole -Connection $local -Name remote-reader -Alias eck -Index 'logs-*' -WhatIf | Out-Null
+
+        $mutating = Get-RequestLog | Where-Object mutating
+        # Port-forward sessions are POSTs in the Kubernetes API but change nothing; everything else must be absent.
+        @($mutating | Where-Object { $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
+        Get-NodeFileSnapshot | Should -Be $before
+    }
+
+    It 'connects the self-managed cluster to ECK and searches the remote documents' {
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart | Enable-EckRemoteClusterServer -Wait -Force
+        $eck.RemoteClusterServerEnabled | Should -BeTrue
+        $endpoint = $eck | Publish-EckRemoteClusterServer -Type LoadBalancer
+        $ca = $eck | Get-EckTransportCa
+        $script:Remote = $eck | New-ElasticsearchConnection
+        foreach ($i in 1..2) { $null = $Remote | Invoke-ElasticsearchRequest PUT "/logs-test/_doc/$($i)?refresh=true" @{ n = $i } }
+        $script:Key = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -Search 'logs-*'
+        $script:Local = Connect-Local
+
+        $credentials = $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local
+        $credentials.Change | Should -Be @('Added', 'Added')
+        $credentials.Reload | Should -Be @('Reloaded', 'Reloaded')
+        $trust = $ca | Add-RemoteClusterTrust -ConfigPath $Nodes -WarningAction SilentlyContinue
+        $trust.RestartRequired | Should -Be @($true, $true)
+        $trust | ForEach-Object { Restart-LocalNode $_.ConfigPath }
+
+        $connected = $endpoint | Connect-RemoteCluster -Connection $Local -Alias eck
+        $connected.Connected | Should -BeTrue
+        $connected.SecurityModel | Should -Be 'ApiKey'
+        $connected.ServerName | Should -Be 'quickstart-es-remote-cluster.elastic.svc'
+
+        $test = Test-RemoteCluster -Connection $Local -Alias eck -ConfigPath $Nodes -SearchIndex 'logs-*'
+        $test.Connected | Should -BeTrue
+        $test.SearchHits | Should -Be 2
+        $test.NodeCredentials.Present | Should -Be @($true, $true)
+        $test.NodeCredentials.SameAsOtherNodes | Should -Be @($true, $true)
+
+        $role = Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -Index 'logs-*' -RemoteClusterPrivilege monitor_enrich
+        $role.Change | Should -Be 'Created'
+        $script:Endpoint = $endpoint
+        $script:Ca = $ca
+    }
+
+    It 'changes nothing on ECK, in elasticsearch.yml or in the cluster settings when run again' {
+        Clear-RequestLog
+        $before = Get-NodeFileSnapshot
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart | Enable-EckRemoteClusterServer -Wait -Force
+        $endpoint = $eck | Publish-EckRemoteClusterServer -Type LoadBalancer
+        ($eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes).RestartRequired | Should -Be @($false, $false)
+        (Add-RemoteClusterCredential -Alias eck -ApiKey $Key.EncodedKey -ConfigPath $Nodes).Change | Should -Be @('Unchanged', 'Unchanged')
+        ($endpoint | Connect-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
+        (Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -Index 'logs-*' -RemoteClusterPrivilege monitor_enrich).Change | Should -Be 'Unchanged'
+
+        Get-NodeFileSnapshot | Should -Be $before
+        $mutating = Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }
+        @($mutating) | Should -BeNullOrEmpty
+    }
+
+    It 'lists the remote with Get-RemoteCluster' {
+        $remote = Get-RemoteCluster -Connection $Local -Alias eck
+        $remote | Should -BeOfType ([EckRemoteCluster.RemoteCluster])
+        $remote.Mode | Should -Be 'proxy'
+        $remote.ProxyAddress | Should -Be $Endpoint.ProxyAddress
+        { Get-RemoteCluster -Connection $Local -Alias nosuch -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RemoteClusterNotFound,EckRemoteCluster.Commands.GetRemoteClusterCommand'
+    }
+
+    It 'never shows the encoded key in output, streams, errors or a transcript' {
+        $transcript = Join-Path $TestDrive 'workflow-transcript.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try {
+            $text = & {
+                $k = $Remote | New-CrossClusterApiKey -Name secret-check -Alias secret-check -Search 'logs-*' -Verbose -Debug
+                $k | Format-List * | Out-String
+                $k | Format-Table | Out-String
+                $k | ConvertTo-Json -Depth 3
+                $k | Add-RemoteClusterCredential -ConfigPath $Nodes -Connection $Local -Verbose -Debug
+                $k | Add-RemoteClusterCredential -ConfigPath (@($Nodes) + (Join-Path $TestDrive 'missing')) -ErrorAction Continue
+                Test-RemoteCluster -Connection $Local -Alias secret-check -ConfigPath $Nodes -Verbose
+                $script:SecretKey = $k
+            } *>&1 | Out-String
+            $text | Out-Host
+        }
+        finally { Stop-Transcript | Out-Null }
+        $plain = [System.Net.NetworkCredential]::new('', $SecretKey.EncodedKey).Password
+        $plain.Length | Should -BeGreaterThan 20
+        $text | Should -Not -Match ([regex]::Escape($plain))
+        Get-Content $transcript -Raw | Should -Not -Match ([regex]::Escape($plain))
+        ($Error | Out-String) | Should -Not -Match ([regex]::Escape($plain))
+        Disconnect-RemoteCluster -Connection $Local -Alias secret-check -RemoveCredential -ConfigPath $Nodes -Force | Out-Null
+    }
+}
+
+Describe 'When the connection breaks' {
+    It 'says the credential is missing when a node lost it (key on one node only)' {
+        Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes[1] -Force -Confirm:$false | Out-Null
+        Invoke-ElasticsearchRequest -Connection $Local POST '/_nodes/reload_secure_settings' | Out-Null
+        $check = Test-RemoteCluster -Connection $Local -Alias eck -ConfigPath $Nodes -WarningAction SilentlyContinue
+        ($check.NodeCredentials | Where-Object { -not $_.Present }).ConfigPath | Should -Be $Nodes[1]
+        # Put things back for the tests after this one.
+        $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local | Out-Null
+        $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck | Out-Null
+    }
+
+    It 'fails Connect-RemoteCluster with the diagnosis when the address is unreachable' {
+        $err = { Connect-RemoteCluster -Connection $Local -Alias nowhere -ProxyAddress '127.0.0.1:9' -Timeout '00:00:03' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RemoteClusterNotConnected,EckRemoteCluster.Commands.ConnectRemoteClusterCommand' -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        Disconnect-RemoteCluster -Connection $Local -Alias nowhere -Force | Out-Null
+        Get-RemoteCluster -Connection $Local | Where-Object Alias -eq 'nowhere' | Should -BeNullOrEmpty
+    }
+
+    It 'reports a remote that is not registered' {
+        $result = Test-RemoteCluster -Connection $Local -Alias never-registered
+        $result.Connected | Should -BeFalse
+        $result.Evidence | Should -Match 'no such remote cluster'
+    }
+}
+
+Describe 'Bad input changes nothing' {
+    BeforeAll {
+        $script:FakeKey = ConvertTo-SecureString 'aWQ6a2V5' -AsPlainText -Force
+    }
+
+    It 'rejects <Name> with <Id>' -ForEach @(
+        @{ Name = 'alias with a dot'; Id = 'InvalidRemoteClusterAlias'; Run = { Add-RemoteClusterCredential -Alias 'a.b' -ApiKey $FakeKey -ConfigPath $Nodes } }
+        @{ Name = 'alias with a colon'; Id = 'InvalidRemoteClusterAlias'; Run = { Connect-RemoteCluster -Connection $Local -Alias 'a:b' -ProxyAddress '127.0.0.1:9443' } }
+        @{ Name = 'proxy address without a port'; Id = 'InvalidProxyAddress'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '127.0.0.1' } }
+        @{ Name = 'proxy port out of range'; Id = 'InvalidProxyAddress'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '127.0.0.1:70000' } }
+        @{ Name = 'IPv6 proxy address without brackets'; Id = 'InvalidProxyAddress'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '2001:db8::1:9443' } }
+        @{ Name = 'config dir that is not an Elasticsearch config'; Id = 'NotAnElasticsearchConfigDirectory'; Run = { Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath $TestDrive } }
+        @{ Name = 'keystore with a wrong password'; Id = 'KeystorePasswordIncorrect'; Run = { Get-ElasticsearchKeystore -Path (Join-Path (Get-RepositoryRoot) 'tests/EckRemoteCluster.Tests/NodeConfig/Fixtures/v6-password.keystore') -Password $FakeKey } }
+        @{ Name = 'role name starting with an underscore'; Id = 'InvalidRoleName'; Run = { Set-RemoteClusterRole -Connection $Local -Name '_bad' -Alias eck -Index 'logs-*' } }
+        @{ Name = 'role for an invalid alias'; Id = 'InvalidRemoteClusterAlias'; Run = { Set-RemoteClusterRole -Connection $Local -Name good -Alias 'a.b' -Index 'logs-*' } }
+        @{ Name = 'search of an invalid index pattern'; Id = 'InvalidIndexPattern'; Run = { Test-RemoteCluster -Connection $Local -Alias eck -SearchIndex 'logs/x' } }
+        @{ Name = 'empty API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ' ' -Search 'logs-*' } }
+        @{ Name = '257-character API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ('k' * 257) -Search 'logs-*' } }
+        @{ Name = 'API key without access'; Id = 'InvalidApiKeyAccess'; Run = { $Remote | New-CrossClusterApiKey -Name noaccess } }
+    ) {
+        $before = Get-NodeFileSnapshot
+        Clear-RequestLog
+        $err = { $ErrorActionPreference = 'Stop'; & $Run } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        Get-NodeFileSnapshot | Should -Be $before
+        @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
+    }
+}
