@@ -352,6 +352,38 @@ public class ElasticsearchYmlEditorTests
     }
 
     [Fact]
+    public void Set_QuotedKey_IsFoundAndUpdated()
+    {
+        var editor = new ElasticsearchYmlEditor("\"cluster.name\": old\n");
+        Assert.True(editor.Set("cluster.name", "new"));
+        Assert.Equal("\"cluster.name\": new\n", editor.Text);
+    }
+
+    [Fact]
+    public void Set_NullValueWithComment_KeepsTheComment()
+    {
+        var editor = new ElasticsearchYmlEditor("path.repo:   # shared file system\nnode.name: n\n");
+        editor.Set("path.repo", ["/mnt/backups"]);
+        Assert.Equal("path.repo: [ \"/mnt/backups\" ]   # shared file system\nnode.name: n\n", editor.Text);
+    }
+
+    [Fact]
+    public void Set_BlockScalar_IsReplacedByAQuotedScalar()
+    {
+        var editor = new ElasticsearchYmlEditor("a: |\n  line\n# after\nb: 1\n");
+        editor.Set("a", "x y");
+        Assert.Equal("a: \"x y\"\n# after\nb: 1\n", editor.Text);
+    }
+
+    [Fact]
+    public void Remove_EntryWithBlockListValue_RemovesAllItsLines()
+    {
+        var editor = new ElasticsearchYmlEditor("a: 1\nlist:\n  - x # first\n  - y\nb: 2\n");
+        editor.Remove("list");
+        Assert.Equal("a: 1\nb: 2\n", editor.Text);
+    }
+
+    [Fact]
     public void Edits_KeepAutoConfigBlockUntouched()
     {
         var editor = new ElasticsearchYmlEditor(PackageYml);
