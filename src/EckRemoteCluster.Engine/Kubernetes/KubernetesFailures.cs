@@ -41,6 +41,9 @@ internal static class KubernetesFailures
                 return FromStatus(http.Response.StatusCode, http.Response.Content, operation, http);
             case k8s.KubernetesException kubernetes when kubernetes.Status?.Code is int code:
                 return FromStatus((HttpStatusCode)code, JsonSerializer.Serialize(new { message = kubernetes.Status.Message, reason = kubernetes.Status.Reason }), operation, kubernetes);
+            case System.Net.WebSockets.WebSocketException upgrade when UpgradeStatus(upgrade) is { } refused:
+                // A refused WebSocket upgrade (port-forward) only tells its status in the message.
+                return FromStatus(refused, upgrade.Message, operation, upgrade);
             case HttpRequestException or IOException or System.Net.WebSockets.WebSocketException when ex is not OperationCanceledException:
                 return new EckRemoteClusterException(
                     "KubernetesUnreachable",
@@ -137,6 +140,12 @@ internal static class KubernetesFailures
         "Check the context (-Context), or install ECK (its CRDs and operator) in that cluster.",
         operation.Name,
         inner);
+
+    private static HttpStatusCode? UpgradeStatus(System.Net.WebSockets.WebSocketException ex)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(ex.Message, @"status code '(\d{3})'");
+        return match.Success ? (HttpStatusCode)int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
 
     /// <summary>The Status message and details.name from an API server error body; the raw text when it is not a Status.</summary>
     private static (string Message, string? DetailsName) ReadStatus(string? body)

@@ -1,0 +1,85 @@
+# Cross-cluster API keys on the ECK cluster: create, list, update, revoke; validation; -WhatIf; secrets.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Get-BuiltModuleManifest) -Force
+    $script:Sandbox = Start-TestSandbox
+    $script:Remote = Get-EckCluster -KubeConfig $Sandbox.kubeconfig -Namespace elastic -Name quickstart | New-ElasticsearchConnection
+    function Get-MutatingEsRequest {
+        Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } | Where-Object { $_.mutating -and $_.path -like '/_security*' }
+    }
+    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
+}
+
+AfterAll { Stop-TestSandbox $Sandbox }
+
+Describe 'New-CrossClusterApiKey' {
+    It 'sends nothing under -WhatIf' {
+        Clear-RequestLog
+        $Remote | New-CrossClusterApiKey -Name whatif -Search 'logs-*' -WhatIf
+        Get-MutatingEsRequest | Should -BeNullOrEmpty
+    }
+
+    It 'creates a tagged key whose encoded value is a SecureString that no stream shows' {
+        $output = $Remote | New-CrossClusterApiKey -Name to-dc1 -Alias prod-eck -Search 'logs-*' -Replication 'metrics-*' -Verbose *>&1
+        $key = $output | Where-Object { $_ -is [EckRemoteCluster.CrossClusterApiKey] }
+        $key.Id | Should -Not -BeNullOrEmpty
+        $key.Alias | Should -Be 'prod-eck'
+        $key.Search | Should -Be @('logs-*')
+        $key.Replication | Should -Be @('metrics-*')
+        $key.Metadata['managed-by'] | Should -Be 'EckRemoteCluster'
+        $key.EncodedKey | Should -BeOfType ([securestring])
+        $key.EncodedKeyPlainText | Should -BeNullOrEmpty
+        $plain = [System.Net.NetworkCredential]::new('', $key.EncodedKey).Password
+        ($output | Out-String) + ($key | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($plain))
+        $script:Key = $key
+    }
+
+    It 'returns the plain text only with -AsPlainText' {
+        $key = $Remote | New-CrossClusterApiKey -Name plain -Search 'a' -AsPlainText
+        $key.EncodedKeyPlainText | Should -Be ([System.Net.NetworkCredential]::new('', $key.EncodedKey).Password)
+    }
+
+    It 'takes an ECK cluster from the pipeline' {
+        (Get-EckCluster -KubeConfig $Sandbox.kubeconfig -Namespace elastic -Name quickstart | New-CrossClusterApiKey -Name piped -Search 'x').Cluster | Should -Be 'quickstart'
+    }
+
+    It 'validates locally with Elasticsearch''s rules before sending: <Case>' -ForEach @(
+        @{ Case = 'name starting with _'; Arguments = @{ Name = '_bad'; Search = 'x' }; ErrorId = 'InvalidApiKeyName' }
+        @{ Case = 'no access'; Arguments = @{ Name = 'empty' }; ErrorId = 'InvalidApiKeyAccess' }
+        @{ Case = 'reserved metadata key'; Arguments = @{ Name = 'meta'; Search = 'x'; Metadata = @{ _x = 1 } }; ErrorId = 'InvalidApiKeyMetadata' }
+    ) {
+        Clear-RequestLog
+        { $Remote | New-CrossClusterApiKey @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,EckRemoteCluster.Commands.NewCrossClusterApiKeyCommand"
+        Get-MutatingEsRequest | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
+    It 'lists the key by name, without an encoded value' {
+        $listed = $Remote | Get-CrossClusterApiKey -Name to-dc1
+        $listed.Id | Should -Be $Key.Id
+        $listed.EncodedKey | Should -BeNullOrEmpty
+        $listed.Alias | Should -Be 'prod-eck'
+    }
+
+    It 'updates the access of a piped key, keeping the module''s tags' {
+        $updated = $Remote | Get-CrossClusterApiKey -Name to-dc1 | Update-CrossClusterApiKey -Search 'logs-web-*' -Metadata @{ team = 'search' }
+        $updated.Search | Should -Be @('logs-web-*')
+        $updated.Metadata['team'] | Should -Be 'search'
+        $updated.Metadata['managed-by'] | Should -Be 'EckRemoteCluster'
+    }
+
+    It 'fails with CrossClusterApiKeyNotFound for an unknown id' {
+        { Update-CrossClusterApiKey -Id 'nosuchkeyid000000000' -Connection $Remote -Search 'x' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CrossClusterApiKeyNotFound,EckRemoteCluster.Commands.UpdateCrossClusterApiKeyCommand'
+    }
+
+    It 'revokes only after confirmation (-WhatIf sends nothing), then with -Force' {
+        Clear-RequestLog
+        $Key | Revoke-CrossClusterApiKey -WhatIf
+        Get-MutatingEsRequest | Should -BeNullOrEmpty
+        $Key | Revoke-CrossClusterApiKey -Force
+        ($Remote | Get-CrossClusterApiKey -Id $Key.Id -IncludeInvalidated).Invalidated | Should -BeTrue
+        $Remote | Get-CrossClusterApiKey -Name to-dc1 | Should -BeNullOrEmpty
+    }
+}
