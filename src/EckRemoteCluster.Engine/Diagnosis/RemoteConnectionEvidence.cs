@@ -9,7 +9,13 @@ public sealed record RemoteConnectionEvidence
 {
     public string? Alias { get; init; }
 
-    public IReadOnlyList<string> Messages { get; init; } = [];
+    public IReadOnlyList<string> Messages
+    {
+        get => _messages;
+        init => _messages = value ?? [];
+    }
+
+    private readonly IReadOnlyList<string> _messages = [];
 
     /// <summary>Whether the alias appears in _remote/info at all.</summary>
     public bool? Registered { get; init; }

@@ -226,6 +226,13 @@ public class RemoteConnectionDiagnosticianTests
     }
 
     [Fact]
+    public void NullMessages_AreTreatedAsNone()
+    {
+        var diagnosis = RemoteConnectionDiagnostician.Diagnose(new RemoteConnectionEvidence { Alias = "eck1", Messages = null!, Registered = false });
+        Assert.Equal(RemoteConnectionCause.AliasNotRegistered, diagnosis.Cause);
+    }
+
+    [Fact]
     public void EveryCauseCode_HasARow()
     {
         var codes = typeof(RemoteConnectionCause).GetFields().Select(f => (string)f.GetValue(null)!).ToHashSet();
