@@ -5,7 +5,8 @@ using Xunit;
 namespace Sandbox.Tests.Elasticsearch;
 
 /// <summary>Cross-cluster API keys on the ECK cluster, with the documented request bodies.</summary>
-public class ApiKeyTests(EsFixture fixture) : IClassFixture<EsFixture>
+[Collection(SharedEsCollection.Name)]
+public class ApiKeyTests(EsFixture fixture)
 {
     private const string DocsExample = """
         {"name":"my-cc-api-key","expiration":"1d",

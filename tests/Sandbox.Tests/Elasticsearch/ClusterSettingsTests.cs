@@ -3,7 +3,8 @@ using Xunit;
 namespace Sandbox.Tests.Elasticsearch;
 
 /// <summary>PUT/GET _cluster/settings with the remote-cluster rules, _remote/info, roles, documents, reload.</summary>
-public class ClusterSettingsTests(EsFixture fixture) : IClassFixture<EsFixture>
+[Collection(SharedEsCollection.Name)]
+public class ClusterSettingsTests(EsFixture fixture)
 {
     [Fact]
     public async Task ProxyRemoteIsEchoedAsStringsAndShownByRemoteInfo()

@@ -53,3 +53,10 @@ public class EsFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>Test classes that only read or use their own names share one fixture (starting one costs seconds of CPU).</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedEsCollection : ICollectionFixture<EsFixture>
+{
+    public const string Name = "shared Elasticsearch fixture";
+}

@@ -40,13 +40,15 @@ public sealed class ConfiguredLocalFixture : EsFixture
         {
             RemoteClusterProcedure.WriteCaFile(node.ConfigDir, Eck.TransportCaPem);
             RemoteClusterProcedure.AddRemoteClusterClientSettings(node.ConfigDir);
-            foreach (var (alias, value) in credentials)
+            var entries = credentials.ToDictionary(c => $"cluster.remote.{c.Key}.credentials", c => c.Value);
+            if (node == Local.InstalledNodes[0])
             {
-                RemoteClusterProcedure.AddKeystoreEntry(node, $"cluster.remote.{alias}.credentials", value);
+                entries["cluster.remote.onenode.credentials"] = good;
             }
+
+            RemoteClusterProcedure.AddKeystoreEntries(node, entries);
         }
 
-        RemoteClusterProcedure.AddKeystoreEntry(Local.InstalledNodes[0], "cluster.remote.onenode.credentials", good);
         await RemoteClusterProcedure.RestartAllAsync(this);
     }
 
@@ -176,7 +178,15 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
     [InlineData("expired", "unable to authenticate user [")]
     public async Task UnusableKeys(string alias, string message)
     {
-        await Task.Delay(1100);
+        if (alias == "expired")
+        {
+            var expiry = DateTime.UtcNow.AddSeconds(1.2);
+            while (DateTime.UtcNow < expiry)
+            {
+                await Task.Delay(100);
+            }
+        }
+
         var error = await FailingSearchAsync(alias, Rcs, ServerName);
         Assert.Contains(message, error);
         using var local = fixture.LocalClient();

@@ -5,7 +5,8 @@ using Xunit;
 namespace Sandbox.Tests.Elasticsearch;
 
 /// <summary>The self-managed nodes' directories look like a package install with security auto-configured.</summary>
-public class LocalClusterLayoutTests(EsFixture fixture) : IClassFixture<EsFixture>
+[Collection(SharedEsCollection.Name)]
+public class LocalClusterLayoutTests(EsFixture fixture)
 {
     [Fact]
     public void EachNodeHasTheAutoConfiguredFiles()

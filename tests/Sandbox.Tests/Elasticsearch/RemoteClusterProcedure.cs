@@ -49,12 +49,20 @@ public static class RemoteClusterProcedure
         $"\nxpack.security.remote_cluster_client.ssl.enabled: true\nxpack.security.remote_cluster_client.ssl.certificate_authorities: [ \"{CaFileName}\" ]\n");
 
     /// <summary><c>bin/elasticsearch-keystore add cluster.remote.ALIAS.credentials</c>: same format version, same password.</summary>
-    public static void AddKeystoreEntry(LocalNodeInstaller.InstalledNode node, string name, string value)
+    public static void AddKeystoreEntry(LocalNodeInstaller.InstalledNode node, string name, string value) =>
+        AddKeystoreEntries(node, new Dictionary<string, string> { [name] = value });
+
+    /// <summary>Several entries in one rewrite (each rewrite costs a 210,000-iteration key derivation).</summary>
+    public static void AddKeystoreEntries(LocalNodeInstaller.InstalledNode node, IReadOnlyDictionary<string, string> added)
     {
         var path = Path.Combine(node.ConfigDir, ElasticsearchKeystore.FileName);
         var current = ElasticsearchKeystore.Read(File.ReadAllBytes(path), node.KeystorePassword);
         var entries = current.Entries.ToDictionary(e => e.Key, e => e.Value);
-        entries[name] = Encoding.UTF8.GetBytes(value);
+        foreach (var (name, value) in added)
+        {
+            entries[name] = Encoding.UTF8.GetBytes(value);
+        }
+
         File.WriteAllBytes(path, ElasticsearchKeystore.Write(entries, node.KeystorePassword, current.FormatVersion));
     }
 

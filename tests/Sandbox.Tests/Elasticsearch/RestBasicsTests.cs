@@ -5,7 +5,8 @@ using Xunit;
 namespace Sandbox.Tests.Elasticsearch;
 
 /// <summary>GET /, HEAD /, authentication, _authenticate, compatible-with media types, unknown endpoints.</summary>
-public class RestBasicsTests(EsFixture fixture) : IClassFixture<EsFixture>
+[Collection(SharedEsCollection.Name)]
+public class RestBasicsTests(EsFixture fixture)
 {
     [Fact]
     public async Task RootDescribesTheNodeWithTheProductHeader()

@@ -69,7 +69,12 @@ public sealed class NodeHttpServer(EsNode node, NodeHttpServer.PipelineHook? pip
     {
         if (_app is not null)
         {
-            await _app.StopAsync(TimeSpan.FromSeconds(2));
+            // A stopping node drops its HTTP connections (keep-alive clients would otherwise hold the stop for seconds).
+            using (var stopNow = new CancellationTokenSource(TimeSpan.FromMilliseconds(50)))
+            {
+                await _app.StopAsync(stopNow.Token);
+            }
+
             await _app.DisposeAsync();
             _app = null;
         }
