@@ -18,6 +18,10 @@ public sealed class KubectlTests(ApiServerFixture fixture, ITestOutputHelper out
         }
 
         Assert.Contains("quickstart patched", await RunAsync("patch", "es", "quickstart", "-n", "elastic", "--type", "merge", "-p", """{"spec":{"remoteClusterServer":{"enabled":true}}}"""));
+        // Right after the patch the phase is still the old Ready (the operator has not reacted yet), as with real ECK:
+        // wait for the new generation to be observed first, then for the rollout it starts to end.
+        var generation = await RunAsync("get", "es", "quickstart", "-n", "elastic", "-o", "jsonpath={.metadata.generation}");
+        Assert.Contains("condition met", await RunAsync("wait", "es/quickstart", "-n", "elastic", $"--for=jsonpath={{.status.observedGeneration}}={generation}", "--timeout=30s"));
         Assert.Contains("condition met", await RunAsync("wait", "es/quickstart", "-n", "elastic", "--for=jsonpath={.status.phase}=Ready", "--timeout=30s"));
         Assert.StartsWith("-----BEGIN CERTIFICATE-----", await RunAsync("get", "secret", "quickstart-es-transport-certs-public", "-n", "elastic", "-o", """go-template={{index .data "ca.crt" | base64decode}}"""));
         await RunAsync("wait", "service/quickstart-es-remote-cluster", "-n", "elastic", "--for=jsonpath={.spec.ports[0].port}=9443", "--timeout=30s");

@@ -18,7 +18,7 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
 
     public async Task HandleAsync(HttpContext context, ApiRoute route)
     {
-        store.Get(ResourceCatalog.Pod, route.Namespace, route.Name!);
+        var pod = store.Get(ResourceCatalog.Pod, route.Namespace, route.Name!);
         if (!context.WebSockets.IsWebSocketRequest)
         {
             throw StatusErrors.BadRequest("Upgrade request required");
@@ -36,7 +36,11 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
 
         var protocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(Protocols.Contains);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+
+        // Two lifetimes: the pod side (connections and the pumps from them) and the client's receive loop. Cancelling a
+        // WebSocket receive aborts the socket (a TCP reset, losing frames still in flight), so the receive loop is never
+        // cancelled while the connection can still close cleanly.
+        using var podSide = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var sendLock = new SemaphoreSlim(1, 1);
         var connections = new NetworkStream?[ports.Count];
         try
@@ -44,19 +48,17 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
             for (var i = 0; i < ports.Count; i++)
             {
                 var portPrefix = new[] { (byte)(ports[i] & 0xFF), (byte)(ports[i] >> 8) };
-                await SendAsync(socket, sendLock, (byte)(2 * i), portPrefix, cancel.Token);
-                await SendAsync(socket, sendLock, (byte)((2 * i) + 1), portPrefix, cancel.Token);
-                connections[i] = await ConnectAsync(route, ports[i], socket, sendLock, (byte)((2 * i) + 1), cancel.Token);
+                await SendAsync(socket, sendLock, (byte)(2 * i), portPrefix, podSide.Token);
+                await SendAsync(socket, sendLock, (byte)((2 * i) + 1), portPrefix, podSide.Token);
+                connections[i] = await ConnectAsync(route, ObjectMeta.Uid(pod) ?? route.Name!, ports[i], socket, sendLock, (byte)((2 * i) + 1), podSide.Token);
             }
 
-            var pumps = connections.Select((c, i) => c is null ? Task.CompletedTask : PumpToClientAsync(c, socket, sendLock, (byte)(2 * i), cancel.Token)).ToList();
-            var fromClient = PumpFromClientAsync(socket, connections, cancel.Token);
-            await Task.WhenAny(pumps.Append(fromClient));
-            cancel.Cancel();
-            if (socket.State == WebSocketState.Open)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-            }
+            // kubelet ends the stream once every forwarded port's connection has ended (or failed), or when the client leaves.
+            var pumps = Task.WhenAll(connections.Select((c, i) => c is null ? Task.CompletedTask : PumpToClientAsync(c, socket, sendLock, (byte)(2 * i), podSide.Token)));
+            var fromClient = PumpFromClientAsync(socket, connections, context.RequestAborted);
+            var first = await Task.WhenAny(pumps, fromClient);
+            await podSide.CancelAsync();
+            await CloseAsync(socket, sendLock, fromClient, clientClosedFirst: first == fromClient);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
@@ -71,13 +73,41 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
         }
     }
 
-    private async Task<NetworkStream?> ConnectAsync(ApiRoute route, int port, WebSocket socket, SemaphoreSlim sendLock, byte errorChannel, CancellationToken cancel)
+    /// <summary>The close handshake: our close frame, then the client's (briefly awaited) when we closed first.</summary>
+    private static async Task CloseAsync(WebSocket socket, SemaphoreSlim sendLock, Task fromClient, bool clientClosedFirst)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await sendLock.WaitAsync();
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+            }
+            finally
+            {
+                sendLock.Release();
+            }
+        }
+
+        if (!clientClosedFirst)
+        {
+            try
+            {
+                await fromClient.WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+                // A client that never answers the close: the connection ends anyway when we return.
+            }
+        }
+    }
+
+    private async Task<NetworkStream?> ConnectAsync(ApiRoute route, string podUid, int port, WebSocket socket, SemaphoreSlim sendLock, byte errorChannel, CancellationToken cancel)
     {
         var endpoint = resolvePodPort(route.Namespace ?? "default", route.Name!, port);
         if (endpoint is null || !IPAddress.IsLoopback(endpoint.Address))
         {
-            await SendAsync(socket, sendLock, errorChannel,
-                Encoding.UTF8.GetBytes($"error forwarding port {port} to pod {route.Name}: dial tcp4 127.0.0.1:{port}: connect: connection refused"), cancel);
+            await SendAsync(socket, sendLock, errorChannel, Encoding.UTF8.GetBytes(ConnectionRefused(podUid, port)), cancel);
             return null;
         }
 
@@ -87,13 +117,26 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
             await client.ConnectAsync(endpoint, cancel);
             return client.GetStream();
         }
-        catch (SocketException e)
+        catch (SocketException)
         {
             client.Dispose();
-            await SendAsync(socket, sendLock, errorChannel,
-                Encoding.UTF8.GetBytes($"error forwarding port {port} to pod {route.Name}: {e.Message}"), cancel);
+            await SendAsync(socket, sendLock, errorChannel, Encoding.UTF8.GetBytes(ConnectionRefused(podUid, port)), cancel);
             return null;
         }
+    }
+
+    /// <summary>
+    /// What kubelet writes on the error channel when nothing listens on the port in the pod (containerd: it dials
+    /// localhost inside the pod's network namespace, IPv4 then IPv6; kubelet names the pod by its sandbox id and no uid).
+    /// </summary>
+    public static string ConnectionRefused(string podUid, int port)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(podUid));
+        var sandboxId = Convert.ToHexStringLower(hash);
+        var netns = new Guid(hash.AsSpan(0, 16)).ToString();
+        return $"error forwarding port {port} to pod {sandboxId}, uid : failed to execute portforward in network namespace \"/var/run/netns/cni-{netns}\": "
+            + $"failed to connect to localhost:{port} inside namespace \"{sandboxId}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused "
+            + $"IPv6 dial tcp6 [::1]:{port}: connect: connection refused ";
     }
 
     private static async Task PumpToClientAsync(NetworkStream connection, WebSocket socket, SemaphoreSlim sendLock, byte channel, CancellationToken cancel)
@@ -109,7 +152,7 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
     private static async Task PumpFromClientAsync(WebSocket socket, NetworkStream?[] connections, CancellationToken cancel)
     {
         var buffer = new byte[64 * 1024];
-        while (socket.State == WebSocketState.Open)
+        while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
         {
             using var message = new MemoryStream();
             WebSocketReceiveResult result;
@@ -134,7 +177,14 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
             var channel = frame.Span[0];
             if (channel % 2 == 0 && channel / 2 < connections.Length && connections[channel / 2] is { } connection && frame.Length > 1)
             {
-                await connection.WriteAsync(frame[1..], cancel);
+                try
+                {
+                    await connection.WriteAsync(frame[1..], cancel);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    // The pod side already closed: like a write to a closed TCP connection, the bytes are lost.
+                }
             }
         }
     }
