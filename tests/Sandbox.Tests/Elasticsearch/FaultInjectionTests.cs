@@ -6,17 +6,40 @@ using Xunit;
 
 namespace Sandbox.Tests.Elasticsearch;
 
-/// <summary>The control plane's faults and request log in front of the nodes' REST API.</summary>
+/// <summary>The control plane's faults and request log in front of the nodes' REST API, and the Elasticsearch control routes.</summary>
 public class FaultInjectionTests : IAsyncLifetime
 {
     private readonly ControlPlane _control = new();
     private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "es-faults-" + Guid.NewGuid().ToString("N")[..8]);
     private LocalCluster _local = null!;
 
+    private ControlApiServer _controlApi = null!;
+
     public async Task InitializeAsync()
     {
         _local = new LocalCluster(new LocalClusterOptions(_stateDir, 1), ElasticsearchControl.Pipeline(_control));
+        _control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, null, _local));
         await _local.StartAsync(CancellationToken.None);
+        _controlApi = new ControlApiServer(_control);
+        await _controlApi.StartAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ControlRoutesListConnectionsAndRestartNodes()
+    {
+        using var http = new HttpClient { BaseAddress = _controlApi.Uri };
+        var startedBefore = _local.Cluster.Nodes[0].StartedAt;
+        var restart = await http.PostAsync("nodes/node-1/restart", null);
+        Assert.Equal(200, (int)restart.StatusCode);
+        Assert.True(_local.Cluster.Nodes[0].StartedAt > startedBefore);
+        var missing = await http.PostAsync("nodes/node-9/restart", null);
+        Assert.Equal(404, (int)missing.StatusCode);
+
+        var connections = JsonNode.Parse(await http.GetStringAsync("connections"))!;
+        var node = connections["nodes"]![0]!;
+        Assert.Equal("node-1", (string?)node["node"]);
+        Assert.True((bool)node["running"]!);
+        Assert.Contains(node["log"]!.AsArray(), line => ((string)line!).Contains("started; http", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -46,6 +69,7 @@ public class FaultInjectionTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await _controlApi.DisposeAsync();
         await _local.DisposeAsync();
         Directory.Delete(_stateDir, recursive: true);
     }
