@@ -156,7 +156,81 @@ Describe 'When the connection breaks' {
     It 'reports a remote that is not registered' {
         $result = Test-RemoteCluster -Connection $Local -Alias never-registered
         $result.Connected | Should -BeFalse
+        $result.Cause | Should -Be 'AliasNotRegistered'
         $result.Evidence | Should -Match 'no such remote cluster'
+    }
+
+    It 'diagnoses <Cause> when <Mistake>' -ForEach @(
+        @{ Mistake = 'the address has nothing listening'; Cause = 'ProxyUnreachable'; Address = { '127.0.0.1:9' }; ServerName = $null }
+        @{ Mistake = 'the API key model points at the transport port'; Cause = 'ApiKeyWrongPort'; Address = { "$($Sandbox.eckNodes.'elastic/quickstart'.nodes[0].transport)" }; ServerName = $null }
+        @{ Mistake = 'the server name is not in the certificate'; Cause = 'ServerNameMismatch'; Address = { $Endpoint.ProxyAddress }; ServerName = 'wrong.example.com' }
+    ) {
+        $alias = "broken-$($Cause.ToLowerInvariant())"
+        $Key | Add-RemoteClusterCredential -Alias $alias -ConfigPath $Nodes -Connection $Local | Out-Null
+        $arguments = @{ Connection = $Local; Alias = $alias; ProxyAddress = (& $Address); Timeout = '00:00:02' }
+        if ($ServerName) { $arguments.ServerName = $ServerName }
+        try {
+            $err = { Connect-RemoteCluster @arguments -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteClusterNotConnected,EckRemoteCluster.Commands.ConnectRemoteClusterCommand' -PassThru
+            $err.Exception.Message | Should -Match $Cause
+            $result = Test-RemoteCluster -Connection $Local -Alias $alias
+            $result.Connected | Should -BeFalse
+            $result.Cause | Should -Be $Cause
+            $result.Evidence | Should -Not -BeNullOrEmpty
+            $result.RecommendedAction | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            Disconnect-RemoteCluster -Connection $Local -Alias $alias -RemoveCredential -ConfigPath $Nodes -Force | Out-Null
+        }
+    }
+
+    It 'diagnoses CredentialMissing when the keystores lose the credential' {
+        Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -Force | Out-Null
+        Invoke-ElasticsearchRequest -Connection $Local POST '/_nodes/reload_secure_settings' | Out-Null
+        $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck -Timeout '00:00:02' -ErrorAction SilentlyContinue | Out-Null
+        try {
+            (Test-RemoteCluster -Connection $Local -Alias eck).Cause | Should -Be 'CredentialMissing'
+        }
+        finally {
+            $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local | Out-Null
+            ($Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
+        }
+    }
+
+    It 'diagnoses ApiKeyInvalid when the key was revoked on the remote' {
+        $revocable = $Remote | New-CrossClusterApiKey -Name revoked-key -Alias revoked -Search 'logs-*'
+        $revocable | Add-RemoteClusterCredential -Alias revoked -ConfigPath $Nodes -Connection $Local | Out-Null
+        try {
+            ($Endpoint | Connect-RemoteCluster -Connection $Local -Alias revoked).Connected | Should -BeTrue
+            Revoke-CrossClusterApiKey -Connection $Remote -Id $revocable.Id -Force | Out-Null
+            $result = Test-RemoteCluster -Connection $Local -Alias revoked -SearchIndex 'logs-*'
+            $result.Connected | Should -BeFalse
+            $result.Cause | Should -Be 'ApiKeyInvalid'
+        }
+        finally {
+            Disconnect-RemoteCluster -Connection $Local -Alias revoked -RemoveCredential -ConfigPath $Nodes -Force | Out-Null
+        }
+    }
+
+    It 'diagnoses RemoteCaNotTrusted when the nodes trust another CA' {
+        $caFiles = $Nodes | ForEach-Object { Join-Path $_ 'remote-cluster-ca.crt' }
+        $saved = $caFiles | ForEach-Object { Get-Content $_ -Raw }
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=unrelated-ca', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $other = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(30))
+        try {
+            $trust = Add-RemoteClusterTrust -CertificateAuthority $other -ConfigPath $Nodes
+            $trust.RestartRequired | Should -Be @($false, $false) -Because 'only the content of a CA file the nodes already reference changed'
+            $Nodes | ForEach-Object { Restart-LocalNode $_ }
+            $result = Test-RemoteCluster -Connection $Local -Alias eck
+            $result.Connected | Should -BeFalse
+            $result.Cause | Should -Be 'RemoteCaNotTrusted'
+        }
+        finally {
+            $Ca | Add-RemoteClusterTrust -ConfigPath $Nodes | Out-Null
+            $Nodes | ForEach-Object { Restart-LocalNode $_ }
+            ($Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
+        }
     }
 }
 

@@ -47,7 +47,11 @@ public static class RemoteConnectionDiagnostician
 
         new(RemoteConnectionCause.CredentialMissing,
             TrustFailure(),
-            (e, message) => SslContext(message) == "xpack.security.transport.ssl" && (PortOf(e) == RemoteClusterPort || e.HasClusterCredentials == false),
+            // Without a credential ES connects with the transport TLS settings, so a trust failure then is about the
+            // missing credential, not the CA, whether or not the message names the TLS context.
+            (e, message) => SslContext(message) == "xpack.security.transport.ssl"
+                ? PortOf(e) == RemoteClusterPort || e.HasClusterCredentials == false
+                : SslContext(message) is null && IsProxy(e) && e.HasClusterCredentials == false,
             f => $"The local node has no credential for [{f.Alias}], so it used the transport TLS settings (xpack.security.transport.ssl) "
                  + "against the remote cluster server port, whose certificate they do not trust.",
             CredentialAction),
@@ -72,6 +76,15 @@ public static class RemoteConnectionDiagnostician
             f => "Expose port 9443 with a TCP (layer 4) pass-through load balancer that does not terminate TLS, e.g. "
                  + "spec.remoteClusterServer.service.spec.type: LoadBalancer on the ECK cluster; Elasticsearch needs end-to-end TLS between the nodes."),
 
+        // Java's hostname check fails before (and instead of) the chain check's message when only the name is wrong.
+        new(RemoteConnectionCause.ServerNameMismatch,
+            Pattern(@"No subject alternative (DNS )?names? matching|does not match the hostname|certificate does not match"),
+            null,
+            f => $"The certificate the remote presented does not carry the server name [{f.Alias}] asked for"
+                 + (SubjectAltNames(f.Message) is { } sans ? $" (it carries [{sans}])" : string.Empty) + ".",
+            f => $"Set cluster.remote.{f.Alias}.server_name to a name in the remote's certificate: for ECK, {RemoteClusterServiceName}.<namespace>.svc "
+                 + "(Get-EckRemoteClusterEndpoint returns it as ServerName)."),
+
         new(RemoteConnectionCause.RemoteCaNotTrusted,
             TrustFailure(),
             null,
@@ -86,7 +99,8 @@ public static class RemoteConnectionDiagnostician
                   + "If TLS is terminated by a load balancer or ingress, trust that component's CA instead."),
 
         new(RemoteConnectionCause.ApiKeyInvalid,
-            Pattern(@"unable to authenticate user \[[^\]]*\] for action \[cluster:internal/remote_cluster/handshake\]"),
+            // The handshake fails when the key is bad at connect time; once connected, each action fails the same way.
+            Pattern(@"unable to authenticate user \[[^\]]*\] for action \[[^\]]*\]"),
             null,
             f => $"The remote rejected the cross-cluster API key stored for [{f.Alias}]: it expired, was invalidated, or is not the whole 'encoded' value.",
             f => "On the remote check the key (GET /_security/api_key?name=<name>); if it is expired or invalidated create a new one with "

@@ -41,6 +41,7 @@ public sealed record RemoteConnectionDiagnosis(string Cause, string Summary, str
 public static class RemoteConnectionCause
 {
     public const string RemoteCaNotTrusted = nameof(RemoteCaNotTrusted);
+    public const string ServerNameMismatch = nameof(ServerNameMismatch);
     public const string CredentialMissing = nameof(CredentialMissing);
     public const string ApiKeyWrongPort = nameof(ApiKeyWrongPort);
     public const string ApiKeyInvalid = nameof(ApiKeyInvalid);

@@ -136,19 +136,19 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         var remote = RemoteInfoParser.Parse(info.Body, string.Empty).FirstOrDefault(r => r.Alias == alias);
         if (remote is null)
         {
-            var notRegistered = RemoteClusterDiagnoses.Diagnose($"no such remote cluster: [{alias}]", null);
+            var notRegistered = RemoteClusterDiagnoses.Diagnose([$"no such remote cluster: [{alias}]"], null, alias);
             return Result(alias, null, false, null, notRegistered, nodeCredentials);
         }
 
         bool connected;
-        string? error = null;
+        var messages = new List<string>();
         string? remoteVersion = null;
         if (ParseVersion(localVersion) >= ResolveClusterSince)
         {
             var resolved = await client.SendAsync("GET", $"/_resolve/cluster/{alias}:*", null, cancellationToken).ConfigureAwait(false);
             var entry = resolved.Body?[alias] as JsonObject;
-            connected = resolved.IsSuccess && (bool?)entry?["connected"] == true;
-            error = (string?)entry?["error"] ?? (resolved.IsSuccess ? null : resolved.ErrorReason);
+            connected = resolved.IsSuccess && (bool?)entry?["connected"] == true && entry?["error"] is null;
+            AddIfPresent(messages, (string?)entry?["error"] ?? (resolved.IsSuccess ? null : resolved.ErrorReason));
             remoteVersion = (string?)entry?["version"]?["number"];
         }
         else
@@ -156,18 +156,32 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             connected = remote.Connected;
         }
 
-        var diagnosis = connected ? null : RemoteClusterDiagnoses.Diagnose(error, remote);
-        var result = Result(alias, remote, connected, remoteVersion, diagnosis, nodeCredentials);
-        return connected && searchIndex is not null
-            ? await SearchAsync(client, result, searchIndex, cancellationToken).ConfigureAwait(false)
-            : result;
+        // _resolve/cluster names only security failures; a search through the connection carries Elasticsearch's
+        // whole failure chain (the TLS or connect error as its cause), which is what the diagnosis needs.
+        ProbeOutcome? probe = null;
+        if (!connected || searchIndex is not null)
+        {
+            probe = await ProbeSearchAsync(client, alias, searchIndex ?? "*", cancellationToken).ConfigureAwait(false);
+            messages.AddRange(probe.Failures);
+            connected = connected && probe.Failures.Count == 0;
+        }
+
+        var diagnosis = connected ? null : RemoteClusterDiagnoses.Diagnose(messages, remote, alias);
+        return Result(alias, remote, connected, remoteVersion, diagnosis, nodeCredentials, searchIndex is null ? null : probe);
     }
 
-    /// <summary>A connection can be up while searches are refused (key access, local roles): a real search tells.</summary>
-    private static async Task<RemoteClusterTestResult> SearchAsync(IElasticsearchClient client, RemoteClusterTestResult connected, string index, CancellationToken cancellationToken)
+    private static void AddIfPresent(List<string> messages, string? message)
     {
-        var target = $"{connected.Alias}:{index}";
-        var body = new JsonObject { ["size"] = 3, ["query"] = new JsonObject { ["match_all"] = new JsonObject() } };
+        if (!string.IsNullOrEmpty(message))
+        {
+            messages.Add(message);
+        }
+    }
+
+    private sealed record ProbeOutcome(string Target, IReadOnlyList<string> Failures, long? Hits, IReadOnlyList<string> Samples);
+
+    private static async Task<ProbeOutcome> ProbeSearchAsync(IElasticsearchClient client, string alias, string index, CancellationToken cancellationToken)
+    {
         if (index.IndexOfAny(['/', ' ', '?', '#', '"', '\\']) >= 0)
         {
             throw new EckRemoteClusterException(
@@ -178,23 +192,47 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                 index);
         }
 
+        var target = $"{alias}:{index}";
+        var body = new JsonObject { ["size"] = 3, ["query"] = new JsonObject { ["match_all"] = new JsonObject() } };
         var response = await client.SendAsync("POST", $"/{target}/_search", body, cancellationToken).ConfigureAwait(false);
-        var shardFailure = (string?)response.Body?["_shards"]?["failures"]?[0]?["reason"]?["reason"];
-        if (!response.IsSuccess || shardFailure is not null)
+        var failures = new List<string>();
+        if (!response.IsSuccess)
         {
-            var evidence = response.IsSuccess ? shardFailure : response.ErrorReason;
-            var diagnosis = RemoteClusterDiagnoses.Diagnose(evidence, null);
-            return new RemoteClusterTestResult(
-                connected.Alias, false, connected.Mode, connected.Address, connected.ServerName, connected.SecurityModel, connected.RemoteVersion,
-                diagnosis.Cause, diagnosis.Evidence, diagnosis.RecommendedAction, connected.NodeCredentials, target);
+            CollectReasons(response.Body?["error"], failures);
+        }
+        else
+        {
+            // With skip_unavailable the search succeeds and reports the remote as skipped, with its failure.
+            foreach (var failure in response.Body?["_clusters"]?["details"]?[alias]?["failures"] as JsonArray ?? [])
+            {
+                CollectReasons(failure?["reason"], failures);
+            }
+
+            foreach (var failure in response.Body?["_shards"]?["failures"] as JsonArray ?? [])
+            {
+                CollectReasons(failure?["reason"], failures);
+            }
         }
 
         var hits = response.Body?["hits"];
         var total = (long?)hits?["total"]?["value"] ?? (hits?["total"] is JsonValue plain ? (long?)plain : null);
         var samples = (hits?["hits"] as JsonArray ?? []).Select(hit => hit?["_source"]?.ToJsonString() ?? "{}").ToList();
-        return new RemoteClusterTestResult(
-            connected.Alias, true, connected.Mode, connected.Address, connected.ServerName, connected.SecurityModel, connected.RemoteVersion,
-            null, null, null, connected.NodeCredentials, target, total, samples);
+        return new ProbeOutcome(target, failures, failures.Count == 0 ? total : null, failures.Count == 0 ? samples : []);
+    }
+
+    /// <summary>Elasticsearch nests the real cause under caused_by: every reason down the chain is evidence.</summary>
+    private static void CollectReasons(JsonNode? error, List<string> reasons)
+    {
+        for (var current = error; current is not null; current = current["caused_by"])
+        {
+            if (current is JsonValue text)
+            {
+                AddIfPresent(reasons, (string?)text);
+                return;
+            }
+
+            AddIfPresent(reasons, (string?)current["reason"]);
+        }
     }
 
     public async Task<RemoteClusterTestResult> WaitConnectedAsync(
@@ -268,7 +306,8 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         bool connected,
         string? remoteVersion,
         RemoteClusterDiagnosis? diagnosis,
-        IReadOnlyList<NodeCredentialCheck> nodeCredentials) =>
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+        ProbeOutcome? search = null) =>
         new(
             alias,
             connected,
@@ -280,7 +319,10 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             diagnosis?.Cause,
             diagnosis?.Evidence,
             diagnosis?.RecommendedAction,
-            nodeCredentials);
+            nodeCredentials,
+            search?.Target,
+            search?.Hits,
+            search?.Samples);
 
     private static async Task<(Dictionary<string, string?> Persistent, Dictionary<string, string?> Transient)> ReadFlatSettingsAsync(
         IElasticsearchClient client,

@@ -26,6 +26,14 @@ public class RemoteConnectionDiagnosticianTests
             "Unable to open any proxy connections to cluster [eck1] at address [203.0.113.10:9443]"
         },
         {
+            RemoteConnectionCause.ApiKeyInvalid,
+            "unable to authenticate user [lDjDlECwGlR6OBClGmht] for action [indices:data/read/search]"
+        },
+        {
+            RemoteConnectionCause.ServerNameMismatch,
+            "No subject alternative DNS name matching wrong.example.com found."
+        },
+        {
             RemoteConnectionCause.SniffModeAgainstEck,
             "Unable to open any connections to remote cluster [eck1]"
         },
@@ -240,5 +248,20 @@ public class RemoteConnectionDiagnosticianTests
         covered.Add(RemoteConnectionCause.Unknown);
 
         Assert.Empty(codes.Except(covered));
+    }
+
+    [Fact]
+    public void TrustFailureWithoutACredentialIsTheMissingCredential()
+    {
+        var evidence = Said("PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target")
+            with { HasClusterCredentials = false };
+        Assert.Equal(RemoteConnectionCause.CredentialMissing, RemoteConnectionDiagnostician.Diagnose(evidence).Cause);
+    }
+
+    [Fact]
+    public void TrustFailureWithACredentialIsTheCa()
+    {
+        var evidence = Said("PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target");
+        Assert.Equal(RemoteConnectionCause.RemoteCaNotTrusted, RemoteConnectionDiagnostician.Diagnose(evidence).Cause);
     }
 }
