@@ -75,8 +75,12 @@ public static class RemoteClusterProcedure
     }
 
     /// <summary>PUT _cluster/settings in proxy mode, then waits until every node made its connection attempt.</summary>
+    public static Task<(int Status, JsonNode? Body)> RegisterProxyAsync(
+        EsFixture fixture, EsTestClient local, string alias, string address, string? serverName, bool skipUnavailable = false) =>
+        RegisterProxyAsync(fixture.Local, local, alias, address, serverName, skipUnavailable);
+
     public static async Task<(int Status, JsonNode? Body)> RegisterProxyAsync(
-        EsFixture fixture, EsTestClient local, string alias, string address, string? serverName, bool skipUnavailable = false)
+        LocalCluster cluster, EsTestClient local, string alias, string address, string? serverName, bool skipUnavailable = false)
     {
         var remote = new JsonObject { ["mode"] = "proxy", ["proxy_address"] = address, ["skip_unavailable"] = skipUnavailable };
         if (serverName is not null)
@@ -86,7 +90,11 @@ public static class RemoteClusterProcedure
 
         var (status, body, _) = await local.SendAsync(HttpMethod.Put, "/_cluster/settings",
             new JsonObject { ["persistent"] = new JsonObject { ["cluster"] = new JsonObject { ["remote"] = new JsonObject { [alias] = remote } } } });
-        await WaitForConnectionsAsync(fixture);
+        foreach (var node in cluster.Cluster.Nodes)
+        {
+            await node.WhenIdleAsync();
+        }
+
         return (status, body);
     }
 
