@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    # -ForEach data is built at discovery, before BeforeAll: the cmdlet list must be read here.
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:ExportedCmdlets = (Import-PowerShellDataFile (Get-BuiltModuleManifest)).CmdletsToExport
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     $script:Manifest = Get-BuiltModuleManifest
@@ -40,9 +46,7 @@ Describe 'Module manifest' {
 }
 
 Describe 'Help' {
-    It '<_> has a synopsis, a description, documented parameters and at least one example' -ForEach @(
-        (Import-PowerShellDataFile (Get-BuiltModuleManifest)).CmdletsToExport
-    ) {
+    It '<_> has a synopsis, a description, documented parameters and at least one example' -ForEach $ExportedCmdlets {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -Match '^\s*$'
         $help.Synopsis | Should -Not -BeLike "$_ *"
