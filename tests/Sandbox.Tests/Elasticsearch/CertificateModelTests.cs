@@ -54,5 +54,13 @@ public class CertificateModelTests(EsFixture fixture) : IClassFixture<EsFixture>
         var (_, info, _) = await local.GetAsync("/_remote/info");
         Assert.True((bool)info!["certmodel"]!["connected"]!);
         Assert.Null(info["certmodel"]!["cluster_credentials"]);
+
+        // With the transport trust in place, pointing at 9443 without a credential reaches the server, which refuses it.
+        await RemoteClusterProcedure.RegisterProxyAsync(fixture, local, "nocreds", RemoteClusterProcedure.ExposedAddress(fixture), fixture.Eck.ServerName);
+        (status, error, _) = await local.GetAsync("/nocreds:*/_search");
+        Assert.Contains("require transport header [_cross_cluster_access_credentials] but none found", error!.ToJsonString());
+        var (_, resolved, _) = await local.GetAsync("/_resolve/cluster/nocreds:*");
+        Assert.False((bool)resolved!["nocreds"]!["connected"]!);
+        Assert.Equal(Sandbox.Elasticsearch.Remote.RemoteServerSession.MissingCredentials, (string?)resolved["nocreds"]!["error"]);
     }
 }

@@ -192,28 +192,32 @@ public sealed class EsNode : IAsyncDisposable
             .ToDictionary(e => e.Key[prefix.Length..^suffix.Length], e => e.Value, StringComparer.Ordinal);
     }
 
-    /// <summary>Runs work tied to this incarnation of the node (cancelled when it stops).</summary>
+    /// <summary>
+    /// Runs work tied to this incarnation of the node (cancelled when it stops). The work starts on the caller's thread,
+    /// so what it does before its first wait (registering a remote) is visible when the caller returns, as in Elasticsearch.
+    /// </summary>
     public void Background(Func<CancellationToken, Task> work)
     {
-        var token = _lifetime.Token;
-        var task = Task.Run(async () =>
-        {
-            try
-            {
-                await work(token);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                Log($"background task failed: {e}");
-            }
-        }, CancellationToken.None);
+        var task = RunAsync(work, _lifetime.Token);
         lock (_background)
         {
             _background.RemoveAll(t => t.IsCompleted);
             _background.Add(task);
+        }
+    }
+
+    private async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken token)
+    {
+        try
+        {
+            await work(token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            Log($"background task failed: {e}");
         }
     }
 
