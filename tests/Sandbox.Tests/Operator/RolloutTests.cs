@@ -50,6 +50,30 @@ public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<Operat
     }
 
     [Fact]
+    public async Task VersionUpgradeReportsLowestRunningVersionUntilEveryPodRestarted()
+    {
+        fixture.CreateCluster("upg", "up", "9.0.0", remoteClusterServer: false);
+        await fixture.WaitReadyAsync("upg", "up");
+        fixture.PatchSpec("upg", "up", spec => spec["version"] = "9.1.0");
+        await fixture.WaitReadyAsync("upg", "up", minGeneration: 2);
+
+        var history = fixture.StatusHistory["upg/up"].ToList();
+        static JsonObject? RunningDesired(JsonObject status) =>
+            status["conditions"]!.AsArray().OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "RunningDesiredVersion");
+        var upgrading = history.Where(s => (string?)RunningDesired(s)?["status"] == "False").ToList();
+        Assert.NotEmpty(upgrading);
+        Assert.All(upgrading, s =>
+        {
+            Assert.Equal("Upgrading from 9.0.0 to 9.1.0", (string?)RunningDesired(s)!["message"]);
+            Assert.Equal("9.0.0", (string?)s["version"]);
+        });
+        var final = fixture.Store.Get("Elasticsearch", "upg", "up")!["status"]!.AsObject();
+        Assert.Equal("9.1.0", (string?)final["version"]);
+        Assert.Equal("True", (string?)RunningDesired(final)!["status"]);
+        Assert.Equal("All nodes are running version 9.1.0", (string?)RunningDesired(final)!["message"]);
+    }
+
+    [Fact]
     public async Task RemoteClusterServerBelow810IsInvalidWithEckMessageAndNoRollout()
     {
         fixture.CreateCluster("old", "legacy", "8.9.2", remoteClusterServer: false);

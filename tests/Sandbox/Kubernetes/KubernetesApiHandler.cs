@@ -131,12 +131,29 @@ public sealed class KubernetesApiHandler(
     {
         var labels = LabelSelector.Parse(context.Request.Query["labelSelector"]);
         var fields = FieldSelector.Parse(context.Request.Query["fieldSelector"]);
+        var compactedThrough = store.CompactedThrough;
         var (items, version) = store.List(route.Type, route.Namespace, o => labels.Matches(ObjectMeta.Labels(o)) && fields.Matches(o));
-        var resourceVersion = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var converted = items.Select(i => ToRequestedVersion(route, i)).ToList();
+        var filtered = context.Request.Query["labelSelector"].ToString().Length > 0 || context.Request.Query["fieldSelector"].ToString().Length > 0;
+        var page = ListPage.Select(context.Request, route.Type, route.Namespace, items, version, compactedThrough, filtered);
+        var resourceVersion = page.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var converted = page.Items.Select(i => ToRequestedVersion(route, i)).ToList();
+        var listMetadata = new JsonObject();
+        if (page.Continue is not null)
+        {
+            listMetadata["continue"] = page.Continue;
+        }
+
+        if (page.RemainingItemCount is { } remaining)
+        {
+            listMetadata["remainingItemCount"] = remaining;
+        }
+
+        listMetadata["resourceVersion"] = resourceVersion;
         if (WantsTable(context.Request))
         {
-            await JsonResponses.WriteAsync(context, 200, printer.Table(route.Type, converted, resourceVersion, IncludeObject(context.Request)));
+            var table = printer.Table(route.Type, converted, resourceVersion, IncludeObject(context.Request));
+            table["metadata"] = listMetadata;
+            await JsonResponses.WriteAsync(context, 200, table);
             return;
         }
 
@@ -155,7 +172,7 @@ public sealed class KubernetesApiHandler(
             ["apiVersion"] = route.Type.Group.Length == 0 ? route.RequestedVersion : $"{route.Type.Group}/{route.RequestedVersion}",
             ["items"] = new JsonArray(converted.Cast<JsonNode>().ToArray()),
             ["kind"] = $"{route.Type.Kind}List",
-            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+            ["metadata"] = listMetadata,
         });
     }
 

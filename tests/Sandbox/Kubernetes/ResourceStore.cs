@@ -40,6 +40,18 @@ public sealed class ResourceStore : IResourceStore
         }
     }
 
+    /// <summary>Versions at or below this one are gone from the history (watches and continue tokens from before answer 410).</summary>
+    public long CompactedThrough
+    {
+        get
+        {
+            lock (gate)
+            {
+                return compactedThrough;
+            }
+        }
+    }
+
     public JsonObject Get(ResourceType type, string? @namespace, string name)
     {
         lock (gate)

@@ -24,7 +24,8 @@ internal sealed class StatusWriter(IResourceStore store)
             // waiting for observedGeneration == generation must not see a spec change reported before it is applied.
             var generation = es.Generation;
             var previous = current["status"] as JsonObject ?? [];
-            var next = Build(es, status, previous, generation);
+            var running = RunningVersion.Of(es, store.List("Pod", es.Namespace, EckNames.ClusterLabels(es.Name)));
+            var next = Build(es, status, running, previous, generation);
             if (JsonNode.DeepEquals(next, previous))
             {
                 return;
@@ -74,13 +75,14 @@ internal sealed class StatusWriter(IResourceStore store)
         }
     }
 
-    private static JsonObject Build(ElasticsearchResource es, ClusterStatus status, JsonObject previous, long generation)
+    private static JsonObject Build(ElasticsearchResource es, ClusterStatus status, RunningVersion running, JsonObject previous, long generation)
     {
         var now = PodBuilder.Timestamp(DateTimeOffset.UtcNow);
         var previousConditions = (previous["conditions"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        JsonObject Condition(string type, bool ok, string message)
+        JsonObject Condition(string type, bool ok, string message) => ConditionWithStatus(type, ok ? "True" : "False", message);
+
+        JsonObject ConditionWithStatus(string type, string statusText, string message)
         {
-            var statusText = ok ? "True" : "False";
             var old = previousConditions.FirstOrDefault(c => (string?)c["type"] == type);
             var since = old is not null && (string?)old["status"] == statusText ? (string?)old["lastTransitionTime"] ?? now : now;
             var condition = new JsonObject { ["lastTransitionTime"] = since };
@@ -97,7 +99,7 @@ internal sealed class StatusWriter(IResourceStore store)
         var internalService = $"{es.Namespace}/{EckNames.InternalHttpService(es.Name)}";
         var conditions = new JsonArray(
             Condition("ReconciliationComplete", status.ReconciliationMessage is null, status.ReconciliationMessage ?? string.Empty),
-            Condition("RunningDesiredVersion", true, $"All nodes are running version {es.Version}"),
+            ConditionWithStatus("RunningDesiredVersion", running.ConditionStatus, running.Message),
             Condition("ElasticsearchIsReachable", status.Reachable,
                 status.Reachable ? $"Service {internalService} has endpoints" : $"Service {internalService} has no endpoint"),
             Condition("ResourcesAwareManagement", true,
@@ -122,7 +124,7 @@ internal sealed class StatusWriter(IResourceStore store)
         }
 
         var created = (string?)previousOps?["downscale"]?["lastUpdatedTime"] ?? now;
-        return new JsonObject
+        var result = new JsonObject
         {
             ["availableNodes"] = status.AvailableNodes,
             ["conditions"] = conditions,
@@ -135,7 +137,12 @@ internal sealed class StatusWriter(IResourceStore store)
             },
             ["observedGeneration"] = generation,
             ["phase"] = status.Phase,
-            ["version"] = es.Version,
         };
+        if (running.Lowest is not null)
+        {
+            result["version"] = running.Lowest;
+        }
+
+        return result;
     }
 }
