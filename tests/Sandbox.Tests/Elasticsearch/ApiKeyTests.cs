@@ -143,4 +143,25 @@ public class ApiKeyTests(EsFixture fixture)
         Assert.Equal(401, status);
         Assert.Contains("authentication expected API key type of [rest], but API key", body!.ToJsonString());
     }
+
+    [Fact]
+    public async Task LimitedApiKeysGet403WithTheGrantingPrivileges()
+    {
+        using var client = fixture.LocalClient();
+        var (_, monitor, _) = await client.PostAsync("/_security/api_key", """{"name":"monitor-only","role_descriptors":{"r":{"cluster":["monitor"]}}}""");
+        var monitorAuth = new AuthenticationHeaderValue("ApiKey", (string)monitor!["encoded"]!);
+        var (status, _, _) = await client.SendAsync(HttpMethod.Get, "/_remote/info", auth: monitorAuth);
+        Assert.Equal(200, status);
+        (status, var body, _) = await client.SendAsync(HttpMethod.Put, "/_cluster/settings", """{"persistent":{"cluster.remote.x.seeds":["h:9300"]}}""", monitorAuth);
+        Assert.Equal(403, status);
+        Assert.Equal(
+            $"action [cluster:admin/settings/update] is unauthorized for API key id [{monitor["id"]}] of user [elastic], this action is granted by the cluster privileges [manage,all]",
+            (string?)body!["error"]!["reason"]);
+
+        var (_, manage, _) = await client.PostAsync("/_security/api_key", """{"name":"manage-only","role_descriptors":{"r":{"cluster":["manage"]}}}""");
+        (status, body, _) = await client.SendAsync(HttpMethod.Post, "/_nodes/reload_secure_settings", "{}",
+            new AuthenticationHeaderValue("ApiKey", (string)manage!["encoded"]!));
+        Assert.Equal(403, status);
+        Assert.StartsWith("action [cluster:admin/xpack/security/remote_cluster_credentials/reload] is unauthorized", (string?)body!["error"]!["reason"]);
+    }
 }

@@ -10,4 +10,24 @@ public sealed record Principal(string Username, IReadOnlyList<string> Roles, str
     public bool IsApiKey => ApiKey is not null;
 
     public bool IsSuperuser => Roles.Contains("superuser");
+
+    /// <summary>
+    /// Cluster privileges: a superuser has all; an API key with role descriptors is limited to their union (a key without
+    /// descriptors has its owner's).
+    /// </summary>
+    public IReadOnlySet<string> ClusterPrivileges
+    {
+        get
+        {
+            if (ApiKey is { Type: "rest" } key && key.RoleDescriptors.Count > 0)
+            {
+                return key.RoleDescriptors
+                    .SelectMany(d => d.Value?["cluster"] as System.Text.Json.Nodes.JsonArray ?? [])
+                    .Select(p => p!.GetValue<string>())
+                    .ToHashSet(StringComparer.Ordinal);
+            }
+
+            return IsSuperuser ? new HashSet<string> { "all" } : new HashSet<string>();
+        }
+    }
 }

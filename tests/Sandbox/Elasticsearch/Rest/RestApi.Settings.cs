@@ -87,6 +87,11 @@ public static partial class RestApi
     private static Task<RestResponse> ReloadSecureSettings(RestRequest request)
     {
         var cluster = request.Node.Cluster;
+        if (cluster.State.Version.ReloadsRemoteCredentials)
+        {
+            ClusterAction.ReloadRemoteCredentials.Authorize(request.Principal);
+        }
+
         var password = (request.Body as JsonObject)?["secure_settings_password"]?.GetValue<string>() ?? string.Empty;
         var filter = request.PathParameters.GetValueOrDefault("node_id");
         var selected = cluster.Nodes.Where(n => n.Running)

@@ -14,7 +14,7 @@ public static partial class RestApi
 {
     private delegate Task<RestResponse> Handler(RestRequest request);
 
-    private sealed record Route(string Method, string[] Template, Handler Handler);
+    private sealed record Route(string Method, string[] Template, Handler Handler, ClusterAction? Action);
 
     private static readonly Regex CompatibleWith = new(@"compatible-with\s*=\s*(\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
@@ -23,32 +23,32 @@ public static partial class RestApi
     private static Route[] BuildRoutes()
     {
         var routes = new List<Route>();
-        void Map(string methods, string template, Handler handler)
+        void Map(string methods, string template, Handler handler, ClusterAction? action = null)
         {
             foreach (var method in methods.Split('|'))
             {
-                routes.Add(new Route(method, template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), handler));
+                routes.Add(new Route(method, template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), handler, action));
             }
         }
 
-        Map("GET|HEAD", "/", Info);
-        Map("GET", "/_cluster/health", ClusterHealth);
+        Map("GET|HEAD", "/", Info, ClusterAction.Monitor("cluster:monitor/main"));
+        Map("GET", "/_cluster/health", ClusterHealth, ClusterAction.Monitor("cluster:monitor/health"));
         Map("GET", "/_security/_authenticate", Authenticate);
-        Map("POST|PUT", "/_security/api_key", CreateRestApiKey);
-        Map("GET", "/_security/api_key", GetApiKeys);
-        Map("DELETE", "/_security/api_key", InvalidateApiKeys);
-        Map("POST", "/_security/cross_cluster/api_key", CreateCrossClusterApiKey);
-        Map("PUT", "/_security/cross_cluster/api_key/{id}", UpdateCrossClusterApiKey);
-        Map("PUT|POST", "/_security/role/{name}", PutRole);
-        Map("GET", "/_security/role/{name}", GetRole);
-        Map("GET", "/_security/role", GetRole);
-        Map("DELETE", "/_security/role/{name}", DeleteRole);
-        Map("GET", "/_cluster/settings", GetClusterSettings);
-        Map("PUT", "/_cluster/settings", PutClusterSettings);
-        Map("GET", "/_remote/info", RemoteInfo);
+        Map("POST|PUT", "/_security/api_key", CreateRestApiKey, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/create"));
+        Map("GET", "/_security/api_key", GetApiKeys, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/get"));
+        Map("DELETE", "/_security/api_key", InvalidateApiKeys, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/invalidate"));
+        Map("POST", "/_security/cross_cluster/api_key", CreateCrossClusterApiKey, ClusterAction.Security("cluster:admin/xpack/security/cross_cluster/api_key/create"));
+        Map("PUT", "/_security/cross_cluster/api_key/{id}", UpdateCrossClusterApiKey, ClusterAction.Security("cluster:admin/xpack/security/cross_cluster/api_key/update"));
+        Map("PUT|POST", "/_security/role/{name}", PutRole, ClusterAction.Security("cluster:admin/xpack/security/role/put"));
+        Map("GET", "/_security/role/{name}", GetRole, ClusterAction.Security("cluster:admin/xpack/security/role/get"));
+        Map("GET", "/_security/role", GetRole, ClusterAction.Security("cluster:admin/xpack/security/role/get"));
+        Map("DELETE", "/_security/role/{name}", DeleteRole, ClusterAction.Security("cluster:admin/xpack/security/role/delete"));
+        Map("GET", "/_cluster/settings", GetClusterSettings, ClusterAction.Monitor("cluster:monitor/settings"));
+        Map("PUT", "/_cluster/settings", PutClusterSettings, ClusterAction.Manage("cluster:admin/settings/update"));
+        Map("GET", "/_remote/info", RemoteInfo, ClusterAction.Monitor("cluster:monitor/remote/info"));
         Map("GET", "/_resolve/cluster/{name}", ResolveCluster);
-        Map("POST", "/_nodes/reload_secure_settings", ReloadSecureSettings);
-        Map("POST", "/_nodes/{node_id}/reload_secure_settings", ReloadSecureSettings);
+        Map("POST", "/_nodes/reload_secure_settings", ReloadSecureSettings, ClusterAction.Manage("cluster:admin/nodes/reload_secure_settings"));
+        Map("POST", "/_nodes/{node_id}/reload_secure_settings", ReloadSecureSettings, ClusterAction.Manage("cluster:admin/nodes/reload_secure_settings"));
         Map("GET|POST", "/_refresh", Refresh);
         Map("GET|POST", "/{index}/_refresh", Refresh);
         Map("GET|POST", "/_search", Search);
@@ -80,6 +80,7 @@ public static partial class RestApi
                 return;
             }
 
+            route.Action?.Authorize(principal);
             var body = await ReadBodyAsync(http);
             var request = new RestRequest
             {

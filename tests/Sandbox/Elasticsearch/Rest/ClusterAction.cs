@@ -1,0 +1,35 @@
+namespace Sandbox.Elasticsearch.Rest;
+
+/// <summary>
+/// The transport action behind a REST endpoint and the cluster privileges that grant it, for the 403 Elasticsearch
+/// answers when a caller (an API key with limited role descriptors) lacks them.
+/// </summary>
+public sealed record ClusterAction(string Name, IReadOnlyList<string> GrantedBy)
+{
+    public static ClusterAction Monitor(string name) => new(name, ["monitor", "manage", "all"]);
+
+    public static ClusterAction Manage(string name) => new(name, ["manage", "all"]);
+
+    public static ClusterAction Security(string name) => new(name, ["manage_security", "all"]);
+
+    public static ClusterAction ApiKeys(string name) => new(name, ["manage_api_key", "manage_own_api_key", "manage_security", "all"]);
+
+    /// <summary>Reloading remote credentials needs manage_security on top of reload's own privilege (8.13+).</summary>
+    public static ClusterAction ReloadRemoteCredentials { get; } =
+        Security("cluster:admin/xpack/security/remote_cluster_credentials/reload");
+
+    public void Authorize(Principal principal)
+    {
+        var held = principal.ClusterPrivileges;
+        if (held.Contains("all") || GrantedBy.Any(held.Contains))
+        {
+            return;
+        }
+
+        var who = principal.ApiKey is { } key
+            ? $"API key id [{key.Id}] of user [{key.Username}]"
+            : $"user [{principal.Username}]";
+        throw EsException.Security(403,
+            $"action [{Name}] is unauthorized for {who}, this action is granted by the cluster privileges [{string.Join(",", GrantedBy)}]");
+    }
+}
