@@ -111,6 +111,9 @@ public class ClusterSettingsTests(EsFixture fixture)
         (status, body, _) = await other.SendAsync(HttpMethod.Get, "/local-logs/_search", """{"query":{"match_all":{}}}""");
         Assert.Equal(200, status);
         Assert.Equal(2, (int)body!["hits"]!["total"]!["value"]!);
+        (_, body, _) = await other.GetAsync("/local-logs/_search?size=0");
+        Assert.Equal(2, (int)body!["hits"]!["total"]!["value"]!);
+        Assert.Empty(body["hits"]!["hits"]!.AsArray());
         (status, body, _) = await other.GetAsync("/missing-index/_search");
         Assert.Equal(404, status);
         Assert.Equal("index_not_found_exception", (string?)body!["error"]!["type"]);

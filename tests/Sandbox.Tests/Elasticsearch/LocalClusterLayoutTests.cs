@@ -54,4 +54,15 @@ public class LocalClusterLayoutTests(EsFixture fixture)
         var http = X509CertificateLoader.LoadPkcs12CollectionFromFile(Path.Combine(node1.ConfigDir, "certs", "http.p12"), p12Password);
         Assert.Contains(http, c => c.HasPrivateKey);
     }
+
+    [Fact]
+    public void YmlReaderFlattensNestedKeysAndRefusesDuplicates()
+    {
+        var settings = ElasticsearchYml.Read("a.b:\n  c: 1\n  d: [ \"x\", \"y\" ]\na.b.e: true\n", "test.yml");
+        Assert.Equal("1", settings["a.b.c"].ToString());
+        Assert.Equal(["x", "y"], settings["a.b.d"].AsList());
+        Assert.Equal("true", settings["a.b.e"].ToString());
+        var e = Assert.Throws<Sandbox.Elasticsearch.EsException>(() => ElasticsearchYml.Read("a: 1\na: 2\n", "test.yml"));
+        Assert.Equal("Failed to load settings from [test.yml]", e.Reason);
+    }
 }

@@ -161,8 +161,9 @@ public static class ElasticsearchYml
         {
             stream.Load(new StringReader(text));
         }
-        catch (YamlDotNet.Core.YamlException e)
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or ArgumentException)
         {
+            // YamlDotNet refuses a mapping with the same key twice (ArgumentException); Elasticsearch refuses it too.
             throw new EsException(500, "settings_exception", $"Failed to load settings from [{path}]",
                 new EsException(500, "parser_exception", e.Message));
         }

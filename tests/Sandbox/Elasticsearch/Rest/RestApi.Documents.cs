@@ -50,6 +50,16 @@ public static partial class RestApi
         var node = request.Node;
         var state = node.Cluster.State;
         var body = request.Body as JsonObject;
+        foreach (var name in new[] { "size", "from" })
+        {
+            // The query string form (?size=0) is what clients use to only count hits.
+            if (request.QueryValue(name) is { } text && int.TryParse(text, out var number))
+            {
+                body = (JsonObject?)body?.DeepClone() ?? new JsonObject();
+                body[name] = number;
+            }
+        }
+
         var expression = IndexExpression.Parse(request.PathParameters.GetValueOrDefault("index") ?? "_all");
         if (expression.Remote.Count == 0)
         {
