@@ -2,17 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace Sandbox.Kubernetes;
 
-/// <summary>Admits custom resources the way kube-apiserver does for a structural CRD schema; built-in kinds pass as they are.</summary>
+/// <summary>
+/// Admits objects the way kube-apiserver decodes them: custom resources against their structural CRD schema, built-in
+/// kinds against the fields their Go types have (<see cref="BuiltInFields"/>). Unknown fields are dropped, reported as
+/// warnings (fieldValidation=Warn) or rejected (Strict).
+/// </summary>
 public sealed class CrdAdmission(IReadOnlyDictionary<ResourceType, CrdSchema> schemas) : IObjectAdmission
 {
     public void Admit(ResourceType type, JsonObject obj, WriteOptions options)
     {
-        if (!schemas.TryGetValue(type, out var schema))
-        {
-            return;
-        }
-
-        var (pruned, errors) = schema.PruneAndValidate(obj);
+        var (pruned, errors) = schemas.TryGetValue(type, out var schema)
+            ? schema.PruneAndValidate(obj)
+            : (BuiltInFields.Prune(type.Kind, obj), (IReadOnlyList<FieldError>)[]);
         if (pruned.Count > 0 && options.FieldValidation == "Strict")
         {
             var unknown = pruned.Select(p => $"unknown field \"{p}\"");
