@@ -16,12 +16,29 @@ public class ApiKeyTests(EsFixture fixture)
          "metadata":{"tag":"dev"}}
         """;
 
+    /// <summary>The docs example without document/field level security on search, which 8.14+ refuses next to replication.</summary>
+    private const string DocsExampleWithoutDls = """
+        {"name":"my-cc-api-key","expiration":"1d",
+         "access":{"search":[{"names":["logs*"],"allow_restricted_indices":false}],
+                   "replication":[{"names":["archive"]}]},
+         "metadata":{"tag":"dev"}}
+        """;
+
+    [Fact]
+    public async Task TheDocsExampleIsRefusedSinceGaBecauseSearchUsesDlsNextToReplication()
+    {
+        using var client = fixture.EckClient();
+        var (status, body, _) = await client.PostAsync("/_security/cross_cluster/api_key", DocsExample);
+        Assert.Equal(400, status);
+        Assert.Contains("search does not support document or field level security if replication is assigned", body!.ToJsonString());
+    }
+
     [Fact]
     public async Task CreateReturnsIdKeyAndEncoded()
     {
         using var client = fixture.EckClient();
         var before = DateTimeOffset.UtcNow;
-        var (status, body, _) = await client.PostAsync("/_security/cross_cluster/api_key", DocsExample);
+        var (status, body, _) = await client.PostAsync("/_security/cross_cluster/api_key", DocsExampleWithoutDls);
         Assert.Equal(200, status);
         var id = (string)body!["id"]!;
         var key = (string)body["api_key"]!;
@@ -50,6 +67,10 @@ public class ApiKeyTests(EsFixture fixture)
 
     [Theory]
     [InlineData("""{"name":"k"}""", "Required [access]")]
+    [InlineData("""{"access":{"search":[{"names":["a"]}]}}""", "Required [name]")]
+    [InlineData("""{"name":"k","access":null}""", "access doesn't support values of type: VALUE_NULL")]
+    [InlineData("""{"name":"k","access":{"search":[]}}""", "must specify non-empty access for either [search] or [replication]")]
+    [InlineData("""{"name":"k","access":{"search":[{"names":["a"],"query":{"term":{"t":1}}}],"replication":[{"names":["a"]}]}}""", "search does not support document or field level security if replication is assigned")]
     [InlineData("""{"name":"k","access":{}}""", "must specify non-empty access for either [search] or [replication]")]
     [InlineData("""{"name":"k","access":{"replication":[{"names":["a"],"query":{"match_all":{}}}]}}""", "replication does not support document or field level security")]
     [InlineData("""{"name":"k","access":{"search":[{"names":["a"],"privileges":["read"]}]}}""", "field [privileges] must not present")]
@@ -90,6 +111,10 @@ public class ApiKeyTests(EsFixture fixture)
         (status, body, _) = await client.PutAsync($"/_security/cross_cluster/api_key/{rest!["id"]}", """{"metadata":{}}""");
         Assert.Equal(400, status);
         Assert.Equal("cannot update API key of type [rest] while expected type is [cross_cluster]", (string?)body!["error"]!["reason"]);
+
+        (status, body, _) = await client.PutAsync($"/_security/api_key/{id}", """{"metadata":{}}""");
+        Assert.Equal(400, status);
+        Assert.Equal("cannot update API key of type [cross_cluster] while expected type is [rest]", (string?)body!["error"]!["reason"]);
 
         await client.DeleteAsync("/_security/api_key", $$"""{"ids":["{{id}}"]}""");
         (status, body, _) = await client.PutAsync($"/_security/cross_cluster/api_key/{id}", """{"metadata":{}}""");

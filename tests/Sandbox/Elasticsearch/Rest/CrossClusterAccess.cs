@@ -11,11 +11,12 @@ public static class CrossClusterAccess
     private static readonly string[] EntryFields = ["names", "query", "field_security", "allow_restricted_indices"];
 
     /// <summary>The normalised access (each entry with allow_restricted_indices), or a 400 as Elasticsearch words it.</summary>
-    public static JsonObject Parse(JsonNode? node)
+    public static JsonObject Parse(JsonNode? node, EsVersion version)
     {
         if (node is not JsonObject access)
         {
-            throw ParseFailure("cross_cluster_api_key_request", "access", "access must be an object");
+            throw ParseFailure("cross_cluster_api_key_request", "access",
+                node is null ? "access doesn't support values of type: VALUE_NULL" : "access must be an object");
         }
 
         var normalised = new JsonObject();
@@ -41,6 +42,14 @@ public static class CrossClusterAccess
         if (normalised.Count == 0)
         {
             throw ParseFailure("cross_cluster_api_key_request", "access", "must specify non-empty access for either [search] or [replication]");
+        }
+
+        // Enforced since GA (8.14); keys created by the 8.10-8.13 beta could combine them.
+        if (version.AtLeast(8, 14) && normalised.ContainsKey("replication") && (normalised["search"] as JsonArray ?? [])
+                .Any(e => e is JsonObject o && (o.ContainsKey("query") || o.ContainsKey("field_security"))))
+        {
+            throw ParseFailure("cross_cluster_api_key_request", "access",
+                "search does not support document or field level security if replication is assigned");
         }
 
         return normalised;

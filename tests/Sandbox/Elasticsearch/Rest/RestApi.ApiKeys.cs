@@ -32,13 +32,16 @@ public static partial class RestApi
             }
         }
 
-        if (!body.ContainsKey("access"))
+        foreach (var required in new[] { "name", "access" })
         {
-            throw new EsException(400, "x_content_parse_exception", "[1:2] Required [access]",
-                EsException.IllegalArgument("Required [access]"));
+            if (!body.ContainsKey(required))
+            {
+                throw new EsException(400, "x_content_parse_exception", $"[1:2] Required [{required}]",
+                    EsException.IllegalArgument($"Required [{required}]"));
+            }
         }
 
-        var access = CrossClusterAccess.Parse(body["access"]);
+        var access = CrossClusterAccess.Parse(body["access"], request.Node.Cluster.State.Version);
         var name = body["name"]?.GetValue<string>();
         ValidateKeyRequest(name, body["metadata"] as JsonObject);
         RejectApiKeyCaller(request);
@@ -58,7 +61,7 @@ public static partial class RestApi
             throw EsException.Validation("must update either [access] or [metadata] for cross-cluster API keys");
         }
 
-        var access = body.ContainsKey("access") ? CrossClusterAccess.Parse(body["access"]) : null;
+        var access = body.ContainsKey("access") ? CrossClusterAccess.Parse(body["access"], request.Node.Cluster.State.Version) : null;
         var metadata = body["metadata"] as JsonObject;
         ValidateMetadata(metadata);
         RejectApiKeyCaller(request);
@@ -100,6 +103,52 @@ public static partial class RestApi
             }
 
             return Snapshot(key) != before;
+        });
+        return Done(new JsonObject { ["updated"] = updated });
+    }
+
+    /// <summary>PUT _security/api_key/{id}: REST keys only (role_descriptors, metadata, expiration).</summary>
+    private static Task<RestResponse> UpdateRestApiKey(RestRequest request)
+    {
+        var body = request.Body as JsonObject ?? new JsonObject();
+        ValidateMetadata(body["metadata"] as JsonObject);
+        var id = request.Param("id");
+        var state = request.Node.Cluster.State;
+        var updated = state.ApiKeys.Mutate(() =>
+        {
+            var key = state.ApiKeys.Find(id);
+            if (key is null || key.Username != request.Principal.Username)
+            {
+                throw new EsException(404, "resource_not_found_exception", $"no API key owned by requesting user found for ID [{id}]");
+            }
+
+            if (key.Type != "rest")
+            {
+                throw EsException.IllegalArgument($"cannot update API key of type [{key.Type}] while expected type is [rest]");
+            }
+
+            if (!key.IsActive(DateTimeOffset.UtcNow))
+            {
+                throw EsException.IllegalArgument($"cannot update invalidated API key [{id}]");
+            }
+
+            var before = $"{key.RoleDescriptors.ToJsonString()}|{Snapshot(key)}";
+            if (body["role_descriptors"] is JsonObject descriptors)
+            {
+                key.RoleDescriptors = (JsonObject)descriptors.DeepClone();
+            }
+
+            if (body["metadata"] is JsonObject metadata)
+            {
+                key.Metadata = (JsonObject)metadata.DeepClone();
+            }
+
+            if (body["expiration"]?.GetValue<string>() is { } expiration)
+            {
+                key.Expiration = DateTimeOffset.UtcNow + TimeValues.Parse(expiration, "expiration");
+            }
+
+            return $"{key.RoleDescriptors.ToJsonString()}|{Snapshot(key)}" != before;
         });
         return Done(new JsonObject { ["updated"] = updated });
     }

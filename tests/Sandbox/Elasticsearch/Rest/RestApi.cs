@@ -36,6 +36,7 @@ public static partial class RestApi
         Map("GET", "/_security/_authenticate", Authenticate);
         Map("POST|PUT", "/_security/api_key", CreateRestApiKey, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/create"));
         Map("GET", "/_security/api_key", GetApiKeys, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/get"));
+        Map("PUT", "/_security/api_key/{id}", UpdateRestApiKey, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/update"));
         Map("DELETE", "/_security/api_key", InvalidateApiKeys, ClusterAction.ApiKeys("cluster:admin/xpack/security/api_key/invalidate"));
         Map("POST", "/_security/cross_cluster/api_key", CreateCrossClusterApiKey, ClusterAction.Security("cluster:admin/xpack/security/cross_cluster/api_key/create"));
         Map("PUT", "/_security/cross_cluster/api_key/{id}", UpdateCrossClusterApiKey, ClusterAction.Security("cluster:admin/xpack/security/cross_cluster/api_key/update"));
