@@ -99,6 +99,26 @@ Describe 'The API-key workflow' {
         @($mutating) | Should -BeNullOrEmpty
     }
 
+    It 'replaces the key on a re-run and revokes the superseded one only once connected with the new one' {
+        $old = $Key
+        $new = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -Search 'logs-*'
+        $results = $new | Add-RemoteClusterCredential -ConfigPath $Nodes -Connection $Local
+        $results.Change | Should -Be @('Updated', 'Updated')
+        $results.Alias | Should -Be @('eck', 'eck') -Because 'the alias comes from the key'
+        $active = @(Get-CrossClusterApiKey -Connection $Remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated })
+        $active.Id | Should -Be $new.Id
+        (Get-CrossClusterApiKey -Connection $Remote -Id $old.Id -IncludeInvalidated).Invalidated | Should -BeTrue
+        (Test-RemoteCluster -Connection $Local -Alias eck -SearchIndex 'logs-*').SearchHits | Should -Be 2
+        $script:Key = $new
+    }
+
+    It 'keeps the superseded key under -WhatIf' {
+        $new = $Remote | New-CrossClusterApiKey -Name whatif-rotation -Alias eck -Search 'logs-*'
+        $new | Add-RemoteClusterCredential -ConfigPath $Nodes -Connection $Local -WhatIf | Out-Null
+        (Get-CrossClusterApiKey -Connection $Remote -Id $Key.Id).Invalidated | Should -BeFalse
+        Revoke-CrossClusterApiKey -Connection $Remote -Id $new.Id -Force | Out-Null
+    }
+
     It 'lists the remote with Get-RemoteCluster' {
         $remote = Get-RemoteCluster -Connection $Local -Alias eck
         $remote | Should -BeOfType ([EckRemoteCluster.RemoteCluster])

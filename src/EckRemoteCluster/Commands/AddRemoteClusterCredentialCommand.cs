@@ -6,22 +6,35 @@ namespace EckRemoteCluster.Commands;
 
 /// <summary>
 /// Writes a remote cluster's API-key credential into the keystore of every node of the local cluster, all or none,
-/// then (given a connection) makes the running nodes reload it.
+/// then (given a connection) makes the running nodes reload it. Given the CrossClusterApiKey itself, once the remote
+/// is verified connected with it, the keys this module made earlier for the same alias are revoked: a re-run replaces
+/// the key without a moment when the nodes hold no working credential, and leaves one active key per alias.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RemoteClusterCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterCredentialResult))]
 public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
 {
-    /// <summary>The remote cluster's alias; the keystore setting is cluster.remote.&lt;alias&gt;.credentials.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Alias { get; set; } = string.Empty;
+    // One parameter set on purpose: a piped CrossClusterApiKey binds InputObject by value and ApiKey and Alias by
+    // property name at once; an object that only has EncodedKey and Alias binds those two. Which one must be present
+    // is checked in ProcessRecord.
 
-    /// <summary>The encoded cross-cluster API key, or the CrossClusterApiKey that carries it.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The remote cluster's alias (default: the Alias of the piped key); the setting is cluster.remote.&lt;alias&gt;.credentials.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string? Alias { get; set; }
+
+    /// <summary>The encoded cross-cluster API key (a CrossClusterApiKey given here is used for its EncodedKey only).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("EncodedKey")]
     [ApiKeyTransformation]
-    public SecureString ApiKey { get; set; } = null!;
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>The key from New-CrossClusterApiKey: its EncodedKey is written, and once the remote is connected with
+    /// it, the module's earlier keys for the alias are revoked.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public CrossClusterApiKey? InputObject { get; set; }
+
+    // The alias this record resolved to (-Alias or the key's); kept apart so no bound parameter is overwritten.
+    private string _alias = string.Empty;
 
     /// <summary>The config directory of every node of the local cluster.</summary>
     [Parameter(Mandatory = true)]
@@ -41,7 +54,29 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
 
     protected override void ProcessRecordCore()
     {
-        Engine.Rules.ValidateRemoteClusterAlias(Alias);
+        var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
+            InputObject is null ? "ApiKeyRequired" : "EncodedKeyUnavailable",
+            EckErrorCategory.InvalidArgument,
+            InputObject is null
+                ? "No API key was given."
+                : $"The API key '{InputObject.Name}' ({InputObject.Id}) carries no encoded value: Elasticsearch returns it only when the key is created.",
+            InputObject is null
+                ? "Pipe the output of New-CrossClusterApiKey into this cmdlet, or give -ApiKey as a SecureString."
+                : "Pipe the output of New-CrossClusterApiKey straight into this cmdlet, or create a new key.",
+            InputObject);
+        var alias = string.IsNullOrEmpty(Alias) ? InputObject?.Alias : Alias;
+        if (string.IsNullOrEmpty(alias))
+        {
+            throw new EckRemoteClusterException(
+                "AliasRequired",
+                EckErrorCategory.InvalidArgument,
+                "No alias was given, and the key was not created for one.",
+                "Give -Alias, the name the local cluster registers the remote under (or create the key with New-CrossClusterApiKey -Alias).",
+                InputObject);
+        }
+
+        _alias = alias;
+        Engine.Rules.ValidateRemoteClusterAlias(_alias);
         var directories = ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
         if (directories.Count != ConfigPath.Length)
         {
@@ -49,11 +84,11 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
             return;
         }
 
-        var setting = RemoteClusterNames.CredentialsSetting(Alias);
+        var setting = RemoteClusterNames.CredentialsSetting(_alias);
         IReadOnlyList<KeystoreSaveResult> saved;
         using (var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword))
         {
-            var plans = batch.SetEntry(setting, ApiKey);
+            var plans = batch.SetEntry(setting, secret);
             var changes = plans.Where(p => p.Change != KeystoreChange.Unchanged).ToList();
             if (changes.Count == 0)
             {
@@ -78,7 +113,12 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
                 : reloads.FirstOrDefault(r => r.NodeName == nodeName) is { NodeId: not null } match
                     ? (match.Failure is null ? SecureSettingsReload.Reloaded : SecureSettingsReload.Failed, match.Failure)
                     : (SecureSettingsReload.NotRequested, null);
-            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, Alias, node.Change, node.BackupPath, reload.Item1, nodeName, reload.Item2));
+            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, _alias, node.Change, node.BackupPath, reload.Item1, nodeName, reload.Item2));
+        }
+
+        if (reloads is not null && reloads.All(r => r.Failure is null) && InputObject is not null)
+        {
+            RevokeSupersededKeys();
         }
 
         foreach (var failed in reloads?.Where(r => r.Failure is not null) ?? [])
@@ -109,6 +149,47 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
 
         var client = Connection.Client;
         return RunWithReporting((_, token) => Engine.RemoteClusters.ReloadSecureSettingsAsync(client, KeystorePassword, token));
+    }
+
+    /// <summary>
+    /// Revokes the module's earlier keys for this alias, but only once the remote is connected with the new one:
+    /// until then the old key is what keeps the connection working.
+    /// </summary>
+    private void RevokeSupersededKeys()
+    {
+        if (InputObject!.Connection is not { } origin)
+        {
+            WriteVerbose("The key was not created in this session; superseded keys for the alias, if any, stay as they are.");
+            return;
+        }
+
+        var local = Connection!;
+        var remotes = RunWithReporting((_, token) => Engine.RemoteClusters.GetAsync(local.Client, local.ClusterName, token));
+        if (remotes.All(r => r.Alias != _alias))
+        {
+            WriteVerbose($"'{_alias}' is not registered yet; earlier keys for it are revoked when this runs after Connect-RemoteCluster.");
+            return;
+        }
+
+        var keys = Engine.CrossClusterApiKeys;
+        var superseded = RunWithReporting((reporter, token) => keys.GetAsync(origin, null, null, false, reporter, token))
+            .Where(k => k.Alias == _alias && !k.Invalidated && k.Id != InputObject.Id)
+            .ToList();
+        if (superseded.Count == 0)
+        {
+            return;
+        }
+
+        RunWithReporting((reporter, token) =>
+            Engine.RemoteClusters.WaitConnectedAsync(local.Client, _alias, local.Version, TimeSpan.FromSeconds(60), reporter, token));
+        foreach (var key in superseded)
+        {
+            if (ShouldProcess($"{key.Name} ({key.Id}) on {origin.ClusterName}", "Revoke the superseded cross-cluster API key"))
+            {
+                RunWithReporting((reporter, token) => keys.InvalidateAsync(origin, key.Id, reporter, token));
+                WriteVerbose($"Revoked the superseded key {key.Name} ({key.Id}): '{_alias}' is connected with {InputObject.Id}.");
+            }
+        }
     }
 
     private static string? TryReadNodeName(string configPath)
