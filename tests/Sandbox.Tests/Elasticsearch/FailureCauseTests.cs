@@ -173,10 +173,10 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
     }
 
     [Theory]
-    [InlineData("wrongkey", "unable to authenticate user [abcdefghijklmnopqrst] for action [cluster:internal/remote_cluster/handshake]")]
-    [InlineData("invalidated", "unable to authenticate user [")]
-    [InlineData("expired", "unable to authenticate user [")]
-    public async Task UnusableKeys(string alias, string message)
+    [InlineData("wrongkey", "unable to authenticate user [abcdefghijklmnopqrst] for action [cluster:internal/remote_cluster/handshake]", "unable to find apikey with id abcdefghijklmnopqrst")]
+    [InlineData("invalidated", "unable to authenticate user [", "has been invalidated")]
+    [InlineData("expired", "unable to authenticate user [", "api key is expired")]
+    public async Task UnusableKeys(string alias, string message, string cause)
     {
         if (alias == "expired")
         {
@@ -189,6 +189,7 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
 
         var error = await FailingSearchAsync(alias, Rcs, ServerName);
         Assert.Contains(message, error);
+        Assert.Contains(cause, error);
         using var local = fixture.LocalClient();
         var (_, resolved, _) = await local.GetAsync($"/_resolve/cluster/{alias}:*");
         Assert.False((bool)resolved![alias]!["connected"]!);

@@ -23,13 +23,17 @@ public sealed class NodeHttpServer(EsNode node, NodeHttpServer.PipelineHook? pip
 
     public async Task StartAsync(int port, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
-        try
+        // A restarted node binds its previous port again; the old socket may take a moment to be released.
+        for (var attempt = 0; _app is null; attempt++)
         {
-            _app = await StartOnAsync(port, certificate, cancellationToken);
-        }
-        catch (IOException) when (port != 0)
-        {
-            _app = await StartOnAsync(0, certificate, cancellationToken);
+            try
+            {
+                _app = await StartOnAsync(attempt < 30 ? port : 0, certificate, cancellationToken);
+            }
+            catch (IOException) when (port != 0 && attempt < 30)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
         }
 
         var address = _app.Services.GetRequiredServiceFeature().Addresses.First();

@@ -87,20 +87,32 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
         };
     }
 
+    /// <summary>
+    /// CrossClusterAccessAuthenticationService: a missing header fails while extracting credentials; a bad key fails
+    /// authentication with the API key service's reason as the cause.
+    /// </summary>
     private static ApiKey AuthenticateCrossClusterKey(string? credentials, string action, ClusterState state)
     {
         if (string.IsNullOrEmpty(credentials))
         {
-            throw EsException.Security(401, MissingCredentials);
+            throw new EsException(401, "security_exception", "failed to extract credentials from headers",
+                new EsException(400, "illegal_argument_exception", MissingCredentials));
         }
 
         var (id, key) = state.ApiKeys.Authenticate(credentials);
-        if (key is null || !key.IsActive(DateTimeOffset.UtcNow))
+        var now = DateTimeOffset.UtcNow;
+        var problem = id is null ? "cross cluster access header [_cross_cluster_access_credentials] value must be a valid API key credential"
+            : key is null ? (state.ApiKeys.Find(id) is null ? $"unable to find apikey with id {id}" : $"invalid credentials for API key [{id}]")
+            : key.Invalidated ? $"api key [{id}] has been invalidated"
+            : key.IsExpired(now) ? "api key is expired"
+            : null;
+        if (problem is not null)
         {
-            throw EsException.Security(401, $"unable to authenticate user [{id ?? "_unknown"}] for action [{action}]");
+            throw new EsException(401, "security_exception", $"unable to authenticate user [{id ?? "_unknown"}] for action [{action}]",
+                EsException.Security(401, problem));
         }
 
-        if (key.Type != "cross_cluster")
+        if (key!.Type != "cross_cluster")
         {
             throw EsException.Security(
                 401, $"authentication expected API key type of [cross_cluster], but API key [{key.Id}] has type [{key.Type}]");

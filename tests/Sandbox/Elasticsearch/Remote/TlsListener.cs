@@ -25,16 +25,20 @@ public sealed class TlsListener(
 
     public void Start(int port)
     {
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        try
+        // A restarted node binds its previous port again (the old socket may take a moment to be released); if someone
+        // else holds it for good, the node gets a new one.
+        for (var attempt = 0; ; attempt++)
         {
-            _listener.Start();
-        }
-        catch (SocketException) when (port != 0)
-        {
-            // The previous incarnation's port is taken by someone else: a restarted node gets a new one.
-            _listener = new TcpListener(IPAddress.Loopback, 0);
-            _listener.Start();
+            _listener = new TcpListener(IPAddress.Loopback, attempt < 30 ? port : 0);
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (SocketException) when (port != 0 && attempt < 30)
+            {
+                Thread.Sleep(100);
+            }
         }
 
         _acceptLoop = AcceptLoopAsync();
