@@ -26,9 +26,10 @@ public sealed class ListPagingTests(ApiServerFixture fixture) : IClassFixture<Ap
         }
         while (token is not null);
 
-        Assert.Equal(["cm-a", "cm-b", "cm-c", "cm-d", "cm-e"], names);
+        // kube-root-ca.crt is in every namespace, as the root CA publisher puts it there on a real cluster.
+        Assert.Equal(["cm-a", "cm-b", "cm-c", "cm-d", "cm-e", "kube-root-ca.crt"], names);
         Assert.Single(versions);
-        Assert.Equal([3, 1, null], remainingCounts);
+        Assert.Equal([4, 2, null], remainingCounts);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class ListPagingTests(ApiServerFixture fixture) : IClassFixture<Ap
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(process.ExitCode == 0, await stderr);
         var listed = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["configmap/cm-a", "configmap/cm-b", "configmap/cm-c", "configmap/cm-d", "configmap/cm-e"], listed.Where(l => l.StartsWith("configmap/cm-", StringComparison.Ordinal)));
+        Assert.Equal(["configmap/cm-a", "configmap/cm-b", "configmap/cm-c", "configmap/cm-d", "configmap/cm-e", "configmap/kube-root-ca.crt"], listed);
         Assert.Contains("continue=", await stderr, StringComparison.Ordinal);
     }
 
@@ -92,6 +93,23 @@ public sealed class ListPagingTests(ApiServerFixture fixture) : IClassFixture<Ap
             Assert.Equal(201, code);
         }
 
+        await WaitForRootCaAsync(ns);
         return path;
+    }
+
+    private async Task WaitForRootCaAsync(string ns)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var (code, _) = await ApiServerFixture.SendAsync(fixture.Admin, HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/kube-root-ca.crt");
+            if (code == 200)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"kube-root-ca.crt never appeared in {ns}");
     }
 }

@@ -24,6 +24,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
     private readonly ControlPlane control;
     private readonly Func<string, string, int, IPEndPoint?> resolvePodPort;
     private readonly CancellationTokenSource stopping = new();
+    private readonly RootCaPublisher rootCaPublisher;
     private WebApplication? app;
 
     public KubernetesApiServer(ControlPlane control, Func<string, string, int, IPEndPoint?> resolvePodPort, int? seed, TimeSpan? bookmarkInterval = null)
@@ -40,6 +41,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         {
             Store.Create(ResourceCatalog.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, WriteOptions.Controller);
         }
+
+        rootCaPublisher = new RootCaPublisher(Store, Certificates.CaPem);
+        rootCaPublisher.Start();
     }
 
     public ResourceStore Store { get; }
@@ -82,6 +86,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        rootCaPublisher.Dispose();
         await stopping.CancelAsync();
         if (app is not null)
         {
