@@ -87,5 +87,19 @@ public class EndToEndTests(EckWithoutServerFixture fixture) : IClassFixture<EckW
         Assert.True(result?["hits"]?["total"]?["value"] is not null, result?.ToJsonString());
         Assert.Equal(2, (int)result!["hits"]!["total"]!["value"]!);
         Assert.Equal(2, (int)result["_clusters"]!["total"]!);
+
+        // A remote pod restarting drops the connection; the node notices and reconnects.
+        await fixture.Fleet.RestartEckNodeAsync(fixture.Eck.Spec(remoteClusterServer: true), fixture.Eck.Nodes[0].PodName, CancellationToken.None);
+        var reconnected = await EsTestClient.EventuallyAsync(() => local1.GetAsync("/_remote/info"),
+            r => r.Body?["eck1"]?["connected"]?.GetValue<bool>() == true);
+        Assert.True((bool)reconnected.Body!["eck1"]!["connected"]!);
+        (searchStatus, _, _) = await local1.GetAsync("/eck1:logs-*/_search");
+        Assert.Equal(200, searchStatus);
+
+        // The remote cluster going away shows as not connected.
+        await fixture.Fleet.RemoveEckClusterAsync(fixture.Eck.Namespace, fixture.Eck.Name);
+        var gone = await EsTestClient.EventuallyAsync(() => local1.GetAsync("/_remote/info"),
+            r => r.Body?["eck1"]?["connected"]?.GetValue<bool>() == false);
+        Assert.False((bool)gone.Body!["eck1"]!["connected"]!);
     }
 }

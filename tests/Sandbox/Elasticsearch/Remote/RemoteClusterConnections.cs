@@ -65,6 +65,7 @@ public sealed class RemoteClusterConnections(EsNode node) : IAsyncDisposable
         foreach (var (alias, connection) in _connections.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var config = connection.Config;
+            connection.CheckAlive();
             var entry = new JsonObject { ["connected"] = connection.Connected, ["mode"] = config.Mode };
             if (config.IsProxy)
             {

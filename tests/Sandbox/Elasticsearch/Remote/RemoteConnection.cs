@@ -38,6 +38,37 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
 
     public string? ConnectedAddress { get; private set; }
 
+    /// <summary>
+    /// Notices a connection the remote closed (node stopped or restarted) while idle: the protocol never sends unsolicited
+    /// data, so a readable socket between requests means end of stream. Then reconnects in the background, as the proxy
+    /// strategy re-opens its sockets.
+    /// </summary>
+    public void CheckAlive()
+    {
+        if (!Connected || !_gate.Wait(0))
+        {
+            return;
+        }
+
+        try
+        {
+            if (_tcp?.Client is { } socket && socket.Poll(0, SelectMode.SelectRead))
+            {
+                Close();
+                node.Log($"remote cluster [{Config.Alias}] closed the connection; reconnecting");
+                node.Background(ConnectAsync);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            Connected = false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
