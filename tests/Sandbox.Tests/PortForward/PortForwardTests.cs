@@ -122,6 +122,39 @@ public sealed class PortForwardTests(SandboxWithNodesFixture fixture) : IClassFi
         Assert.Contains("404", failure.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnsupportedSubprotocolIsRefusedBeforeTheUpgrade()
+    {
+        // kubectl 1.32 asks for SPDY tunnelled in WebSocket first; the sandbox only speaks the channel protocols.
+        // (.NET's ClientWebSocket rejects '/' in a subprotocol, so the upgrade request is written by hand.)
+        var ca = new X509Certificate2Collection();
+        ca.ImportFromPem(fixture.Api.Certificates.CaPem);
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is X509Certificate2 leaf && chain.Build(leaf);
+            } },
+        };
+        using var http = new HttpClient(handler) { BaseAddress = fixture.Api.Uri };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{Ns}/pods/{Pod}/portforward?ports=9200") { Version = System.Net.HttpVersion.Version11 };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.Api.Authenticator.AdminToken);
+        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", "SPDY/3.1+portforward.k8s.io");
+
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("requested protocol(s) are not supported: [SPDY/3.1+portforward.k8s.io]; supports [v4.channel.k8s.io channel.k8s.io]", (string?)body["message"]);
+    }
+
     private IKubernetes Client() => new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(fixture.Kubeconfig));
 
     /// <summary>GET / over TLS on <paramref name="transport"/> (one HTTP connection), trusting only the cluster's HTTP CA, as elastic.</summary>

@@ -34,7 +34,16 @@ public sealed class PortForwardEndpoint(ResourceStore store, Func<string, string
             throw StatusErrors.BadRequest("query parameter \"port\" is required");
         }
 
-        var protocol = context.WebSockets.WebSocketRequestedProtocols.FirstOrDefault(Protocols.Contains);
+        var requested = context.WebSockets.WebSocketRequestedProtocols;
+        var protocol = requested.FirstOrDefault(Protocols.Contains);
+        if (requested.Count > 0 && protocol is null)
+        {
+            // wsstream's handshake refuses the upgrade; kubectl then falls back to a plain SPDY upgrade, which the
+            // sandbox does not speak either (kubectl port-forward is not supported, KubernetesClient's v4 is).
+            throw StatusErrors.BadRequest(
+                $"requested protocol(s) are not supported: [{string.Join(" ", requested)}]; supports [{string.Join(" ", Protocols)}]");
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
 
         // Two lifetimes: the pod side (connections and the pumps from them) and the client's receive loop. Cancelling a
