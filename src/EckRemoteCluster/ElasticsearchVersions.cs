@@ -1,8 +1,11 @@
 using System.Globalization;
 
-namespace EckRemoteCluster.Engine.Eck;
+namespace EckRemoteCluster;
 
-/// <summary>Parses the version strings ECK and Elasticsearch use ("8.15.2", "9.1.0-SNAPSHOT", "3.3.0").</summary>
+/// <summary>
+/// Parses the version strings ECK and Elasticsearch use ("8.15.2", "9.1.0-SNAPSHOT", "3.3.0"), and compares them with
+/// the releases features came in. Shared by the cmdlets and the engine.
+/// </summary>
 internal static class ElasticsearchVersions
 {
     public static Version? Parse(string? text)
@@ -25,4 +28,8 @@ internal static class ElasticsearchVersions
 
         return new Version(numbers[0], numbers[1], numbers[2]);
     }
+
+    /// <summary>Whether <paramref name="text"/> is at least major.minor; an unreadable version is not.</summary>
+    public static bool AtLeast(string? text, int major, int minor) =>
+        Parse(text) is { } version && version >= new Version(major, minor, 0);
 }

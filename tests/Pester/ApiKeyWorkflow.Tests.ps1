@@ -165,12 +165,15 @@ Describe 'When the connection breaks' {
         $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck | Out-Null
     }
 
-    It 'fails Connect-RemoteCluster with the diagnosis when the address is unreachable' {
-        $err = { Connect-RemoteCluster -Connection $Local -Alias nowhere -ProxyAddress '127.0.0.1:9' -Timeout '00:00:03' -ErrorAction Stop } |
+    It 'puts a working registration back when new settings do not connect' {
+        $before = Get-RemoteCluster -Connection $Local -Alias eck
+        $err = { Connect-RemoteCluster -Connection $Local -Alias eck -ProxyAddress '127.0.0.1:9' -Timeout '00:00:03' -ErrorAction Stop } |
             Should -Throw -ErrorId 'RemoteClusterNotConnected,EckRemoteCluster.Commands.ConnectRemoteClusterCommand' -PassThru
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
-        Disconnect-RemoteCluster -Connection $Local -Alias nowhere -Force | Out-Null
-        Get-RemoteCluster -Connection $Local | Where-Object Alias -eq 'nowhere' | Should -BeNullOrEmpty
+        $err.Exception.Message | Should -Match 'put back'
+        $after = Get-RemoteCluster -Connection $Local -Alias eck
+        $after.ProxyAddress | Should -Be $before.ProxyAddress
+        (Test-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
     }
 
     It 'reports a remote that is not registered' {
@@ -192,6 +195,12 @@ Describe 'When the connection breaks' {
         try {
             $err = { Connect-RemoteCluster @arguments -ErrorAction Stop } | Should -Throw -ErrorId 'RemoteClusterNotConnected,EckRemoteCluster.Commands.ConnectRemoteClusterCommand' -PassThru
             $err.Exception.Message | Should -Match $Cause
+            Get-RemoteCluster -Connection $Local | Where-Object Alias -eq $alias | Should -BeNullOrEmpty -Because 'a registration that cannot connect is rolled back'
+
+            # Registered by hand, as someone following the manual steps would: Test-RemoteCluster explains it.
+            $settings = @{ mode = 'proxy'; proxy_address = $arguments.ProxyAddress }
+            if ($ServerName) { $settings.server_name = $ServerName }
+            Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ cluster = @{ remote = @{ $alias = $settings } } } } | Out-Null
             $result = Test-RemoteCluster -Connection $Local -Alias $alias
             $result.Connected | Should -BeFalse
             $result.Cause | Should -Be $Cause
@@ -206,8 +215,11 @@ Describe 'When the connection breaks' {
     It 'diagnoses CredentialMissing when the keystores lose the credential' {
         Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -Force | Out-Null
         Invoke-ElasticsearchRequest -Connection $Local POST '/_nodes/reload_secure_settings' | Out-Null
-        $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck -Timeout '00:00:02' -ErrorAction SilentlyContinue | Out-Null
+        $err = { $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck -Timeout '00:00:02' -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match 'CredentialMissing'
         try {
+            $remote = @{ mode = 'proxy'; proxy_address = $Endpoint.ProxyAddress; server_name = $Endpoint.ServerName }
+            Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ cluster = @{ remote = @{ eck = $remote } } } } | Out-Null
             (Test-RemoteCluster -Connection $Local -Alias eck).Cause | Should -Be 'CredentialMissing'
         }
         finally {
@@ -257,6 +269,48 @@ Describe 'When the connection breaks' {
 Describe 'Bad input changes nothing' {
     BeforeAll {
         $script:FakeKey = ConvertTo-SecureString 'aWQ6a2V5' -AsPlainText -Force
+        $fixtures = Join-Path (Get-RepositoryRoot) 'tests/EckRemoteCluster.Tests/NodeConfig/Fixtures'
+
+        # Node config directories with one thing wrong each, beside the real nodes: a bad one must stop the change
+        # for every node given, the real ones included.
+        function New-BrokenNode([string] $Name, [scriptblock] $Break) {
+            $path = Join-Path $TestDrive $Name
+            Copy-Item $Nodes[0] $path -Recurse
+            & $Break $path
+            $path
+        }
+        $script:CorruptKeystoreNode = New-BrokenNode 'corrupt-keystore' {
+            param($path)
+            $file = Join-Path $path 'elasticsearch.keystore'
+            $bytes = [IO.File]::ReadAllBytes($file); $bytes[70] = $bytes[70] -bxor 0xFF; [IO.File]::WriteAllBytes($file, $bytes)
+        }
+        $script:PasswordKeystoreNode = New-BrokenNode 'password-keystore' {
+            param($path) Copy-Item (Join-Path $fixtures 'v6-password.keystore') (Join-Path $path 'elasticsearch.keystore') -Force
+        }
+        $script:BadYamlNode = New-BrokenNode 'bad-yaml' {
+            param($path) Add-Content (Join-Path $path 'elasticsearch.yml') "`nbroken: [unclosed"
+        }
+        $script:NotAPem = Join-Path $TestDrive 'not-a-certificate.pem'
+        Set-Content $NotAPem "-----BEGIN PRIVATE KEY-----`nAAAA`n-----END PRIVATE KEY-----"
+
+        function New-SelfSignedCa([int] $Days, [bool] $IsCa) {
+            $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+            $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=bad-input-ca', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($IsCa, $false, 0, $true))
+            $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays([math]::Min(-1, $Days - 2)), [DateTimeOffset]::UtcNow.AddDays($Days))
+        }
+        $script:ExpiredCa = New-SelfSignedCa -Days -1 -IsCa $true
+        $script:LeafCertificate = New-SelfSignedCa -Days 30 -IsCa $false
+        $script:KeyWithoutSecret = Get-CrossClusterApiKey -Connection $Remote -Id $Key.Id
+
+        function Get-AllFileSnapshot {
+            @($Nodes) + @(Get-ChildItem $TestDrive -Directory | ForEach-Object FullName) |
+                ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
+        }
+        function Get-ClusterState {
+            (Invoke-ElasticsearchRequest -Connection $Local GET '/_cluster/settings?flat_settings=true' | ConvertTo-Json -Depth 5 -Compress) +
+                (Get-CrossClusterApiKey -Connection $Remote -IncludeInvalidated | ForEach-Object { "$($_.Id)=$($_.Invalidated)" } | Sort-Object | Out-String)
+        }
     }
 
     It 'rejects <Name> with <Id>' -ForEach @(
@@ -265,21 +319,41 @@ Describe 'Bad input changes nothing' {
         @{ Name = 'proxy address without a port'; Id = 'InvalidProxyAddress'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '127.0.0.1' } }
         @{ Name = 'proxy port out of range'; Id = 'InvalidProxyAddress'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '127.0.0.1:70000' } }
         @{ Name = 'IPv6 proxy address without brackets'; Id = 'InvalidProxyAddress'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '2001:db8::1:9443' } }
-        @{ Name = 'config dir that is not an Elasticsearch config'; Id = 'NotAnElasticsearchConfigDirectory'; Run = { Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath $TestDrive } }
-        @{ Name = 'keystore with a wrong password'; Id = 'KeystorePasswordIncorrect'; Run = { Get-ElasticsearchKeystore -Path (Join-Path (Get-RepositoryRoot) 'tests/EckRemoteCluster.Tests/NodeConfig/Fixtures/v6-password.keystore') -Password $FakeKey } }
+        @{ Name = 'server name that is not a host name'; Id = 'InvalidServerName'; Run = { Connect-RemoteCluster -Connection $Local -Alias ok -ProxyAddress '127.0.0.1:9443' -ServerName 'not a name!' } }
+        @{ Name = 'unreachable proxy address'; Id = 'RemoteClusterNotConnected'; SendsChanges = $true; Run = { Connect-RemoteCluster -Connection $Local -Alias unreachable -ProxyAddress '127.0.0.1:9' -Timeout '00:00:02' } }
+        @{ Name = 'config dir that is not an Elasticsearch config'; Id = 'NotAnElasticsearchConfigDirectory'; Run = { Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath (@($Nodes) + $TestDrive) } }
+        @{ Name = 'elasticsearch.yml that is not valid YAML on one node'; Id = 'ElasticsearchYmlInvalid'; Run = { Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath (@($Nodes) + $BadYamlNode) } }
+        @{ Name = 'PEM that is not a certificate'; Id = 'InvalidCertificate'; Run = { Add-RemoteClusterTrust -CertificateAuthority $NotAPem -ConfigPath $Nodes } }
+        @{ Name = 'CA file that does not exist'; Id = 'CertificateFileNotFound'; Run = { Add-RemoteClusterTrust -CertificateAuthority (Join-Path $TestDrive 'absent.crt') -ConfigPath $Nodes } }
+        @{ Name = 'expired CA'; Id = 'CertificateAuthorityExpired'; Run = { Add-RemoteClusterTrust -CertificateAuthority $ExpiredCa -ConfigPath $Nodes } }
+        @{ Name = 'certificate that is not a CA'; Id = 'NotACertificateAuthority'; Run = { Add-RemoteClusterTrust -CertificateAuthority $LeafCertificate -ConfigPath $Nodes } }
+        @{ Name = 'corrupted keystore on one node'; Id = 'KeystoreCorrupted'; Run = { Add-RemoteClusterCredential -Alias eck2 -ApiKey $FakeKey -ConfigPath (@($Nodes) + $CorruptKeystoreNode) } }
+        @{ Name = 'password-protected keystore without the password'; Id = 'KeystorePasswordRequired'; Run = { Add-RemoteClusterCredential -Alias eck2 -ApiKey $FakeKey -ConfigPath (@($Nodes) + $PasswordKeystoreNode) } }
+        @{ Name = 'keystore with a wrong password'; Id = 'KeystorePasswordIncorrect'; Run = { Get-ElasticsearchKeystore -ConfigPath $PasswordKeystoreNode -Password $FakeKey } }
+        @{ Name = 'key whose secret Elasticsearch no longer returns'; Id = 'EncodedKeyUnavailable'; Run = { $KeyWithoutSecret | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes } }
+        @{ Name = 'credential without an alias'; Id = 'AliasRequired'; Run = { Add-RemoteClusterCredential -ApiKey $FakeKey -ConfigPath $Nodes } }
         @{ Name = 'role name starting with an underscore'; Id = 'InvalidRoleName'; Run = { Set-RemoteClusterRole -Connection $Local -Name '_bad' -Alias eck -Index 'logs-*' } }
         @{ Name = 'role for an invalid alias'; Id = 'InvalidRemoteClusterAlias'; Run = { Set-RemoteClusterRole -Connection $Local -Name good -Alias 'a.b' -Index 'logs-*' } }
         @{ Name = 'search of an invalid index pattern'; Id = 'InvalidIndexPattern'; Run = { Test-RemoteCluster -Connection $Local -Alias eck -SearchIndex 'logs/x' } }
         @{ Name = 'empty API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ' ' -Search 'logs-*' } }
         @{ Name = '257-character API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ('k' * 257) -Search 'logs-*' } }
+        @{ Name = 'API key name starting with an underscore'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name '_reserved' -Search 'logs-*' } }
         @{ Name = 'API key without access'; Id = 'InvalidApiKeyAccess'; Run = { $Remote | New-CrossClusterApiKey -Name noaccess } }
+        @{ Name = 'API key metadata key starting with an underscore'; Id = 'InvalidApiKeyMetadata'; Run = { $Remote | New-CrossClusterApiKey -Name meta -Search 'logs-*' -Metadata @{ _reserved = 1 } } }
+        @{ Name = 'credential removal without the node directories'; Id = 'ConfigPathRequired'; Run = { Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -Force } }
+        @{ Name = 'key revocation without the remote connection'; Id = 'RemoteConnectionRequired'; Run = { Disconnect-RemoteCluster -Connection $Local -Alias eck -RevokeApiKey -Force } }
     ) {
-        $before = Get-NodeFileSnapshot
+        $files = Get-AllFileSnapshot
+        $cluster = Get-ClusterState
         Clear-RequestLog
         $err = { $ErrorActionPreference = 'Stop'; & $Run } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $before
-        @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
+        Get-AllFileSnapshot | Should -Be $files
+        Get-ClusterState | Should -Be $cluster
+        if (-not $SendsChanges) {
+            @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
+        }
+        (Test-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue -Because 'the working connection is untouched'
     }
 }

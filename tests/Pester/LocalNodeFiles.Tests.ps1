@@ -244,7 +244,7 @@ Describe 'Add-RemoteClusterTrust' {
         $bad = Join-Path $TestDrive 'not-a-cert.pem'
         Set-Content $bad "-----BEGIN PRIVATE KEY-----`nAAAA`n-----END PRIVATE KEY-----"
         { Add-RemoteClusterTrust -CertificateAuthority $bad -ConfigPath (New-Node 'badpem') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ParameterArgumentTransformationError,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
+            Should -Throw -ErrorId 'InvalidCertificate,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
     }
 
     It 'changes no node when one elasticsearch.yml is invalid' {

@@ -15,7 +15,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
 
     public async Task<RoleChange> PlanRoleAsync(IElasticsearchClient client, RemoteRoleRequest role, string localVersion, CancellationToken cancellationToken)
     {
-        RemoteRoles.Validate(role, ParseVersion(localVersion));
+        RemoteRoles.Validate(role, (ElasticsearchVersions.Parse(localVersion) ?? new Version(0, 0)));
         var response = await client.SendAsync("GET", $"/_security/role/{Uri.EscapeDataString(role.Name)}", null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == 404)
         {
@@ -93,7 +93,10 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         var staleTransient = transient.Keys
             .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(key => key, _ => (string?)null, StringComparer.Ordinal);
-        return new ClusterSettingsChange(changes, staleTransient);
+        return new ClusterSettingsChange(changes, staleTransient)
+        {
+            Undo = new ClusterSettingsChange(PreviousValues(persistent, changes.Keys), PreviousValues(transient, staleTransient.Keys)),
+        };
     }
 
     public async Task ApplySettingsAsync(IElasticsearchClient client, ClusterSettingsChange change, CancellationToken cancellationToken)
@@ -143,7 +146,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         bool connected;
         var messages = new List<string>();
         string? remoteVersion = null;
-        if (ParseVersion(localVersion) >= ResolveClusterSince)
+        if ((ElasticsearchVersions.Parse(localVersion) ?? new Version(0, 0)) >= ResolveClusterSince)
         {
             var resolved = await client.SendAsync("GET", $"/_resolve/cluster/{alias}:*", null, cancellationToken).ConfigureAwait(false);
             var entry = resolved.Body?[alias] as JsonObject;
@@ -344,6 +347,9 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                 pair => pair.Value is JsonArray list ? string.Join(",", list.Select(v => (string?)v)) : pair.Value?.ToString(),
                 StringComparer.Ordinal);
 
+    private static Dictionary<string, string?> PreviousValues(Dictionary<string, string?> current, IEnumerable<string> keys) =>
+        keys.ToDictionary(key => key, key => current.GetValueOrDefault(key), StringComparer.Ordinal);
+
     private static Dictionary<string, string?> NullsFor(Dictionary<string, string?> settings, string prefix) =>
         settings.Keys
             .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
@@ -358,11 +364,5 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         }
 
         return json;
-    }
-
-    private static Version ParseVersion(string version)
-    {
-        var numeric = new string(version.TakeWhile(c => char.IsDigit(c) || c == '.').ToArray());
-        return Version.TryParse(numeric, out var parsed) ? parsed : new Version(0, 0);
     }
 }

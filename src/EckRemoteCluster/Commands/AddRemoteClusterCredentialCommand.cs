@@ -26,6 +26,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("EncodedKey")]
     [ApiKeyTransformation]
+    [AllowNull]
     public SecureString? ApiKey { get; set; }
 
     /// <summary>The key from New-CrossClusterApiKey: its EncodedKey is written, and once the remote is connected with
@@ -82,6 +83,17 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
         {
             // A node we cannot reach would be left without the credential: change none rather than some.
             return;
+        }
+
+        if (Connection is not null && !ElasticsearchVersions.AtLeast(Connection.Version, 8, 14))
+        {
+            // Checked before any keystore is touched: the credential would be useless on this cluster.
+            throw new EckRemoteClusterException(
+                "ApiKeyModelUnsupportedVersion",
+                EckErrorCategory.NotImplemented,
+                $"The local cluster '{Connection.ClusterName}' runs Elasticsearch {Connection.Version}; the API-key security model needs 8.14 or later (8.10 to 8.13 had it as a beta).",
+                "Upgrade the local cluster to 8.14 or later, or connect with the TLS-certificate model (port 9300).",
+                Connection.ClusterName);
         }
 
         var setting = RemoteClusterNames.CredentialsSetting(_alias);

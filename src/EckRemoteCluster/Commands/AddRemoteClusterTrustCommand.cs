@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security.Cryptography.X509Certificates;
 using EckRemoteCluster.Engine;
 
 namespace EckRemoteCluster.Commands;
@@ -15,8 +14,7 @@ public sealed class AddRemoteClusterTrustCommand : EckCmdlet
 {
     /// <summary>The remote's CA: an EckCertificateAuthority, X509Certificate2 objects, or a PEM file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [CertificateTransformation]
-    public X509Certificate2[] CertificateAuthority { get; set; } = [];
+    public object CertificateAuthority { get; set; } = null!;
 
     /// <summary>The config directory of every node of the local cluster.</summary>
     [Parameter(Mandatory = true)]
@@ -25,14 +23,15 @@ public sealed class AddRemoteClusterTrustCommand : EckCmdlet
 
     protected override void ProcessRecordCore()
     {
-        CertificateAuthorityChecks.EnsureUsable(CertificateAuthority, DateTimeOffset.UtcNow);
+        var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
+        CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);
         var directories = ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
         if (directories.Count != ConfigPath.Length)
         {
             return;
         }
 
-        var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(CertificateAuthority), TrustScope.RemoteClusterClient);
+        var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), TrustScope.RemoteClusterClient);
         var changes = batch.Plan.Where(p => p.CaFileChange != FileChange.Unchanged || p.ChangedSettings.Count > 0).ToList();
         if (changes.Count == 0)
         {

@@ -15,6 +15,8 @@ internal sealed class ApiKeyTransformationAttribute : ArgumentTransformationAttr
         var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         return value switch
         {
+            // A key listed by Get-CrossClusterApiKey has no EncodedKey: let the cmdlet say why that is a problem.
+            null => null!,
             SecureString secret => secret,
             string => throw new ArgumentTransformationMetadataException(
                 "-ApiKey takes a SecureString or a CrossClusterApiKey, not plain text. "

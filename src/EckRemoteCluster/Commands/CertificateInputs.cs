@@ -6,25 +6,22 @@ using System.Security.Cryptography.X509Certificates;
 namespace EckRemoteCluster.Commands;
 
 /// <summary>
-/// Lets a certificate parameter take what users have at hand: an X509Certificate2 (or several), a PEM file path or
-/// FileInfo, PEM text, or an object with a Certificates property (EckCertificateAuthority from Get-EckTransportCa).
+/// Turns what users have at hand for a certificate parameter into certificates: X509Certificate2 objects, a PEM file
+/// path or FileInfo, PEM text, or an object with a Certificates property (EckCertificateAuthority from
+/// Get-EckTransportCa). Resolved in ProcessRecord rather than by a transformation attribute, so that a bad file or
+/// PEM fails with its own ErrorId instead of PowerShell's generic binding error.
 /// </summary>
-internal sealed class CertificateTransformationAttribute : ArgumentTransformationAttribute
+internal static class CertificateInputs
 {
-    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    public static X509Certificate2[] Resolve(PSCmdlet cmdlet, object? input)
     {
-        var certificates = new List<X509Certificate2>();
-        foreach (var item in Flatten(inputData))
+        var certificates = Flatten(input).SelectMany(item => ToCertificates(cmdlet, item)).ToArray();
+        if (certificates.Length == 0)
         {
-            certificates.AddRange(ToCertificates(engineIntrinsics, item));
+            throw Invalid("No certificate was given.", input);
         }
 
-        if (certificates.Count == 0)
-        {
-            throw new ArgumentTransformationMetadataException("No certificate was given.");
-        }
-
-        return certificates.ToArray();
+        return certificates;
     }
 
     private static IEnumerable<object?> Flatten(object? input)
@@ -32,6 +29,7 @@ internal sealed class CertificateTransformationAttribute : ArgumentTransformatio
         var value = input is PSObject wrapped ? wrapped.BaseObject : input;
         if (value is PSCustomObject)
         {
+            // Keep the PSObject: a custom object's properties live on the wrapper, not on the base object.
             yield return input;
         }
         else if (value is IEnumerable sequence and not string and not X509Certificate2)
@@ -50,22 +48,30 @@ internal sealed class CertificateTransformationAttribute : ArgumentTransformatio
         }
     }
 
-    private static IEnumerable<X509Certificate2> ToCertificates(EngineIntrinsics engine, object? input) => (input is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : input) switch
-    {
-        X509Certificate2 certificate => [certificate],
-        FileInfo file => FromPemFile(file.FullName),
-        string text when text.Contains("-----BEGIN", StringComparison.Ordinal) => FromPem(text, "the PEM text given"),
-        string path => FromPemFile(engine.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
-        _ when input is not null && PSObject.AsPSObject(input).Properties["Certificates"]?.Value is { } inner => Flatten(inner).SelectMany(i => ToCertificates(engine, i)),
-        _ => throw new ArgumentTransformationMetadataException(
-            $"Expected a certificate, a PEM file or an EckCertificateAuthority; got {input?.GetType().FullName ?? "null"}."),
-    };
+    private static IEnumerable<X509Certificate2> ToCertificates(PSCmdlet cmdlet, object? input) =>
+        (input is PSObject { BaseObject: not PSCustomObject } wrapped ? wrapped.BaseObject : input) switch
+        {
+            X509Certificate2 certificate => [certificate],
+            FileInfo file => FromPemFile(file.FullName),
+            string text when text.Contains("-----BEGIN", StringComparison.Ordinal) => FromPem(text, "the PEM text given"),
+            string path => FromPemFile(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
+            _ when input is not null && PSObject.AsPSObject(input).Properties["Certificates"]?.Value is { } inner =>
+                Flatten(inner).SelectMany(item => ToCertificates(cmdlet, item)),
+            _ => throw Invalid(
+                $"Expected a certificate, a PEM file or an EckCertificateAuthority; got {input?.GetType().FullName ?? "nothing"}.",
+                input),
+        };
 
     private static X509Certificate2[] FromPemFile(string path)
     {
         if (!File.Exists(path))
         {
-            throw new ArgumentTransformationMetadataException($"The certificate file '{path}' does not exist.");
+            throw new EckRemoteClusterException(
+                "CertificateFileNotFound",
+                EckErrorCategory.ObjectNotFound,
+                $"The certificate file '{path}' does not exist.",
+                "Give the path of a PEM file holding the CA certificate (for ECK: Get-EckTransportCa -OutFile).",
+                path);
         }
 
         return FromPem(File.ReadAllText(path), path);
@@ -80,14 +86,22 @@ internal sealed class CertificateTransformationAttribute : ArgumentTransformatio
         }
         catch (CryptographicException ex)
         {
-            throw new ArgumentTransformationMetadataException($"{source} is not a PEM certificate: {ex.Message}", ex);
+            throw Invalid($"{source} is not a PEM certificate: {ex.Message}", source, ex);
         }
 
         if (collection.Count == 0)
         {
-            throw new ArgumentTransformationMetadataException($"{source} holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+            throw Invalid($"{source} holds no PEM certificate (-----BEGIN CERTIFICATE-----).", source);
         }
 
         return collection.ToArray();
     }
+
+    private static EckRemoteClusterException Invalid(string message, object? target, Exception? inner = null) => new(
+        "InvalidCertificate",
+        EckErrorCategory.InvalidData,
+        message,
+        "Give the CA as a PEM file (-----BEGIN CERTIFICATE-----), an X509Certificate2, or the output of Get-EckTransportCa.",
+        target,
+        inner);
 }

@@ -70,7 +70,28 @@ public sealed class ConnectRemoteClusterCommand : EckCmdlet
             return;
         }
 
-        RunWithReporting((reporter, token) => service.WaitConnectedAsync(client, Alias, Connection.Version, Timeout, reporter, token));
+        try
+        {
+            RunWithReporting((reporter, token) => service.WaitConnectedAsync(client, Alias, Connection.Version, Timeout, reporter, token));
+        }
+        catch (EckRemoteClusterException failure) when (!change.IsEmpty && change.Undo is { } undo)
+        {
+            // A registration that cannot connect is a half-applied change: put back what was there (perhaps a
+            // working registration), then report why it did not connect.
+            RunWithReporting(async (_, token) =>
+            {
+                await service.ApplySettingsAsync(client, undo, token).ConfigureAwait(false);
+                return true;
+            });
+            throw new EckRemoteClusterException(
+                failure.ErrorId,
+                failure.Category,
+                failure.Message + $" The settings of '{Alias}' were put back as they were.",
+                failure.RecommendedAction,
+                Alias,
+                failure);
+        }
+
         var remotes = RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token));
         WriteObject(remotes.First(r => r.Alias == Alias));
     }

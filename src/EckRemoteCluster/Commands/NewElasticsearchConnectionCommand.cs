@@ -39,8 +39,7 @@ public sealed class NewElasticsearchConnectionCommand : EckCmdlet
     /// <summary>The CA of the cluster's HTTP certificate: a PEM file (e.g. config/certs/http_ca.crt), PEM text or X509Certificate2.</summary>
     [Parameter(ParameterSetName = CredentialSet)]
     [Parameter(ParameterSetName = ApiKeySet)]
-    [CertificateTransformation]
-    public X509Certificate2[]? CertificateAuthority { get; set; }
+    public object? CertificateAuthority { get; set; }
 
     /// <summary>The SHA-256 fingerprint of the HTTP CA (or certificate), as Elasticsearch prints it at first start.</summary>
     [Parameter(ParameterSetName = CredentialSet)]
@@ -61,7 +60,8 @@ public sealed class NewElasticsearchConnectionCommand : EckCmdlet
             return;
         }
 
-        var trustOptions = (CertificateAuthority is { Length: > 0 } ? 1 : 0) + (CertificateFingerprint is null ? 0 : 1) + (SkipCertificateCheck ? 1 : 0);
+        var certificateAuthorities = CertificateAuthority is null ? null : CertificateInputs.Resolve(this, CertificateAuthority);
+        var trustOptions = (certificateAuthorities is { Length: > 0 } ? 1 : 0) + (CertificateFingerprint is null ? 0 : 1) + (SkipCertificateCheck ? 1 : 0);
         if (trustOptions > 1)
         {
             ThrowTerminating(new EckRemoteClusterException(
@@ -91,7 +91,7 @@ public sealed class NewElasticsearchConnectionCommand : EckCmdlet
             ParameterSetName == CredentialSet ? Credential.UserName : null,
             ParameterSetName == CredentialSet ? Credential.Password : null,
             ParameterSetName == ApiKeySet ? ApiKey : null,
-            CertificateAuthority is { Length: > 0 } ? new X509Certificate2Collection(CertificateAuthority) : null,
+            certificateAuthorities is { Length: > 0 } ? new X509Certificate2Collection(certificateAuthorities) : null,
             CertificateFingerprint,
             SkipCertificateCheck);
         WriteObject(RunWithReporting((reporter, token) => Engine.Elasticsearch.ConnectAsync(request, reporter, token)));

@@ -16,6 +16,9 @@ internal sealed record ClusterSettingsChange(
     public bool IsEmpty => Persistent.Count == 0 && Transient.Count == 0;
 
     public IEnumerable<string> Keys => Persistent.Keys.Concat(Transient.Keys);
+
+    /// <summary>The change that puts back what these keys were before (null where a key was absent).</summary>
+    public ClusterSettingsChange? Undo { get; init; }
 }
 
 /// <summary>A role restricting what local users may reach on remote clusters (it never extends the API key's access).</summary>
