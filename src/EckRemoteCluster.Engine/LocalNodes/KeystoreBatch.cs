@@ -120,12 +120,13 @@ internal sealed class KeystoreBatch : IKeystoreBatch
             n.ConfigPath,
             n.KeystorePath,
             n.Change,
-            n.Change == KeystoreChange.Unchanged ? null : n.KeystorePath + ElasticsearchKeystore.BackupSuffix)).ToList();
+            n.Change == KeystoreChange.Unchanged ? null : n.KeystorePath + ElasticsearchKeystore.BackupSuffix,
+            n.Keystore.HasPassword)).ToList();
     }
 
     public void Dispose() => _nodes.ForEach(n => n.Keystore.Dispose());
 
-    private List<KeystorePlan> Plans() => _nodes.Select(n => new KeystorePlan(n.ConfigPath, n.KeystorePath, n.Change)).ToList();
+    private List<KeystorePlan> Plans() => _nodes.Select(n => new KeystorePlan(n.ConfigPath, n.KeystorePath, n.Change, n.Keystore.HasPassword)).ToList();
 
     private sealed class OpenKeystore(string configPath, string keystorePath, ElasticsearchKeystore keystore)
     {

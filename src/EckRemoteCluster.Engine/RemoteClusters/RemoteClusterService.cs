@@ -284,12 +284,16 @@ internal sealed class RemoteClusterService : IRemoteClusterService
     public async Task<IReadOnlyList<(string NodeId, string NodeName, string? Failure)>> ReloadSecureSettingsAsync(
         IElasticsearchClient client,
         SecureString? keystorePassword,
+        IReadOnlyList<string>? nodeNames,
         CancellationToken cancellationToken)
     {
         JsonObject? body = keystorePassword is null
             ? null
             : SecureStrings.Use(keystorePassword, chars => new JsonObject { ["secure_settings_password"] = new string(chars) });
-        var response = await client.SendAsync("POST", "/_nodes/reload_secure_settings", body, cancellationToken).ConfigureAwait(false);
+        var path = nodeNames is null
+            ? "/_nodes/reload_secure_settings"
+            : $"/_nodes/{string.Join(",", nodeNames.Select(Uri.EscapeDataString))}/reload_secure_settings";
+        var response = await client.SendAsync("POST", path, body, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw ElasticsearchErrors.FromResponse(response, "reload secure settings (POST /_nodes/reload_secure_settings)", client.Description);

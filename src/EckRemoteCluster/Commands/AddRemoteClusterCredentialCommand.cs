@@ -105,7 +105,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
             if (changes.Count == 0)
             {
                 WriteVerbose($"Every keystore already holds this credential as {setting}; nothing to write.");
-                saved = plans.Select(p => new KeystoreSaveResult(p.ConfigPath, p.KeystorePath, p.Change, null)).ToList();
+                saved = plans.Select(p => new KeystoreSaveResult(p.ConfigPath, p.KeystorePath, p.Change, null, p.PasswordProtected)).ToList();
             }
             else if (ShouldProcess(string.Join(", ", changes.Select(c => $"{c.KeystorePath} ({c.Change})")), $"Set {setting}"))
             {
@@ -117,10 +117,11 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
             }
         }
 
-        var reloads = Reload();
+        var nodeNames = saved.ToDictionary(node => node.ConfigPath, node => TryReadNodeName(node.ConfigPath));
+        var reloads = Reload(saved, nodeNames);
         foreach (var node in saved)
         {
-            var nodeName = TryReadNodeName(node.ConfigPath);
+            var nodeName = nodeNames[node.ConfigPath];
             var reload = reloads is null ? (SecureSettingsReload.NotRequested, (string?)null)
                 : reloads.FirstOrDefault(r => r.NodeName == nodeName) is { NodeId: not null } match
                     ? (match.Failure is null ? SecureSettingsReload.Reloaded : SecureSettingsReload.Failed, match.Failure)
@@ -146,7 +147,14 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
         }
     }
 
-    private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? Reload()
+    /// <summary>
+    /// Elasticsearch opens every node's keystore with the one password a reload request carries, and a keystore
+    /// without a password does not open with one: when only some nodes' keystores are protected, each group of
+    /// nodes gets a request of its own, addressed by node name.
+    /// </summary>
+    private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? Reload(
+        IReadOnlyList<KeystoreSaveResult> nodes,
+        IReadOnlyDictionary<string, string?> nodeNames)
     {
         if (Connection is null)
         {
@@ -160,7 +168,19 @@ public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
         }
 
         var client = Connection.Client;
-        return RunWithReporting((_, token) => Engine.RemoteClusters.ReloadSecureSettingsAsync(client, KeystorePassword, token));
+        var service = Engine.RemoteClusters;
+        var mixed = KeystorePassword is not null && nodes.Any(n => n.PasswordProtected) && nodes.Any(n => !n.PasswordProtected);
+        if (!mixed || nodes.Any(n => nodeNames[n.ConfigPath] is null))
+        {
+            return RunWithReporting((_, token) => service.ReloadSecureSettingsAsync(client, KeystorePassword, null, token));
+        }
+
+        var protectedNodes = nodes.Where(n => n.PasswordProtected).Select(n => nodeNames[n.ConfigPath]!).ToList();
+        var openNodes = nodes.Where(n => !n.PasswordProtected).Select(n => nodeNames[n.ConfigPath]!).ToList();
+        return RunWithReporting(async (_, token) =>
+            (await service.ReloadSecureSettingsAsync(client, KeystorePassword, protectedNodes, token).ConfigureAwait(false))
+                .Concat(await service.ReloadSecureSettingsAsync(client, null, openNodes, token).ConfigureAwait(false))
+                .ToList());
     }
 
     /// <summary>

@@ -2,11 +2,11 @@ using System.Security;
 
 namespace EckRemoteCluster.Engine;
 
-/// <summary>The planned change to one node's keystore.</summary>
-internal sealed record KeystorePlan(string ConfigPath, string KeystorePath, KeystoreChange Change);
+/// <summary>The planned change to one node's keystore; PasswordProtected tells how its node must be asked to reload it.</summary>
+internal sealed record KeystorePlan(string ConfigPath, string KeystorePath, KeystoreChange Change, bool PasswordProtected);
 
 /// <summary>What a save did on one node.</summary>
-internal sealed record KeystoreSaveResult(string ConfigPath, string KeystorePath, KeystoreChange Change, string? BackupPath);
+internal sealed record KeystoreSaveResult(string ConfigPath, string KeystorePath, KeystoreChange Change, string? BackupPath, bool PasswordProtected);
 
 /// <summary>
 /// The keystores of several nodes, all opened (and so all validated: present, password right, not corrupted) before

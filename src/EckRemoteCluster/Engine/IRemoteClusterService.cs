@@ -51,6 +51,10 @@ internal interface IRemoteClusterService
     /// <summary>Waits until the remote is connected (a fresh check each time), or throws with the diagnosis at the timeout.</summary>
     Task<RemoteClusterTestResult> WaitConnectedAsync(IElasticsearchClient client, string alias, string localVersion, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken);
 
-    /// <summary>POST /_nodes/reload_secure_settings; per node, null when it reloaded, else Elasticsearch's reason.</summary>
-    Task<IReadOnlyList<(string NodeId, string NodeName, string? Failure)>> ReloadSecureSettingsAsync(IElasticsearchClient client, System.Security.SecureString? keystorePassword, CancellationToken cancellationToken);
+    /// <summary>
+    /// POST /_nodes/{nodes}/reload_secure_settings (every node when <paramref name="nodeNames"/> is null); per node,
+    /// null when it reloaded, else Elasticsearch's reason.
+    /// </summary>
+    Task<IReadOnlyList<(string NodeId, string NodeName, string? Failure)>> ReloadSecureSettingsAsync(
+        IElasticsearchClient client, System.Security.SecureString? keystorePassword, IReadOnlyList<string>? nodeNames, CancellationToken cancellationToken);
 }
