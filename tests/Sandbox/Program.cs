@@ -59,6 +59,11 @@ control.AddRoutes(routes => routes.MapPost("/kubernetes/compact", () =>
     api.Store.Compact();
     return Results.Json(new JsonObject { ["compactedThrough"] = api.Store.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 }));
+control.AddRoutes(routes =>
+{
+    routes.MapDelete("/kubernetes/crds/elasticsearch", () => { api.Crds.ElasticsearchInstalled = false; return Results.NoContent(); });
+    routes.MapPut("/kubernetes/crds/elasticsearch", () => { api.Crds.ElasticsearchInstalled = true; return Results.NoContent(); });
+});
 control.AddRoutes(routes => CaRotationRoutes.Map(routes, eckOperator));
 control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, fleet, local));
 

@@ -17,7 +17,8 @@ public sealed class KubernetesApiHandler(
     TablePrinter printer,
     WatchStreamer watches,
     PortForwardEndpoint portForward,
-    TimeProvider clock)
+    TimeProvider clock,
+    CrdInstallation crds)
 {
     private const string MergePatchType = "application/merge-patch+json";
     private const string JsonPatchType = "application/json-patch+json";
@@ -30,9 +31,10 @@ public sealed class KubernetesApiHandler(
         {
             var user = authenticator.Authenticate(context.Request.Headers.Authorization) ?? throw StatusErrors.Unauthorized();
             var path = context.Request.Path.Value ?? "/";
+            crds.ThrowIfHidden(path);
             if (context.Request.Method == HttpMethods.Get && (Discovery.Document(path, $"{context.Request.Host}") ?? OpenApiV3.Document(path)) is { } document)
             {
-                await JsonResponses.WriteAsync(context, 200, document);
+                await JsonResponses.WriteAsync(context, 200, crds.Filter(path, document));
                 return;
             }
 

@@ -54,6 +54,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
 
     public CrdSchema ElasticsearchSchema { get; }
 
+    /// <summary>Uninstalls or reinstalls the Elasticsearch CRD as the API's clients see it (control route /kubernetes/crds/elasticsearch).</summary>
+    public CrdInstallation Crds { get; } = new();
+
     public TimeSpan BookmarkInterval { get; }
 
     public Uri? Uri { get; private set; }
@@ -76,7 +79,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         var printer = new TablePrinter(clock, ElasticsearchSchema.PrinterColumns("v1"));
         var handler = new KubernetesApiHandler(
             Store, Authenticator, printer, new WatchStreamer(Store, printer, BookmarkInterval, stopping.Token),
-            new PortForwardEndpoint(Store, resolvePodPort), clock);
+            new PortForwardEndpoint(Store, resolvePodPort), clock, Crds);
         app.Run(handler.HandleAsync);
 
         await app.StartAsync(cancellationToken);
