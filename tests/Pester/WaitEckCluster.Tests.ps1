@@ -1,0 +1,95 @@
+# Wait-EckCluster's edges on the sandbox: a watch whose resourceVersion is compacted away (410 Gone) and Ctrl+C.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    $script:Manifest = Get-BuiltModuleManifest
+    Import-Module $Manifest -Force
+    $script:Sandbox = Start-TestSandbox
+    $PSDefaultParameterValues = @{ '*-Eck*:KubeConfig' = $Sandbox.kubeconfig; '*-Eck*:Namespace' = 'elastic' }
+    $script:Headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
+
+    function Get-LoggedRequest { Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } }
+    function Set-Rollout([int] $SecondsPerPod) {
+        $body = if ($SecondsPerPod -gt 0) { @{ mode = 'realistic'; secondsPerPod = $SecondsPerPod } } else { @{ mode = 'instant' } }
+        Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body $body | Out-Null
+    }
+    # Flips the remote cluster server so ECK starts a rolling restart, leaving the cluster not Ready.
+    function Start-Rollout {
+        $cluster = Get-EckCluster -Name quickstart
+        if ($cluster.RemoteClusterServerEnabled) { $cluster | Disable-EckRemoteClusterServer -Force | Out-Null }
+        else { $cluster | Enable-EckRemoteClusterServer -Force | Out-Null }
+    }
+}
+
+AfterAll {
+    Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/faults' | Out-Null
+    Stop-TestSandbox $Sandbox
+}
+
+Describe 'Wait-EckCluster' {
+    AfterEach {
+        Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/faults' | Out-Null
+        Set-Rollout 0
+        Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:01:00 | Out-Null
+    }
+
+    It 'reads the cluster again and keeps waiting when its watch answers 410 Gone' {
+        Set-Rollout 1
+        Start-Rollout
+        Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null
+        # The first watch is held back long enough for the history it starts from to be compacted away.
+        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/faults' -Body @{
+            target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches\?.*watch=true'; action = 'delay'; delayMs = 2500; count = 1
+        } | Out-Null
+        $compactor = Start-ThreadJob -ArgumentList $Sandbox.kubernetes.server, $Headers, $Sandbox.controlApi -ScriptBlock {
+            param($server, $headers, $control)
+            Start-Sleep -Milliseconds 1000
+            # A write moves the store past the version the watch asked for, so compaction makes that version too old.
+            $configMap = @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = "bump-$([guid]::NewGuid().ToString('n').Substring(0, 6))" } } | ConvertTo-Json
+            Invoke-RestMethod -Method POST -Uri "$server/api/v1/namespaces/default/configmaps" -Headers $headers -Body $configMap -ContentType 'application/json' -SkipCertificateCheck | Out-Null
+            Invoke-RestMethod -Method POST -Uri ($control.TrimEnd('/') + '/kubernetes/compact') | Out-Null
+        }
+        try {
+            # DebugPreference rather than -Debug, which would prompt (Inquire) in a non-interactive host.
+            $debug = & { $DebugPreference = 'Continue'; Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:01:00 } 5>&1
+        }
+        finally { $compactor | Wait-Job | Remove-Job }
+        $cluster = $debug | Where-Object { $_ -is [EckRemoteCluster.EckCluster] }
+        $cluster.IsReady | Should -BeTrue
+        ($debug | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n" | Should -Match '410 Gone'
+        $watches = @(Get-LoggedRequest | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })
+        $watches[0].status | Should -Be 410
+        $watches.Count | Should -BeGreaterOrEqual 2
+        # Relisted: the GET that starts the wait and the one after the 410.
+        @(Get-LoggedRequest | Where-Object { $_.method -eq 'GET' -and $_.path -like '*/elasticsearches/quickstart' }).Count | Should -BeGreaterOrEqual 2
+    }
+
+    It 'stops within two seconds on Ctrl+C with no error but PipelineStopped' {
+        # Slow enough that the wait cannot finish before it is stopped, short enough for AfterEach to wait it out.
+        Set-Rollout 5
+        Start-Rollout
+        $runspace = [powershell]::Create()
+        try {
+            $null = $runspace.AddScript({
+                    param($manifest, $kubeconfig)
+                    Import-Module $manifest
+                    Get-EckCluster -KubeConfig $kubeconfig -Namespace elastic -Name quickstart | Wait-EckCluster -Timeout 00:05:00
+                }).AddArgument($Manifest).AddArgument($Sandbox.kubeconfig)
+            $invocation = $runspace.BeginInvoke()
+            # Stop once the wait sits in its watch, as a user pressing Ctrl+C would.
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Get-LoggedRequest | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'Wait-EckCluster never started its watch.' }
+                Start-Sleep -Milliseconds 100
+            }
+            $invocation.IsCompleted | Should -BeFalse
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $runspace.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $stopped = { $runspace.EndInvoke($invocation) } | Should -Throw -PassThru
+            $stopped.Exception.InnerException | Should -BeOfType ([System.Management.Automation.PipelineStoppedException])
+            $runspace.InvocationStateInfo.State | Should -Be 'Stopped'
+            $runspace.Streams.Error | Should -BeNullOrEmpty
+        }
+        finally { $runspace.Dispose() }
+    }
+}
