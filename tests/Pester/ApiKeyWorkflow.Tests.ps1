@@ -357,3 +357,31 @@ Describe 'Bad input changes nothing' {
         (Test-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue -Because 'the working connection is untouched'
     }
 }
+
+Describe 'Disconnect-RemoteCluster' {
+    It 'changes nothing under -WhatIf' {
+        $files = Get-NodeFileSnapshot
+        Clear-RequestLog
+        Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -RevokeApiKey -RemoteConnection $Remote -WhatIf
+        Get-NodeFileSnapshot | Should -Be $files
+        @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
+        (Test-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
+    }
+
+    It 'removes the registration, every node credential and the module keys for the alias' {
+        $results = Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -RevokeApiKey -RemoteConnection $Remote -Force
+        $results.Change | Should -Be @('Removed', 'Removed')
+        Get-RemoteCluster -Connection $Local | Where-Object Alias -eq 'eck' | Should -BeNullOrEmpty
+        foreach ($node in $Nodes) { Get-ElasticsearchKeystore -ConfigPath $node -Name 'cluster.remote.eck.credentials' | Should -BeNullOrEmpty }
+        @(Get-CrossClusterApiKey -Connection $Remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated }) | Should -BeNullOrEmpty
+        (Test-RemoteCluster -Connection $Local -Alias eck).Cause | Should -Be 'AliasNotRegistered'
+    }
+
+    It 'changes nothing the second time' {
+        $files = Get-NodeFileSnapshot
+        Clear-RequestLog
+        Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -RevokeApiKey -RemoteConnection $Remote -Force | Should -BeNullOrEmpty
+        Get-NodeFileSnapshot | Should -Be $files
+        @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
+    }
+}
