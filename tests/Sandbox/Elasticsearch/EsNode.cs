@@ -76,7 +76,7 @@ public sealed class EsNode : IAsyncDisposable
     {
         _lifetime = new CancellationTokenSource();
         ApplySecureSettings(_secureSettings.Load(_secureSettings.StartupPassword));
-        await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, cancellationToken);
+        await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, Config.HttpChain, cancellationToken);
         _transport = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: true,
             new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync);
         _transport.Start(Config.TransportPort);

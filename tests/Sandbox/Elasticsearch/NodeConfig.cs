@@ -22,6 +22,9 @@ public sealed record NodeConfig
 
     public required X509Certificate2 HttpCertificate { get; init; }
 
+    /// <summary>Certificates sent after the HTTP certificate: the HTTP CA of an auto-configured node (http.p12's key entry chain).</summary>
+    public X509Certificate2Collection HttpChain { get; init; } = [];
+
     public required X509Certificate2 TransportCertificate { get; init; }
 
     /// <summary>Certificates sent after the transport certificate (its CA), as a PKCS#12 chain or PEM bundle would.</summary>

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Sandbox.Elasticsearch.Rest;
 
@@ -21,14 +23,14 @@ public sealed class NodeHttpServer(EsNode node, NodeHttpServer.PipelineHook? pip
 
     public IPEndPoint? EndpointOrNull { get; private set; }
 
-    public async Task StartAsync(int port, X509Certificate2 certificate, CancellationToken cancellationToken)
+    public async Task StartAsync(int port, X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken cancellationToken)
     {
         // A restarted node binds its previous port again; the old socket may take a moment to be released.
         for (var attempt = 0; _app is null; attempt++)
         {
             try
             {
-                _app = await StartOnAsync(attempt < 30 ? port : 0, certificate, cancellationToken);
+                _app = await StartOnAsync(attempt < 30 ? port : 0, certificate, chain, cancellationToken);
             }
             catch (IOException) when (port != 0 && attempt < 30)
             {
@@ -40,7 +42,7 @@ public sealed class NodeHttpServer(EsNode node, NodeHttpServer.PipelineHook? pip
         EndpointOrNull = new IPEndPoint(IPAddress.Loopback, new Uri(address).Port);
     }
 
-    private async Task<WebApplication> StartOnAsync(int port, X509Certificate2 certificate, CancellationToken cancellationToken)
+    private async Task<WebApplication> StartOnAsync(int port, X509Certificate2 certificate, X509Certificate2Collection chain, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -51,7 +53,11 @@ public sealed class NodeHttpServer(EsNode node, NodeHttpServer.PipelineHook? pip
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate));
+            var context = FullChainContext(certificate, chain);
+            k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = context }),
+            }));
         });
         var app = builder.Build();
         pipeline?.Invoke(app, node);
@@ -67,6 +73,36 @@ public sealed class NodeHttpServer(EsNode node, NodeHttpServer.PipelineHook? pip
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// A certificate context that sends the chain as configured, self-signed CA included: JSSE sends a key entry's whole
+    /// chain, and auto-configured nodes' http.p12 entry is {node certificate, HTTP CA} (AutoConfigureNode), which is what
+    /// clients pinning the CA's SHA-256 fingerprint match. .NET on Linux trims the root from the chain it builds
+    /// (SslStreamCertificateContext.TrimRootCertificate) and offers no switch, so the root is put back into the context's
+    /// list of extra certificates before any handshake used it; should the runtime's fields move, the root is simply not sent.
+    /// </summary>
+    private static SslStreamCertificateContext FullChainContext(X509Certificate2 certificate, X509Certificate2Collection chain)
+    {
+        var context = SslStreamCertificateContext.Create(certificate, chain, offline: true);
+        var sent = context.IntermediateCertificates.Select(c => c.Thumbprint).ToHashSet();
+        var missing = chain.Where(c => !sent.Contains(c.Thumbprint) && c.Thumbprint != certificate.Thumbprint).ToList();
+        if (missing.Count == 0)
+        {
+            return context;
+        }
+
+        var all = context.IntermediateCertificates.Concat(missing.Select(c => X509CertificateLoader.LoadCertificate(c.RawData))).ToArray();
+        const System.Reflection.BindingFlags instance = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+        var type = typeof(SslStreamCertificateContext);
+        type.GetField("_privateIntermediateCertificates", instance)?.SetValue(context, all.Select(c => X509CertificateLoader.LoadCertificate(c.RawData)).ToArray());
+        if (type.GetField("<IntermediateCertificates>k__BackingField", instance) is { } backing
+            && backing.FieldType.IsAssignableFrom(typeof(System.Collections.ObjectModel.ReadOnlyCollection<X509Certificate2>)))
+        {
+            backing.SetValue(context, new System.Collections.ObjectModel.ReadOnlyCollection<X509Certificate2>(all));
+        }
+
+        return context;
     }
 
     public async Task StopAsync()

@@ -46,6 +46,7 @@ public static class LocalNodeConfigLoader
             ConfigDir = configDir,
             Settings = settings,
             HttpCertificate = http.Certificate,
+            HttpChain = http.Chain,
             TransportCertificate = transport.Certificate,
             TransportChain = transport.Chain,
             TransportTrust = new TrustSource(NodeConfig.TransportSslContext,

@@ -77,7 +77,7 @@ public static partial class RestApi
             {
                 await WriteRawErrorAsync(context, contentType, allowed.Count > 0
                     ? (405, $"Incorrect HTTP method for uri [{uri}] and method [{http.Method}], allowed: [{string.Join(", ", allowed)}]")
-                    : (400, $"no handler found for uri [{uri}] and method [{http.Method}]"));
+                    : (400, $"no handler found for uri [{uri}] and method [{http.Method}]"), allowed);
                 return;
             }
 
@@ -96,10 +96,7 @@ public static partial class RestApi
             var result = await route.Handler(request);
             response.StatusCode = result.Status;
             response.ContentType = contentType;
-            if (!isHead && result.Body is not null)
-            {
-                await response.WriteAsync(Render(result.Body, http), context.RequestAborted);
-            }
+            await WriteBodyAsync(context, result.Body is null ? null : Render(result.Body, http), isHead);
         }
         catch (Exception e) when (e is not EsException && !context.RequestAborted.IsCancellationRequested)
         {
@@ -122,9 +119,20 @@ public static partial class RestApi
         }
 
         response.ContentType = contentType;
-        if (!isHead)
+        await WriteBodyAsync(context, Render(e.ToResponseBody(), http), isHead);
+    }
+
+    /// <summary>
+    /// Writes a whole body with Content-Length, as Elasticsearch sends its (non-streamed) responses; HEAD announces the length
+    /// the GET body has and sends none (DefaultRestChannel). Without the length Kestrel would answer with chunked encoding.
+    /// </summary>
+    private static async Task WriteBodyAsync(HttpContext context, string? body, bool isHead)
+    {
+        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
+        context.Response.ContentLength = bytes.Length;
+        if (!isHead && bytes.Length > 0)
         {
-            await response.WriteAsync(Render(e.ToResponseBody(), http), context.RequestAborted);
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }
 
@@ -141,7 +149,7 @@ public static partial class RestApi
         context.Response.StatusCode = status;
         context.Response.Headers["X-elastic-product"] = "Elasticsearch";
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(new EsException(status, type, reason).ToResponseBody().ToJsonString());
+        return WriteBodyAsync(context, new EsException(status, type, reason).ToResponseBody().ToJsonString(), HttpMethods.IsHead(context.Request.Method));
     }
 
     /// <summary>
@@ -216,7 +224,7 @@ public static partial class RestApi
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest http)
     {
-        using var reader = new StreamReader(http.Body, Encoding.UTF8);
+        using var reader = new StreamReader(await DecodedBodyAsync(http), Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -233,14 +241,60 @@ public static partial class RestApi
         }
     }
 
+    /// <summary>
+    /// The request body with its Content-Encoding undone. Netty's HttpContentDecompressor is in every Elasticsearch HTTP
+    /// pipeline whatever http.compression says (that setting governs responses): gzip and deflate (zlib-wrapped or raw, as
+    /// Netty's ZLIB_OR_NONE accepts) are decoded; an encoding Netty does not know passes through as it came.
+    /// </summary>
+    private static async Task<Stream> DecodedBodyAsync(HttpRequest http)
+    {
+        var encoding = http.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
+        if (encoding is not ("gzip" or "x-gzip" or "deflate" or "x-deflate"))
+        {
+            return http.Body;
+        }
+
+        var raw = new MemoryStream();
+        await http.Body.CopyToAsync(raw);
+        var bytes = raw.ToArray();
+        try
+        {
+            using var decoded = new MemoryStream();
+            // A zlib stream starts with CMF 0x78 (deflate, 32K window) and a header checksum divisible by 31.
+            var zlib = bytes.Length >= 2 && (bytes[0] & 0x0F) == 8 && ((bytes[0] << 8) | bytes[1]) % 31 == 0;
+            await using (Stream decompressor = encoding.EndsWith("gzip", StringComparison.Ordinal)
+                             ? new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress)
+                             : zlib
+                                 ? new System.IO.Compression.ZLibStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress)
+                                 : new System.IO.Compression.DeflateStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
+            {
+                await decompressor.CopyToAsync(decoded);
+            }
+
+            return new MemoryStream(decoded.ToArray());
+        }
+        catch (InvalidDataException e)
+        {
+            // Netty fails the request in the decoder, before any handler: Elasticsearch answers a bad request.
+            throw new EsException(400, "decompression_exception", e.Message);
+        }
+    }
+
     private static string Render(JsonNode body, HttpRequest http) =>
         body.ToJsonString(new JsonSerializerOptions { WriteIndented = http.Query.ContainsKey("pretty") });
 
-    private static Task WriteRawErrorAsync(HttpContext context, string contentType, (int Status, string Message) error)
+    private static Task WriteRawErrorAsync(HttpContext context, string contentType, (int Status, string Message) error, IReadOnlyList<string> allowed)
     {
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = contentType;
-        return context.Response.WriteAsync(new JsonObject { ["error"] = error.Message, ["status"] = error.Status }.ToJsonString());
+        if (error.Status == 405)
+        {
+            // RestController.handleUnsupportedHttpMethod adds the methods the path does serve.
+            context.Response.Headers.Allow = string.Join(",", allowed);
+        }
+
+        return WriteBodyAsync(context, new JsonObject { ["error"] = error.Message, ["status"] = error.Status }.ToJsonString(),
+            HttpMethods.IsHead(context.Request.Method));
     }
 
     private static Task<RestResponse> Done(JsonNode body, int status = 200) => Task.FromResult(new RestResponse(status, body));
