@@ -77,6 +77,28 @@ public sealed class PortForwardTests(SandboxWithNodesFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task PortForwardIsLoggedWhileOpenAsNonMutating()
+    {
+        // The request log is how tests check that -WhatIf sends no mutating request; a tunnel to a pod changes no state.
+        using var client = Client();
+        using var socket = await client.WebSocketNamespacedPodPortForwardAsync(Pod, Ns, [9200], WebSocketProtocol.V4BinaryWebsocketProtocol);
+
+        // Logged as soon as the upgrade is answered, not only once the tunnel closes.
+        var entry = fixture.Control.Requests.Snapshot().LastOrDefault(r => r.PathAndQuery.Contains($"/pods/{Pod}/portforward", StringComparison.Ordinal));
+        Assert.NotNull(entry);
+        Assert.Equal(101, entry.Status);
+        Assert.False(entry.Mutating);
+        Assert.Equal("kubernetes", entry.Target);
+        Assert.Equal("sandbox-admin", entry.User);
+        var json = entry.ToJson();
+        Assert.False((bool)json["mutating"]!);
+        Assert.Contains("pods/portforward", (string?)json["note"]);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await Task.Delay(200);
+        Assert.Single(fixture.Control.Requests.Snapshot(), r => ReferenceEquals(r, entry) || (r.Time == entry.Time && r.PathAndQuery == entry.PathAndQuery));
+    }
+
+    [Fact]
     public async Task EveryChannelStartsWithThePortLittleEndian()
     {
         using var client = Client();

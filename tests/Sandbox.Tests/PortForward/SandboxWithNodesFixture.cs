@@ -24,6 +24,9 @@ public sealed class SandboxWithNodesFixture : IAsyncLifetime
 
     public KubernetesApiServer Api => api!;
 
+    /// <summary>The control plane the API server and the nodes log to (GET /requests reads <see cref="ControlPlane.Requests"/>).</summary>
+    public ControlPlane Control => control;
+
     public async Task InitializeAsync()
     {
         fleet = new EckElasticsearchFleet(ElasticsearchControl.Pipeline(control));

@@ -3,21 +3,35 @@ using System.Text.Json.Nodes;
 namespace Sandbox.Control;
 
 /// <summary>One request as a test sees it: who asked what of which endpoint, and what it answered.</summary>
+/// <param name="Note">Why the entry is classified as it is when the method alone would say otherwise (only then present).</param>
 public sealed record LoggedRequest(
-    DateTimeOffset Time, string? User, string Method, string PathAndQuery, string? ContentType, int Status, bool Mutating, string Target)
+    DateTimeOffset Time, string? User, string Method, string PathAndQuery, string? ContentType, int Status, bool Mutating, string Target,
+    string? Note = null)
 {
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["time"] = Time.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
-        ["user"] = User,
-        ["method"] = Method,
-        ["path"] = PathAndQuery,
-        ["contentType"] = ContentType,
-        ["status"] = Status,
-        ["mutating"] = Mutating,
-        ["target"] = Target,
-    };
+        var json = new JsonObject
+        {
+            ["time"] = Time.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+            ["user"] = User,
+            ["method"] = Method,
+            ["path"] = PathAndQuery,
+            ["contentType"] = ContentType,
+            ["status"] = Status,
+            ["mutating"] = Mutating,
+            ["target"] = Target,
+        };
+        if (Note is not null)
+        {
+            json["note"] = Note;
+        }
+
+        return json;
+    }
 }
+
+/// <summary>An endpoint's own say on whether a request changes state, where its method does not tell.</summary>
+public sealed record RequestClassification(bool Mutating, string Note);
 
 /// <summary>Every request the Kubernetes API and the Elasticsearch endpoints served since the last reset.</summary>
 public sealed class RequestLog

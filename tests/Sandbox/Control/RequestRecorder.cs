@@ -13,13 +13,38 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
 {
     /// <param name="targets">Names a fault may target; the first is the one logged.</param>
     /// <param name="userOf">The authenticated user, read after the request was served.</param>
-    public Func<HttpContext, RequestDelegate, Task> Middleware(IReadOnlyList<string> targets, Func<HttpContext, string?> userOf, FaultBodyWriter faultBody) =>
+    /// <param name="classify">Overrides the method's mutating verdict for requests the endpoint knows better (null: by method).</param>
+    public Func<HttpContext, RequestDelegate, Task> Middleware(
+        IReadOnlyList<string> targets, Func<HttpContext, string?> userOf, FaultBodyWriter faultBody,
+        Func<HttpRequest, RequestClassification?>? classify = null) =>
         async (context, next) =>
         {
             var request = context.Request;
             var pathAndQuery = $"{request.PathBase}{request.Path}{request.QueryString}";
             var time = DateTimeOffset.UtcNow;
             var fault = faults.Take(targets, request.Method, pathAndQuery);
+            var classification = classify?.Invoke(request);
+            var logged = 0;
+            void Log(int status)
+            {
+                if (Interlocked.Exchange(ref logged, 1) == 0)
+                {
+                    log.Add(new LoggedRequest(time, userOf(context), request.Method, pathAndQuery, request.ContentType, status,
+                        classification?.Mutating ?? RequestLog.IsMutating(request.Method), targets[0], classification?.Note));
+                }
+            }
+
+            // An upgraded request (a port-forward's WebSocket) is served until the tunnel closes, which may be after the test
+            // has read the log: it is logged when its 101 goes out.
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols)
+                {
+                    Log(StatusCodes.Status101SwitchingProtocols);
+                }
+
+                return Task.CompletedTask;
+            });
             try
             {
                 switch (fault?.Action)
@@ -39,8 +64,7 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
             }
             finally
             {
-                log.Add(new LoggedRequest(time, userOf(context), request.Method, pathAndQuery, request.ContentType,
-                    fault?.Action == "reset" ? 0 : context.Response.StatusCode, RequestLog.IsMutating(request.Method), targets[0]));
+                Log(fault?.Action == "reset" ? 0 : context.Response.StatusCode);
             }
         };
 }

@@ -73,7 +73,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         app = builder.Build();
         app.UseWebSockets();
         // The user comes from the token, so requests answered by an injected fault are attributed too.
-        app.Use(control.Recorder.Middleware([FaultTarget], c => Authenticator.Authenticate(c.Request.Headers.Authorization), WriteFaultAsync));
+        app.Use(control.Recorder.Middleware([FaultTarget], c => Authenticator.Authenticate(c.Request.Headers.Authorization), WriteFaultAsync, Classify));
 
         var clock = TimeProvider.System;
         var printer = new TablePrinter(clock, ElasticsearchSchema.PrinterColumns("v1"));
@@ -100,6 +100,19 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         Certificates.Dispose();
         stopping.Dispose();
     }
+
+    /// <summary>
+    /// pods/portforward is a <c>create</c> on a subresource to kube-apiserver's authorizer (its POST, and the GET a WebSocket
+    /// upgrade needs, both need RBAC create on pods/portforward), yet it only opens a tunnel: no object is written, nothing
+    /// in the cluster changes. The request log's "mutating" answers "did this change state?" (what -WhatIf must never do), so a
+    /// port-forward is logged as not mutating, with a note saying why. Whatever flows through the tunnel reaches Elasticsearch
+    /// and is logged there, with its own verdict.
+    /// </summary>
+    private static RequestClassification? Classify(HttpRequest request) =>
+        request.Path.Value is { } path && path.StartsWith("/api/v1/namespaces/", StringComparison.Ordinal)
+            && path.EndsWith("/portforward", StringComparison.Ordinal) && path.Contains("/pods/", StringComparison.Ordinal)
+            ? new RequestClassification(false, "pods/portforward: authorized as create on the subresource, but a tunnel changes no state")
+            : null;
 
     /// <summary>Injected faults answer the Status kube-apiserver sends for that code.</summary>
     private static Task WriteFaultAsync(HttpContext context, int status)
