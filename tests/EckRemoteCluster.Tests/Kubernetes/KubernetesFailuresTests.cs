@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.WebSockets;
+using EckRemoteCluster.Engine;
+using EckRemoteCluster.Engine.Kubernetes;
+using k8s.Autorest;
+
+namespace EckRemoteCluster.Tests.Kubernetes;
+
+public sealed class KubernetesFailuresTests
+{
+    private static readonly KubernetesSession Session = new(null!, new KubernetesTarget(null, "prod"), "prod", "default");
+
+    [Fact]
+    public void PlainNotFoundOnElasticsearchesMeansEckIsNotInstalled()
+    {
+        var error = Translate(HttpStatusCode.NotFound, FakeKubernetesApi.NotFoundStatus(null), Operation("get", "elasticsearches", "quickstart"));
+
+        Assert.Equal("EckNotInstalled", error.ErrorId);
+        Assert.Equal(EckErrorCategory.NotInstalled, error.Category);
+        Assert.Contains("install ECK", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NotFoundNamingTheObjectMeansTheClusterIsMissing()
+    {
+        var error = Translate(HttpStatusCode.NotFound, FakeKubernetesApi.NotFoundStatus("quickstart"), Operation("get", "elasticsearches", "quickstart"));
+
+        Assert.Equal("EckClusterNotFound", error.ErrorId);
+        Assert.Equal("quickstart", error.Target);
+    }
+
+    [Fact]
+    public void NotFoundOfAnotherResourceIsAMissingObjectEckWillCreate()
+    {
+        var error = Translate(HttpStatusCode.NotFound, FakeKubernetesApi.NotFoundStatus("quickstart-es-elastic-user"), Operation("get", "secrets", "quickstart-es-elastic-user"));
+
+        Assert.Equal("KubernetesObjectNotFound", error.ErrorId);
+        Assert.Contains("secrets 'elastic/quickstart-es-elastic-user'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForbiddenQuotesTheApiServerAndSuggestsKubectlAuthCanI()
+    {
+        const string body = """{"kind":"Status","status":"Failure","message":"elasticsearches.elasticsearch.k8s.elastic.co \"quickstart\" is forbidden: User \"viewer\" cannot patch resource","reason":"Forbidden","code":403}""";
+
+        var error = Translate(HttpStatusCode.Forbidden, body, Operation("patch", "elasticsearches", "quickstart"));
+
+        Assert.Equal("KubernetesForbidden", error.ErrorId);
+        Assert.Equal(EckErrorCategory.PermissionDenied, error.Category);
+        Assert.Contains("User \"viewer\" cannot patch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kubectl auth can-i patch elasticsearches -n elastic --context prod", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized, "KubernetesUnauthorized")]
+    [InlineData(HttpStatusCode.Conflict, "KubernetesConflict")]
+    [InlineData(HttpStatusCode.UnprocessableEntity, "KubernetesRequestInvalid")]
+    [InlineData(HttpStatusCode.BadRequest, "KubernetesRequestInvalid")]
+    [InlineData(HttpStatusCode.ServiceUnavailable, "KubernetesUnavailable")]
+    [InlineData(HttpStatusCode.TooManyRequests, "KubernetesUnavailable")]
+    [InlineData(HttpStatusCode.InternalServerError, "KubernetesUnavailable")]
+    [InlineData(HttpStatusCode.MethodNotAllowed, "KubernetesRequestFailed")]
+    public void StatusCodesMapToTheirErrorIds(HttpStatusCode status, string errorId)
+    {
+        var error = Translate(status, """{"kind":"Status","message":"the reason"}""", Operation("patch", "elasticsearches", "quickstart"));
+
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Contains("the reason", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABodyThatIsNotAStatusIsQuotedAsItIs()
+    {
+        var error = Translate(HttpStatusCode.BadGateway, "<html>bad gateway</html>", Operation("get", "elasticsearches", "quickstart"));
+
+        Assert.Equal("KubernetesRequestFailed", error.ErrorId);
+        Assert.Contains("<html>bad gateway</html>", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusedPortForwardUpgradeIsReadFromTheWebSocketMessage()
+    {
+        var refused = new WebSocketException("The server returned status code '403' when status code '101' was expected.");
+
+        var error = KubernetesFailures.Translate(refused, Operation("create", "pods/portforward", "quickstart-es-default-0"));
+
+        Assert.Equal("KubernetesForbidden", error?.ErrorId);
+    }
+
+    [Fact]
+    public void NetworkFailureMeansUnreachable()
+    {
+        var error = KubernetesFailures.Translate(new HttpRequestException("Connection refused"), Operation("list", "elasticsearches", null));
+
+        Assert.Equal("KubernetesUnreachable", error?.ErrorId);
+        Assert.Contains("kubectl cluster-info --context prod", error?.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExceptionsItDoesNotKnowAreLeftAlone()
+    {
+        Assert.Null(KubernetesFailures.Translate(new InvalidOperationException("bug"), Operation("get", "elasticsearches", "x")));
+        Assert.Null(KubernetesFailures.Translate(new EckRemoteClusterException("Already", EckErrorCategory.InvalidData, "m", "r"), Operation("get", "elasticsearches", "x")));
+    }
+
+    private static KubernetesFailures.Operation Operation(string verb, string resource, string? name) => new(verb, resource, "elastic", name, Session);
+
+    private static EckRemoteClusterException Translate(HttpStatusCode status, string body, KubernetesFailures.Operation operation)
+    {
+        var http = new HttpOperationException("Operation returned an invalid status code")
+        {
+            Response = new HttpResponseMessageWrapper(new HttpResponseMessage(status), body),
+        };
+        return KubernetesFailures.Translate(http, operation) ?? throw new Xunit.Sdk.XunitException("not translated");
+    }
+}

@@ -1,0 +1,23 @@
+using EckRemoteCluster.Engine;
+
+namespace EckRemoteCluster.Tests.Kubernetes;
+
+/// <summary>Keeps what the engine reports, so tests can check the verbose, debug and warning messages a user would see.</summary>
+internal sealed class RecordingReporter : IOperationReporter
+{
+    public List<string> Messages { get; } = [];
+
+    public void Verbose(string message) => Messages.Add("VERBOSE: " + message);
+
+    public void Debug(string message) => Messages.Add("DEBUG: " + message);
+
+    public void Warning(string message) => Messages.Add("WARNING: " + message);
+
+    public void Progress(string activity, string status, int percentComplete = -1)
+    {
+    }
+
+    public void CompleteProgress(string activity)
+    {
+    }
+}
