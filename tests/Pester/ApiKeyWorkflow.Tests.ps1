@@ -201,7 +201,11 @@ Describe 'When the connection breaks' {
             $settings = @{ mode = 'proxy'; proxy_address = $arguments.ProxyAddress }
             if ($ServerName) { $settings.server_name = $ServerName }
             Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ cluster = @{ remote = @{ $alias = $settings } } } } | Out-Null
-            $result = Test-RemoteCluster -Connection $Local -Alias $alias
+            # Right after registration the nodes are still making their first attempts, as on a real cluster: ask
+            # again for a few seconds until the diagnosis is the settled one.
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            do { $result = Test-RemoteCluster -Connection $Local -Alias $alias }
+            until ($result.Cause -eq $Cause -or [DateTime]::UtcNow -gt $deadline)
             $result.Connected | Should -BeFalse
             $result.Cause | Should -Be $Cause
             $result.Evidence | Should -Not -BeNullOrEmpty

@@ -70,9 +70,10 @@ public sealed class ConnectRemoteClusterCommand : EckCmdlet
             return;
         }
 
+        RemoteClusterTestResult verified;
         try
         {
-            RunWithReporting((reporter, token) => service.WaitConnectedAsync(client, Alias, Connection.Version, Timeout, reporter, token));
+            verified = RunWithReporting((reporter, token) => service.WaitConnectedAsync(client, Alias, Connection.Version, Timeout, reporter, token));
         }
         catch (EckRemoteClusterException failure) when (!change.IsEmpty && change.Undo is { } undo)
         {
@@ -93,6 +94,6 @@ public sealed class ConnectRemoteClusterCommand : EckCmdlet
         }
 
         var remotes = RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token));
-        WriteObject(remotes.First(r => r.Alias == Alias));
+        WriteObject(remotes.First(r => r.Alias == Alias).WithVerifiedConnection(verified.Connected));
     }
 }

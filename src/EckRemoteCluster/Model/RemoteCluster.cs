@@ -67,5 +67,12 @@ public sealed class RemoteCluster
     /// <summary>The local cluster's name.</summary>
     public string LocalCluster { get; }
 
+    /// <summary>
+    /// The same registration with the connection state of a fresh check: _remote/info reports the local cluster's
+    /// cached state, which can lag behind a connection that was just verified.
+    /// </summary>
+    internal RemoteCluster WithVerifiedConnection(bool connected) =>
+        new(Alias, connected, Mode, ProxyAddress, ServerName, Seeds, SkipUnavailable, ConnectionsOpen, ConnectionsMax, SecurityModel, LocalCluster);
+
     public override string ToString() => Alias;
 }
