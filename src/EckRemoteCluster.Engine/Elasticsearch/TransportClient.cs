@@ -74,6 +74,7 @@ internal sealed class TransportClient : IElasticsearchClient
         for (var attempt = 1; ; attempt++)
         {
             StringResponse response;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 response = await _transport.RequestAsync<StringResponse>(
@@ -81,10 +82,12 @@ internal sealed class TransportClient : IElasticsearchClient
             }
             catch (TransportException ex)
             {
+                OperationContext.TraceRequest("Elasticsearch", method, path, null, System.Diagnostics.Stopwatch.GetElapsedTime(started), attempt);
                 throw Unreachable(ex);
             }
 
             var details = response.ApiCallDetails;
+            OperationContext.TraceRequest("Elasticsearch", method, path, details.HttpStatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started), attempt);
             if (details.HttpStatusCode is int status)
             {
                 if (replayable && attempt < MaxAttempts && status is 429 or 502 or 503 or 504)

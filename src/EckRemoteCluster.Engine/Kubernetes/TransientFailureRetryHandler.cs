@@ -22,7 +22,11 @@ internal sealed class TransientFailureRetryHandler : DelegatingHandler
 
         for (var attempt = 1; ; attempt++)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            OperationContext.TraceRequest(
+                "Kubernetes", request.Method.Method, request.RequestUri?.PathAndQuery ?? string.Empty, (int)response.StatusCode,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started), attempt);
             if (attempt >= MaxAttempts || !IsTransient(request, response))
             {
                 return response;

@@ -45,7 +45,14 @@ public abstract class EckCmdlet : PSCmdlet, IDisposable
     internal T RunWithReporting<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
     {
         using var reporter = new QueuedReporter();
-        var task = Task.Run(() => work(reporter, CancellationToken), CancellationToken);
+        var task = Task.Run(
+            () =>
+            {
+                // Set inside the task: the value flows into every await of the work, and no further.
+                OperationContext.Reporter = reporter;
+                return work(reporter, CancellationToken);
+            },
+            CancellationToken);
         while (!task.IsCompleted)
         {
             if (reporter.Pending.TryTake(out var write, 50))
