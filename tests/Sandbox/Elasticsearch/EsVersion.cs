@@ -28,6 +28,16 @@ public sealed record EsVersion(int Major, int Minor, int Patch) : IComparable<Es
 
     public bool HasResolveCluster => AtLeast(8, 13);
 
+    /// <summary>_resolve/cluster without an index expression, and its timeout parameter (elastic/elasticsearch#120542): 8.18+.</summary>
+    public bool HasResolveClusterTimeout => AtLeast(8, 18);
+
+    /// <summary>
+    /// _resolve/cluster reports a security exception with connected false since elastic/elasticsearch#119793, backported to
+    /// 8.16.3 and 8.17.1 (8.18 and 9.0 have it); 8.13.0–8.16.2 and 8.17.0 said connected true.
+    /// </summary>
+    public bool ResolveClusterSecurityFailureDisconnects =>
+        AtLeast(8, 18) || (Major == 8 && Minor == 17 && Patch >= 1) || (Major == 8 && Minor == 16 && Patch >= 3);
+
     /// <summary>The <c>remote_cluster</c> role field arrived in 8.15.</summary>
     public bool HasRemoteClusterPrivileges => AtLeast(8, 15);
 

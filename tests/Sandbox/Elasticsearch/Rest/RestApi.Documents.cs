@@ -146,15 +146,33 @@ public static partial class RestApi
         ["failures"] = new JsonArray(),
     };
 
+    /// <summary>What TransportResolveClusterAction reports when a remote did not answer within the request's timeout.</summary>
+    private const string RemoteConnectionTimeoutError = "Request timed out before receiving a response from the remote cluster";
+
+    /// <summary>
+    /// GET _resolve/cluster/{expression} (8.13+) and, from 8.18, GET _resolve/cluster (every registered remote, connection
+    /// info only) and the timeout parameter. Remotes are asked concurrently, as the real action does.
+    /// </summary>
     private static async Task<RestResponse> ResolveCluster(RestRequest request)
     {
         var node = request.Node;
-        if (!node.Cluster.State.Version.HasResolveCluster)
+        var version = node.Cluster.State.Version;
+        TimeSpan? timeout = null;
+        if (request.QueryValue("timeout") is { } timeoutText)
         {
-            throw new EsException(400, "illegal_argument_exception", $"no handler found for uri [{request.Path}] and method [GET]");
+            if (!version.HasResolveClusterTimeout)
+            {
+                throw EsException.IllegalArgument($"request [{request.Path}] contains unrecognized parameter: [timeout]");
+            }
+
+            timeout = TimeValues.Parse(timeoutText, "timeout");
         }
 
-        var expression = IndexExpression.Parse(request.Param("name"));
+        var clusterInfoOnly = !request.PathParameters.ContainsKey("name");
+        var expression = clusterInfoOnly
+            ? new IndexExpression([], node.Connections.Current.Keys.Order(StringComparer.Ordinal)
+                .ToDictionary(a => a, _ => (IReadOnlyList<string>)["dummy*"], StringComparer.Ordinal))
+            : IndexExpression.Parse(request.Param("name"));
         var body = new JsonObject();
         if (expression.Local.Count > 0)
         {
@@ -164,46 +182,87 @@ public static partial class RestApi
                 ["connected"] = true,
                 ["skip_unavailable"] = false,
                 ["matching_indices"] = matching,
-                ["version"] = VersionSummary(node.Cluster.State.Version.ToString()),
+                ["version"] = VersionSummary(version.ToString()),
             };
         }
 
-        foreach (var (alias, indices) in expression.Remote)
+        var remotes = await Task.WhenAll(expression.Remote.Select(async remote =>
+            (Alias: remote.Key, Info: await ResolveRemoteAsync(node, remote.Key, remote.Value, clusterInfoOnly, timeout))));
+        foreach (var (alias, info) in remotes)
         {
-            var connection = node.Connections.Get(alias);
-            var skip = connection.Config.SkipUnavailable;
-            try
-            {
-                var result = await connection.SendAsync(TransportActions.ResolveCluster,
-                    new JsonObject { ["index"] = string.Join(",", indices) }, CancellationToken.None);
-                body[alias] = new JsonObject
-                {
-                    ["connected"] = true,
-                    ["skip_unavailable"] = skip,
-                    ["matching_indices"] = result["matching_indices"]?.GetValue<bool>() ?? false,
-                    ["version"] = VersionSummary(connection.RemoteVersion ?? "0.0.0"),
-                };
-            }
-            catch (EsException e)
-            {
-                body[alias] = ResolveFailure(e, skip);
-            }
+            body[alias] = info;
         }
 
         return new RestResponse(200, body);
     }
 
+    private static async Task<JsonObject> ResolveRemoteAsync(
+        EsNode node, string alias, IReadOnlyList<string> indices, bool clusterInfoOnly, TimeSpan? timeout)
+    {
+        var connection = node.Connections.Get(alias);
+        var skip = connection.Config.SkipUnavailable;
+        var started = DateTime.UtcNow;
+        try
+        {
+            var result = await connection.SendAsync(TransportActions.ResolveCluster,
+                new JsonObject { ["index"] = string.Join(",", indices) }, CancellationToken.None);
+            var info = new JsonObject { ["connected"] = true, ["skip_unavailable"] = skip };
+            if (!clusterInfoOnly)
+            {
+                info["matching_indices"] = result["matching_indices"]?.GetValue<bool>() ?? false;
+            }
+
+            info["version"] = VersionSummary(connection.RemoteVersion ?? "0.0.0");
+            return info;
+        }
+        catch (EsException e) when (timeout is { } limit && limit < SimulatedConnectTimeout && IsConnectTimeout(e))
+        {
+            // The sandbox fails an unreachable address at once with the connect_timeout[30s] Elasticsearch reports after 30 s;
+            // a shorter timeout parameter fires first there, so the answer comes when it would and says so.
+            var remaining = limit - (DateTime.UtcNow - started);
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(remaining);
+            }
+
+            return new JsonObject { ["connected"] = false, ["skip_unavailable"] = skip, ["error"] = RemoteConnectionTimeoutError };
+        }
+        catch (EsException e)
+        {
+            return ResolveFailure(e, skip, node.Cluster.State.Version);
+        }
+    }
+
+    private static readonly TimeSpan SimulatedConnectTimeout = TimeSpan.FromSeconds(30);
+
+    private static bool IsConnectTimeout(EsException failure)
+    {
+        for (var e = failure; e is not null; e = e.CausedBy)
+        {
+            if (e.Reason.EndsWith("connect_timeout[30s]", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
-    /// As TransportResolveClusterAction: a security exception anywhere in the chain is reported with connected false and its
-    /// message; a missing index means the cluster was reached; other connection failures are just "not connected".
+    /// As TransportResolveClusterAction's onFailure: connection failures (ConnectTransportException, NoSuchRemoteCluster,
+    /// NoSeedNodeLeft, "Unable to open any connections", unknown host) are "not connected" without an error; a security
+    /// exception anywhere in the chain gives its message, and since elastic/elasticsearch#119793 (8.16.3, 8.17.1, 8.18,
+    /// 9.0) connected false, before it connected true (it was assumed to come from the remote, but the local security
+    /// interceptor can raise it too); a missing index means the cluster was reached.
     /// </summary>
-    private static JsonObject ResolveFailure(EsException failure, bool skipUnavailable)
+    public static JsonObject ResolveFailure(EsException failure, bool skipUnavailable, EsVersion version)
     {
         var result = new JsonObject { ["connected"] = false, ["skip_unavailable"] = skipUnavailable };
         for (var e = failure; e is not null; e = e.CausedBy)
         {
             if (e.Type == "security_exception")
             {
+                result["connected"] = !version.ResolveClusterSecurityFailureDisconnects;
                 result["error"] = e.Reason;
                 return result;
             }

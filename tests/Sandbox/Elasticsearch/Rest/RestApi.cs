@@ -14,7 +14,8 @@ public static partial class RestApi
 {
     private delegate Task<RestResponse> Handler(RestRequest request);
 
-    private sealed record Route(string Method, string[] Template, Handler Handler, ClusterAction? Action);
+    /// <param name="Available">Whether the node's version has the endpoint (null: every version); absent ones are "no handler".</param>
+    private sealed record Route(string Method, string[] Template, Handler Handler, ClusterAction? Action, Func<EsVersion, bool>? Available);
 
     private static readonly Regex CompatibleWith = new(@"compatible-with\s*=\s*(\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
@@ -23,11 +24,11 @@ public static partial class RestApi
     private static Route[] BuildRoutes()
     {
         var routes = new List<Route>();
-        void Map(string methods, string template, Handler handler, ClusterAction? action = null)
+        void Map(string methods, string template, Handler handler, ClusterAction? action = null, Func<EsVersion, bool>? available = null)
         {
             foreach (var method in methods.Split('|'))
             {
-                routes.Add(new Route(method, template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), handler, action));
+                routes.Add(new Route(method, template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), handler, action, available));
             }
         }
 
@@ -47,7 +48,8 @@ public static partial class RestApi
         Map("GET", "/_cluster/settings", GetClusterSettings, ClusterAction.Monitor("cluster:monitor/settings"));
         Map("PUT", "/_cluster/settings", PutClusterSettings, ClusterAction.Manage("cluster:admin/settings/update"));
         Map("GET", "/_remote/info", RemoteInfo, ClusterAction.Monitor("cluster:monitor/remote/info"));
-        Map("GET", "/_resolve/cluster/{name}", ResolveCluster);
+        Map("GET", "/_resolve/cluster/{name}", ResolveCluster, available: v => v.HasResolveCluster);
+        Map("GET", "/_resolve/cluster", ResolveCluster, available: v => v.HasResolveClusterTimeout);
         Map("POST", "/_nodes/reload_secure_settings", ReloadSecureSettings, ClusterAction.Manage("cluster:admin/nodes/reload_secure_settings"));
         Map("POST", "/_nodes/{node_id}/reload_secure_settings", ReloadSecureSettings, ClusterAction.Manage("cluster:admin/nodes/reload_secure_settings"));
         Map("GET|POST", "/_refresh", Refresh);
@@ -72,7 +74,7 @@ public static partial class RestApi
             contentType = NegotiateMediaType(http, node.Cluster.State.Version);
             var principal = RestAuthenticator.Authenticate(http.Headers.Authorization.ToString(), uri, node.Cluster.State);
             context.Items["es.user"] = principal.Username;
-            var (route, parameters, allowed) = Match(http.Method, http.Path.Value ?? "/");
+            var (route, parameters, allowed) = Match(http.Method, http.Path.Value ?? "/", node.Cluster.State.Version);
             if (route is null)
             {
                 await WriteRawErrorAsync(context, contentType, allowed.Count > 0
@@ -178,13 +180,13 @@ public static partial class RestApi
         return $"application/vnd.elasticsearch+json;compatible-with={major}";
     }
 
-    private static (Route? Route, Dictionary<string, string> Parameters, List<string> AllowedMethods) Match(string method, string path)
+    private static (Route? Route, Dictionary<string, string> Parameters, List<string> AllowedMethods) Match(string method, string path, EsVersion version)
     {
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         var allowed = new List<string>();
         foreach (var route in Routes)
         {
-            if (route.Template.Length != segments.Length)
+            if (route.Template.Length != segments.Length || route.Available?.Invoke(version) == false)
             {
                 continue;
             }
