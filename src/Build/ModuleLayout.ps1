@@ -45,6 +45,7 @@ function Invoke-ModuleBuild {
         @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/LocalNodes.Format.ps1xml'; To = $target }
         @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/RemoteClusters.Format.ps1xml'; To = $target }
         @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/Eck.Format.ps1xml'; To = $target }
+        @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/CertificateModel.Format.ps1xml'; To = $target }
         @{ From = Join-Path $Root 'docs/en-US/about_EckRemoteCluster.help.txt'; To = $helpFolder }
     ) + @($script:EngineFiles | ForEach-Object { @{ From = Join-Path $engineBin $_; To = $dependencies } })
 

@@ -49,6 +49,14 @@ internal sealed class NodeConfigService : INodeConfigService
     public IKeystoreBatch OpenKeystores(IReadOnlyList<string> configPaths, SecureString? password) =>
         KeystoreBatch.Open(configPaths, password);
 
-    public ITrustBatch PlanTrust(IReadOnlyList<string> configPaths, string caPem, TrustScope scope) =>
-        TrustBatch.Create(configPaths, caPem, scope);
+    public ITrustBatch PlanTrust(IReadOnlyList<string> configPaths, string caPem, TrustScope scope, SecureString? keystorePassword = null) =>
+        TrustBatch.Create(configPaths, caPem, scope, keystorePassword);
+
+    public ElasticsearchTransportCa ReadTransportCa(string configPath, SecureString? keystorePassword)
+    {
+        var node = Read(configPath);
+        var (certificates, source) = NodeTransportCa.Read(configPath, keystorePassword);
+        var pem = string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n"));
+        return new ElasticsearchTransportCa(configPath, node.ClusterName, node.NodeName, source, certificates, pem);
+    }
 }

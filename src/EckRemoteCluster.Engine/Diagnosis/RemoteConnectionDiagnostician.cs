@@ -51,10 +51,18 @@ public static class RemoteConnectionDiagnostician
             // missing credential, not the CA, whether or not the message names the TLS context.
             (e, message) => SslContext(message) == "xpack.security.transport.ssl"
                 ? PortOf(e) == RemoteClusterPort || e.HasClusterCredentials == false
-                : SslContext(message) is null && IsProxy(e) && e.HasClusterCredentials == false,
+                : SslContext(message) is null && IsProxy(e) && e.HasClusterCredentials == false && PortOf(e) != TransportPort,
             f => $"The local node has no credential for [{f.Alias}], so it used the transport TLS settings (xpack.security.transport.ssl) "
                  + "against the remote cluster server port, whose certificate they do not trust.",
             CredentialAction),
+
+        // Certificate model: the remote's transport port checked the local node's certificate and does not trust its CA.
+        new(RemoteConnectionCause.LocalCaNotTrustedByRemote,
+            Pattern(@"Received fatal alert: certificate_unknown"),
+            (e, _) => e.HasClusterCredentials != true,
+            f => $"The remote's transport port rejected the local node's certificate for [{f.Alias}]: the ECK cluster does not trust the local cluster's transport CA.",
+            f => "Give the ECK cluster the local transport CA: Get-ElasticsearchTransportCa -ConfigPath <node config> | Add-EckTransportTrust -Name <name> -Namespace <ns> -Wait "
+                 + "(a ConfigMap with key ca.crt named by spec.transport.tls.certificateAuthorities.configMapName)."),
 
         new(RemoteConnectionCause.ApiKeyWrongPort,
             Pattern(@"Received fatal alert: bad_certificate|Empty client certificate chain|missing authentication credentials for action \[cluster:internal/remote_cluster/handshake\]"),
@@ -91,8 +99,9 @@ public static class RemoteConnectionDiagnostician
             f => "The local node does not trust the certificate the remote presented"
                  + (SubjectAltNames(f.Message) is { } sans ? $" (subject alternative names [{sans}])" : string.Empty)
                  + ": its CA is not configured, or the ECK CA was rotated.",
-            f => SslContext(f.Message) == "xpack.security.transport.ssl"
-                ? $"Add the ECK transport CA (secret {CaSecret}, key {EckNames.CaKey}) to xpack.security.transport.ssl.certificate_authorities on every local node (certificate model)."
+            f => SslContext(f.Message) == "xpack.security.transport.ssl" || (SslContext(f.Message) is null && f.Evidence.HasClusterCredentials == false && PortOf(f.Evidence) != RemoteClusterPort)
+                ? $"Add the ECK transport CA (secret {CaSecret}, key {EckNames.CaKey}) to xpack.security.transport.ssl.certificate_authorities, or to the PKCS#12 truststore, "
+                  + "on every local node (certificate model): Get-EckTransportCa | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath <every node>."
                 : $"Save the ECK CA: kubectl get secret {CaSecret} -o go-template='{{{{index .data \"{EckNames.CaKey}\" | base64decode}}}}' > remote-cluster-ca.crt; "
                   + "copy it into the config directory of every local node and list it in xpack.security.remote_cluster_client.ssl.certificate_authorities in elasticsearch.yml "
                   + "(a restart is needed when the setting is added; a new CA in a file already listed is picked up within 5 seconds). "

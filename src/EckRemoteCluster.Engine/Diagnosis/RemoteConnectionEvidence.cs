@@ -41,6 +41,9 @@ public sealed record RemoteConnectionDiagnosis(string Cause, string Summary, str
 public static class RemoteConnectionCause
 {
     public const string RemoteCaNotTrusted = nameof(RemoteCaNotTrusted);
+
+    /// <summary>Certificate model: the remote does not trust the local cluster's transport CA.</summary>
+    public const string LocalCaNotTrustedByRemote = nameof(LocalCaNotTrustedByRemote);
     public const string ServerNameMismatch = nameof(ServerNameMismatch);
     public const string CredentialMissing = nameof(CredentialMissing);
     public const string ApiKeyWrongPort = nameof(ApiKeyWrongPort);

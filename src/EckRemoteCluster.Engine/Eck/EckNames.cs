@@ -43,6 +43,14 @@ internal static class EckNames
     /// <summary>The Service this module creates on ECK before 3.3 (the name kubectl expose in ECK's docs uses).</summary>
     public static string OwnRemoteClusterService(string cluster) => $"{cluster}-es-remote-cluster-lb";
 
+    public const int TransportPort = 9300;
+    public const string TransportPortName = "tls-transport";
+
+    public static string TransportService(string cluster) => $"{cluster}-es-transport";
+
+    /// <summary>The ConfigMap this module creates for spec.transport.tls.certificateAuthorities when the cluster names none.</summary>
+    public static string OwnTransportCaConfigMap(string cluster) => $"{cluster}-remote-transport-ca";
+
     public static string ServiceDns(string service, string namespaceName) => $"{service}.{namespaceName}.svc";
 
     public static string ClusterSelector(string cluster) => $"{ClusterNameLabel}={cluster},{TypeLabel}={TypeValue}";

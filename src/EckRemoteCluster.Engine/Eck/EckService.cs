@@ -11,6 +11,8 @@ internal sealed class EckService : IEckService
     private readonly ClusterReadinessWatch _watch;
     private readonly RemoteClusterPublisher _publisher;
     private readonly TransportCaReader _transportCa;
+    private readonly TransportTrustWriter _transportTrust;
+    private readonly TransportPublisher _transportPublisher;
 
     private readonly KubernetesSessions _sessions;
 
@@ -22,6 +24,8 @@ internal sealed class EckService : IEckService
         _watch = new ClusterReadinessWatch(_reader);
         _publisher = new RemoteClusterPublisher(_reader);
         _transportCa = new TransportCaReader(_reader);
+        _transportTrust = new TransportTrustWriter(_reader);
+        _transportPublisher = new TransportPublisher(_reader);
     }
 
     public Task<IReadOnlyList<EckCluster>> ListClustersAsync(KubernetesTarget target, string? namespaceName, bool allNamespaces, IOperationReporter reporter, CancellationToken cancellationToken) =>
@@ -55,6 +59,18 @@ internal sealed class EckService : IEckService
 
     public Task<EckCertificateAuthority> GetTransportCaAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _transportCa.ReadAsync(cluster, reporter, cancellationToken);
+
+    public Task<TransportTrustPlan> PlanTransportTrustAsync(EckCluster cluster, string caPem, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _transportTrust.PlanAsync(cluster, caPem, reporter, cancellationToken);
+
+    public Task<EckTransportTrust> AddTransportTrustAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _transportTrust.ApplyAsync(plan, reporter, cancellationToken);
+
+    public Task<TransportPublishPlan> PlanTransportPublishAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _transportPublisher.PlanAsync(cluster, request, cancellationToken);
+
+    public Task<EckTransportEndpoint> PublishTransportAsync(TransportPublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _transportPublisher.PublishAsync(plan, addressTimeout, reporter, cancellationToken);
 
     public IReadOnlyList<string> ListContexts(string? kubeConfig)
     {

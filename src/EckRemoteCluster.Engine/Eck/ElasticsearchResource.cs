@@ -37,6 +37,18 @@ internal sealed class ElasticsearchResource : IKubernetesObject<V1ObjectMeta>
         && Spec.TryGetProperty("remoteClusterServer", out var server) && server.ValueKind == JsonValueKind.Object
         && server.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object ? service : null;
 
+    /// <summary>spec.transport.tls.certificateAuthorities.configMapName: the ConfigMap of extra transport CAs, if any.</summary>
+    public string? TransportCaConfigMapName => Spec.ValueKind == JsonValueKind.Object
+        && Spec.TryGetProperty("transport", out var transport) && transport.ValueKind == JsonValueKind.Object
+        && transport.TryGetProperty("tls", out var tls) && tls.ValueKind == JsonValueKind.Object
+        && tls.TryGetProperty("certificateAuthorities", out var cas) && cas.ValueKind == JsonValueKind.Object
+        && cas.TryGetProperty("configMapName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+
+    /// <summary>spec.transport.service (the transport Service template), if set.</summary>
+    public JsonElement? TransportServiceTemplate => Spec.ValueKind == JsonValueKind.Object
+        && Spec.TryGetProperty("transport", out var transport) && transport.ValueKind == JsonValueKind.Object
+        && transport.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object ? service : null;
+
     /// <summary>The node count the spec asks for (sum of nodeSets[].count); 0 when unknown.</summary>
     public int ExpectedNodes => Spec.ValueKind == JsonValueKind.Object && Spec.TryGetProperty("nodeSets", out var sets) && sets.ValueKind == JsonValueKind.Array
         ? sets.EnumerateArray().Sum(set => set.TryGetProperty("count", out var c) && c.TryGetInt32(out var n) ? n : 0)

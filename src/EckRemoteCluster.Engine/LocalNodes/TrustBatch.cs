@@ -1,3 +1,4 @@
+using System.Security;
 using System.Text;
 using EckRemoteCluster.Engine.NodeConfig;
 
@@ -12,9 +13,10 @@ internal sealed class TrustBatch : ITrustBatch
     public IReadOnlyList<RemoteClusterTrustResult> Plan => _nodes.Select(n => n.ToResult([])).ToList();
 
     /// <summary>Reads and edits (in memory) every node's files; any unreadable or invalid file stops the whole plan.</summary>
-    public static TrustBatch Create(IReadOnlyList<string> configPaths, string caPem, TrustScope scope)
+    /// <param name="keystorePassword">Opens a password-protected keystore that holds a truststore's password.</param>
+    public static TrustBatch Create(IReadOnlyList<string> configPaths, string caPem, TrustScope scope, SecureString? keystorePassword = null)
     {
-        var caFileName = scope == TrustScope.RemoteClusterClient ? RemoteClusterNames.RemoteClusterCaFile : "remote-transport-ca.crt";
+        var caFileName = scope == TrustScope.RemoteClusterClient ? RemoteClusterNames.RemoteClusterCaFile : RemoteClusterNames.TransportCaFile;
         var nodes = new List<NodeTrustPlan>();
         foreach (var configPath in configPaths)
         {
@@ -25,15 +27,24 @@ internal sealed class TrustBatch : ITrustBatch
             }
 
             var editor = new ElasticsearchYmlEditor(File.ReadAllText(ymlPath), ymlPath);
+            if (scope == TrustScope.Transport && TransportTruststore.PathOf(editor.Settings, configPath) is { } truststorePath)
+            {
+                // Elasticsearch refuses certificate_authorities beside a truststore: the CA goes into the truststore,
+                // which Elasticsearch re-reads when it changes, so no setting changes and no restart is needed.
+                var (content, change) = TransportTruststore.PlanAdd(configPath, truststorePath, editor.Settings, caPem, keystorePassword);
+                nodes.Add(new NodeTrustPlan(configPath, ymlPath, editor.Text, [], truststorePath, content, change));
+                continue;
+            }
+
             var changed = scope == TrustScope.RemoteClusterClient
                 ? TrustForRemoteClusterClient(editor, caFileName)
-                : TrustForTransport(editor, caFileName, ymlPath);
+                : AddToList(editor, RemoteClusterNames.TransportCertificateAuthorities, caFileName) ? [RemoteClusterNames.TransportCertificateAuthorities] : [];
 
             var caPath = Path.Combine(configPath, caFileName);
             var caBefore = File.Exists(caPath) ? File.ReadAllText(caPath) : null;
             var caChange = caBefore is null ? FileChange.Created
                 : SameCertificates(caBefore, caPem) ? FileChange.Unchanged : FileChange.Updated;
-            nodes.Add(new NodeTrustPlan(configPath, ymlPath, editor.Text, changed, caPath, caPem, caChange));
+            nodes.Add(new NodeTrustPlan(configPath, ymlPath, editor.Text, changed, caPath, Encoding.ASCII.GetBytes(caPem), caChange));
         }
 
         return new TrustBatch(nodes);
@@ -50,7 +61,7 @@ internal sealed class TrustBatch : ITrustBatch
                 var backups = new List<string>();
                 if (node.CaChange != FileChange.Unchanged)
                 {
-                    var backup = AtomicFile.Write(node.CaPath, Encoding.ASCII.GetBytes(node.CaPem));
+                    var backup = AtomicFile.Write(node.CaPath, node.CaContent);
                     written.Add((node.CaPath, backup));
                     if (backup is not null)
                     {
@@ -97,25 +108,6 @@ internal sealed class TrustBatch : ITrustBatch
         return changed;
     }
 
-    private static List<string> TrustForTransport(ElasticsearchYmlEditor editor, string caFileName, string ymlPath)
-    {
-        if (editor.Settings.ContainsKey("xpack.security.transport.ssl.truststore.path"))
-        {
-            // Elasticsearch refuses certificate_authorities beside a truststore: the CA must go into the truststore.
-            throw new EckRemoteClusterException(
-                "TransportTruststoreInUse",
-                EckErrorCategory.InvalidOperation,
-                $"{ymlPath} trusts transport peers through a PKCS#12 truststore (xpack.security.transport.ssl.truststore.path); "
-                + "Elasticsearch does not allow certificate_authorities beside it.",
-                "Add the remote's transport CA to the node's truststore, or move the node to PEM trust (xpack.security.transport.ssl.certificate_authorities).",
-                ymlPath);
-        }
-
-        return AddToList(editor, RemoteClusterNames.TransportCertificateAuthorities, caFileName)
-            ? [RemoteClusterNames.TransportCertificateAuthorities]
-            : [];
-    }
-
     /// <summary>Adds the CA file to a list setting, keeping the CAs already trusted; false when it is there.</summary>
     private static bool AddToList(ElasticsearchYmlEditor editor, string key, string caFileName)
     {
@@ -140,7 +132,7 @@ internal sealed class TrustBatch : ITrustBatch
         string NewYml,
         List<string> ChangedSettings,
         string CaPath,
-        string CaPem,
+        byte[] CaContent,
         FileChange CaChange)
     {
         public RemoteClusterTrustResult ToResult(IReadOnlyList<string> backups) =>

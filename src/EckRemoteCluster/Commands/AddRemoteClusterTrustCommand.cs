@@ -6,7 +6,10 @@ namespace EckRemoteCluster.Commands;
 /// <summary>
 /// Makes every node of the local cluster trust the remote cluster's CA for API-key connections: writes
 /// remote-cluster-ca.crt into each config directory and the xpack.security.remote_cluster_client.ssl settings into
-/// elasticsearch.yml, keeping the file's comments, order and auto-configuration block.
+/// elasticsearch.yml, keeping the file's comments, order and auto-configuration block. With -SecurityModel
+/// Certificate the CA is trusted for transport connections instead: added to the PEM certificate_authorities
+/// (remote-transport-ca.crt) or, on nodes that use a PKCS#12 truststore, into that truststore. It is the same step
+/// of the workflow with the same inputs and report, so it is a parameter rather than a second cmdlet.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RemoteClusterTrust", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterTrustResult))]
@@ -21,6 +24,14 @@ public sealed class AddRemoteClusterTrustCommand : EckCmdlet
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
 
+    /// <summary>ApiKey (default): remote_cluster_client TLS, port 9443. Certificate: transport TLS, port 9300.</summary>
+    [Parameter]
+    public RemoteClusterSecurityModel SecurityModel { get; set; } = RemoteClusterSecurityModel.ApiKey;
+
+    /// <summary>The password of password-protected keystores (they hold a PKCS#12 truststore's password).</summary>
+    [Parameter]
+    public System.Security.SecureString? KeystorePassword { get; set; }
+
     protected override void ProcessRecordCore()
     {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
@@ -31,7 +42,8 @@ public sealed class AddRemoteClusterTrustCommand : EckCmdlet
             return;
         }
 
-        var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), TrustScope.RemoteClusterClient);
+        var scope = SecurityModel == RemoteClusterSecurityModel.Certificate ? TrustScope.Transport : TrustScope.RemoteClusterClient;
+        var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), scope, KeystorePassword);
         var changes = batch.Plan.Where(p => p.CaFileChange != FileChange.Unchanged || p.ChangedSettings.Count > 0).ToList();
         if (changes.Count == 0)
         {
@@ -46,7 +58,10 @@ public sealed class AddRemoteClusterTrustCommand : EckCmdlet
         }
 
         var target = string.Join(", ", changes.Select(c => c.ConfigPath));
-        if (!ShouldProcess(target, "Trust the remote cluster's CA (remote-cluster-ca.crt, elasticsearch.yml)"))
+        var action = scope == TrustScope.Transport
+            ? "Trust the remote cluster's transport CA (certificate_authorities or PKCS#12 truststore)"
+            : "Trust the remote cluster's CA (remote-cluster-ca.crt, elasticsearch.yml)";
+        if (!ShouldProcess(target, action))
         {
             return;
         }

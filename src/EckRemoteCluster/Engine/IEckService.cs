@@ -45,6 +45,18 @@ internal interface IEckService
     Task<EckCertificateAuthority> GetTransportCaAsync(
         EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken);
 
+    /// <summary>Works out what trusting <paramref name="caPem"/> for transport connections (certificate model) would change; nothing is written.</summary>
+    Task<TransportTrustPlan> PlanTransportTrustAsync(EckCluster cluster, string caPem, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Writes the ConfigMap and points spec.transport.tls.certificateAuthorities at it, as planned.</summary>
+    Task<EckTransportTrust> AddTransportTrustAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Works out what exposing the transport interface (spec.transport.service) would change; nothing is written.</summary>
+    Task<TransportPublishPlan> PlanTransportPublishAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>Applies a plan (if it changes anything) and waits up to <paramref name="addressTimeout"/> for an address.</summary>
+    Task<EckTransportEndpoint> PublishTransportAsync(TransportPublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken);
+
     /// <summary>The context names of the kubeconfig (for tab completion); empty when there is none.</summary>
     IReadOnlyList<string> ListContexts(string? kubeConfig);
 

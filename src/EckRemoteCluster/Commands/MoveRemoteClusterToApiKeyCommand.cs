@@ -1,0 +1,232 @@
+using System.Management.Automation;
+using System.Security;
+using EckRemoteCluster.Engine;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>
+/// Moves a remote cluster registered with the TLS-certificate model (transport port) to the API-key model: the ECK
+/// cluster's remote cluster server enabled and published, the local nodes trusting its CA, a cross-cluster key in
+/// every node's keystore, then the alias re-registered on port 9443 and verified. Everything that can be prepared
+/// while the certificate-model connection keeps working is done first; the connection is down only between the
+/// re-registration and the reload of the credential. The trust settings are static: when they change, the command
+/// stops with State RestartRequired, and the same command run after the restarts finishes the move.
+/// </summary>
+[Cmdlet(VerbsCommon.Move, "RemoteClusterToApiKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(RemoteClusterMigration))]
+public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
+{
+    /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
+    [Parameter(Mandatory = true)]
+    public ElasticsearchConnection Connection { get; set; } = null!;
+
+    /// <summary>The alias the remote is registered under; it stays the same.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Alias { get; set; } = string.Empty;
+
+    /// <summary>The config directory of every node of the local cluster.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>Index patterns the new key may search; the first is also searched to verify the move.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Search { get; set; } = [];
+
+    /// <summary>Index patterns the new key may replicate (cross-cluster replication).</summary>
+    [Parameter]
+    public string[] Replication { get; set; } = [];
+
+    /// <summary>The new key's name; remote-&lt;alias&gt; by default.</summary>
+    [Parameter]
+    public string? KeyName { get; set; }
+
+    /// <summary>How the remote cluster server is published (when it is not yet).</summary>
+    [Parameter]
+    public EckServiceType Type { get; set; } = EckServiceType.LoadBalancer;
+
+    /// <summary>The password of password-protected keystores.</summary>
+    [Parameter]
+    public SecureString? KeystorePassword { get; set; }
+
+    /// <summary>How long each wait (rollout, address, connection) may take; 20 minutes by default.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Skips the confirmation prompts (enabling the server restarts every ECK node).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        Engine.Rules.ValidateRemoteClusterAlias(Alias);
+        var directories = ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
+        if (directories.Count != ConfigPath.Length)
+        {
+            return;
+        }
+
+        var client = Connection.Client;
+        var remotes = Engine.RemoteClusters;
+        var current = RunWithReporting((_, token) => remotes.GetAsync(client, Connection.ClusterName, token)).FirstOrDefault(r => r.Alias == Alias)
+            ?? throw new EckRemoteClusterException(
+                "RemoteClusterNotFound",
+                EckErrorCategory.ObjectNotFound,
+                $"No remote cluster '{Alias}' is registered on '{Connection.ClusterName}', so there is nothing to move.",
+                "Check the alias with Get-RemoteCluster; to connect a new remote with API keys, follow the API-key workflow (Enable-EckRemoteClusterServer ... Connect-RemoteCluster).",
+                Alias);
+        if (current.SecurityModel == RemoteClusterSecurityModel.ApiKey)
+        {
+            var check = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], null, token));
+            if (check.Connected)
+            {
+                WriteVerbose($"'{Alias}' already uses an API key and is connected; nothing to move.");
+                WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.AlreadyMigrated, current.SecurityModel, current.ProxyAddress, current.ServerName, [], null, null));
+                return;
+            }
+        }
+
+        var cluster = ReadCluster();
+        var target = $"Elasticsearch {cluster} (context {cluster.Context ?? "in-cluster"})";
+        if (!cluster.RemoteClusterServerEnabled)
+        {
+            Engine.Eck.EnsureRemoteClusterServerSupported(cluster);
+            if (!Step(target, "Enable the remote cluster server (spec.remoteClusterServer.enabled: true); ECK restarts every node, one at a time"))
+            {
+                return;
+            }
+
+            cluster = RunWithReporting((reporter, token) => Engine.Eck.SetRemoteClusterServerAsync(cluster, true, reporter, token));
+            cluster = RunWithReporting((reporter, token) => Engine.Eck.WaitForReadyAsync(cluster, Timeout, reporter, token));
+        }
+
+        var publish = RunWithReporting((reporter, token) => Engine.Eck.PlanPublishAsync(cluster, new PublishRequest(Type, RemoteClusterNames.RemoteClusterServerPort, new Dictionary<string, string>(), []), reporter, token));
+        if (!publish.ChangesNothing && !Step(target, publish.Description))
+        {
+            return;
+        }
+
+        var endpoint = RunWithReporting((reporter, token) => Engine.Eck.PublishAsync(publish, Timeout, reporter, token));
+
+        var ca = RunWithReporting((reporter, token) => Engine.Eck.GetTransportCaAsync(cluster, reporter, token));
+        var trust = Engine.NodeConfig.PlanTrust(directories, ca.Pem, TrustScope.RemoteClusterClient, KeystorePassword);
+        var trustChanges = trust.Plan.Where(p => p.CaFileChange != FileChange.Unchanged || p.ChangedSettings.Count > 0).ToList();
+        if (trustChanges.Count > 0)
+        {
+            if (!Step(string.Join(", ", trustChanges.Select(c => c.ConfigPath)), "Trust the ECK cluster's CA for API-key connections (remote-cluster-ca.crt, elasticsearch.yml)"))
+            {
+                return;
+            }
+
+            var restart = trust.Save().Where(r => r.RestartRequired).Select(r => r.ConfigPath).ToList();
+            if (restart.Count > 0)
+            {
+                WriteWarning($"Restart these nodes one at a time, then run this command again to finish moving '{Alias}': {string.Join(", ", restart)}. "
+                    + "The certificate-model connection keeps working meanwhile.");
+                WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.RestartRequired, current.SecurityModel, current.ProxyAddress, current.ServerName, restart, null, null));
+                return;
+            }
+        }
+
+        var setting = RemoteClusterNames.CredentialsSetting(Alias);
+        using var keystores = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
+        string? keyId = null;
+        var credentials = keystores.CompareEntry(setting);
+        if (credentials.All(c => c.Present && c.SameAsFirst))
+        {
+            WriteVerbose($"Every node already holds {setting}; it is used as it is.");
+        }
+        else
+        {
+            var remoteConnection = RunWithReporting((reporter, token) => Engine.Elasticsearch.ConnectToEckAsync(cluster, reporter, token));
+            var keys = Engine.CrossClusterApiKeys;
+            var body = keys.BuildCreateBody(new CrossClusterApiKeyRequest(
+                KeyName ?? $"remote-{Alias}", Alias, new CrossClusterAccessRequest(Search, Replication, null, null, false), null, null));
+            if (!Step(remoteConnection.ClusterName, $"Create a cross-cluster API key for '{Alias}' and write it as {setting} into every node's keystore"))
+            {
+                return;
+            }
+
+            var key = RunWithReporting((reporter, token) => keys.CreateAsync(remoteConnection, body, false, reporter, token));
+            keyId = key.Id;
+            keystores.SetEntry(setting, key.EncodedKey!);
+
+            // Saved, not reloaded: a node uses the credential only after the reload that follows the re-registration,
+            // so the certificate-model connection stays up until then.
+            keystores.Save();
+        }
+
+        var registration = new RemoteClusterRegistration(Alias, endpoint.ProxyAddress, endpoint.ServerName, null, null);
+        var change = RunWithReporting((_, token) => remotes.PlanRegistrationAsync(client, registration, token));
+        if (!change.IsEmpty && !Step(Connection.ClusterName, $"Re-register remote cluster '{Alias}' at {endpoint.ProxyAddress} (API-key model) and reload secure settings"))
+        {
+            return;
+        }
+
+        var tested = SwitchOver(change, keyId is not null ? keystores : null, setting);
+        WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.Migrated, tested.SecurityModel, tested.Address, tested.ServerName, [], keyId, tested.SearchHits));
+    }
+
+    /// <summary>
+    /// The only window without a connection: register on 9443, reload the credential, wait until connected and a
+    /// search works. On failure the previous registration is put back and a credential written by this run removed,
+    /// so the certificate-model connection works again.
+    /// </summary>
+    private RemoteClusterTestResult SwitchOver(ClusterSettingsChange change, IKeystoreBatch? writtenByThisRun, string setting)
+    {
+        var client = Connection.Client;
+        var remotes = Engine.RemoteClusters;
+        try
+        {
+            RunWithReporting(async (_, token) =>
+            {
+                await remotes.ApplySettingsAsync(client, change, token).ConfigureAwait(false);
+                await remotes.ReloadSecureSettingsAsync(client, KeystorePassword, null, token).ConfigureAwait(false);
+                return true;
+            });
+            RunWithReporting((reporter, token) => remotes.WaitConnectedAsync(client, Alias, Connection.Version, Timeout, reporter, token));
+            var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], Search[0], token));
+            if (!tested.Connected)
+            {
+                throw new EckRemoteClusterException(
+                    "RemoteClusterNotConnected",
+                    EckErrorCategory.ConnectionError,
+                    $"'{Alias}' connected on the API-key model but the search of {Search[0]} failed ({tested.Cause}): {tested.Evidence}",
+                    tested.RecommendedAction ?? "Run Test-RemoteCluster for a diagnosis.",
+                    Alias);
+            }
+
+            return tested;
+        }
+        catch (EckRemoteClusterException failure)
+        {
+            if (writtenByThisRun is not null)
+            {
+                writtenByThisRun.RemoveEntry(setting);
+                writtenByThisRun.Save();
+            }
+
+            RunWithReporting(async (_, token) =>
+            {
+                if (change.Undo is { } undo)
+                {
+                    await remotes.ApplySettingsAsync(client, undo, token).ConfigureAwait(false);
+                }
+
+                await remotes.ReloadSecureSettingsAsync(client, KeystorePassword, null, token).ConfigureAwait(false);
+                return true;
+            });
+            throw new EckRemoteClusterException(
+                "RemoteClusterMigrationFailed",
+                EckErrorCategory.ConnectionError,
+                failure.Message + $" The previous registration of '{Alias}' was put back.",
+                failure.RecommendedAction,
+                Alias,
+                failure);
+        }
+    }
+
+    private bool Step(string target, string action) => ChangeConfirmation.ShouldChange(this, Force, target, action);
+}

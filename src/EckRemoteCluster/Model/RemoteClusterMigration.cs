@@ -1,0 +1,57 @@
+namespace EckRemoteCluster;
+
+/// <summary>Where Move-RemoteClusterToApiKey left a remote cluster.</summary>
+public enum RemoteClusterMigrationState
+{
+    /// <summary>Re-registered on the remote cluster server port and verified connected with the API key.</summary>
+    Migrated,
+
+    /// <summary>It was already on the API-key model and connected: nothing was changed.</summary>
+    AlreadyMigrated,
+
+    /// <summary>
+    /// The nodes got the remote cluster client TLS settings (static): restart the listed nodes one at a time, then run
+    /// the command again. The certificate-model connection keeps working meanwhile.
+    /// </summary>
+    RestartRequired,
+}
+
+/// <summary>The outcome of moving a certificate-model remote cluster to the API-key model.</summary>
+public sealed class RemoteClusterMigration
+{
+    internal RemoteClusterMigration(
+        string alias, RemoteClusterMigrationState state, RemoteClusterSecurityModel? securityModel, string? proxyAddress, string? serverName,
+        IReadOnlyList<string> restartRequired, string? apiKeyId, long? searchHits)
+    {
+        Alias = alias;
+        State = state;
+        SecurityModel = securityModel;
+        ProxyAddress = proxyAddress;
+        ServerName = serverName;
+        RestartRequired = restartRequired;
+        ApiKeyId = apiKeyId;
+        SearchHits = searchHits;
+    }
+
+    public string Alias { get; }
+
+    public RemoteClusterMigrationState State { get; }
+
+    /// <summary>The remote's security model as _remote/info shows it now.</summary>
+    public RemoteClusterSecurityModel? SecurityModel { get; }
+
+    public string? ProxyAddress { get; }
+
+    public string? ServerName { get; }
+
+    /// <summary>The config directories of the nodes to restart before running again (State RestartRequired).</summary>
+    public IReadOnlyList<string> RestartRequired { get; }
+
+    /// <summary>The id of the cross-cluster API key created by this run; null when the nodes already held a credential.</summary>
+    public string? ApiKeyId { get; }
+
+    /// <summary>Hits of the verifying cross-cluster search (the -Search patterns).</summary>
+    public long? SearchHits { get; }
+
+    public override string ToString() => $"{Alias}: {State}";
+}
