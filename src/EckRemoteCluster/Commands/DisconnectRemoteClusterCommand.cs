@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using EckRemoteCluster.Completion;
 
 namespace EckRemoteCluster.Commands;
 
@@ -18,6 +19,7 @@ public sealed class DisconnectRemoteClusterCommand : EckCmdlet
     /// <summary>The remote cluster's alias.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string Alias { get; set; } = string.Empty;
 
     /// <summary>Also remove cluster.remote.&lt;alias&gt;.credentials from the keystores in -ConfigPath.</summary>

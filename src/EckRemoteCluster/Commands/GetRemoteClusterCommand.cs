@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 
 namespace EckRemoteCluster.Commands;
 
@@ -14,6 +15,7 @@ public sealed class GetRemoteClusterCommand : EckCmdlet
     /// <summary>Only the remotes whose alias matches (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string[] Alias { get; set; } = ["*"];
 
     protected override void ProcessRecordCore()

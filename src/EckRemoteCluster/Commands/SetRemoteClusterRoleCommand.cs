@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 using EckRemoteCluster.Engine;
 
 namespace EckRemoteCluster.Commands;
@@ -23,6 +24,7 @@ public sealed class SetRemoteClusterRoleCommand : EckCmdlet
     /// <summary>The remote cluster aliases the role applies to (patterns such as prod-* allowed).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string[] Alias { get; set; } = [];
 
     /// <summary>Index name patterns on the remote clusters.</summary>

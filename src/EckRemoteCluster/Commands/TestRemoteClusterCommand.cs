@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using EckRemoteCluster.Completion;
 
 namespace EckRemoteCluster.Commands;
 
@@ -17,6 +18,7 @@ public sealed class TestRemoteClusterCommand : EckCmdlet
 
     /// <summary>The remotes to test; all registered remotes when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string[]? Alias { get; set; }
 
     /// <summary>The config directory of every local node, to check their keystores hold the credential.</summary>
