@@ -30,13 +30,20 @@ public static class LocalNodeConfigLoader
                 $"cannot specify both [{NodeConfig.TransportSslContext}.certificate_authorities] and [{NodeConfig.TransportSslContext}.truststore.path]");
         }
 
-        var transportAnchors = new X509Certificate2Collection();
+        Func<X509Certificate2Collection>? transportAnchors = null;
         if (truststorePath is not null)
         {
             var password = secureSettings.GetValueOrDefault($"{NodeConfig.TransportSslContext}.truststore.secure_password") ?? string.Empty;
-            var store = ReadPkcs12(Resolve(configDir, truststorePath), password, $"{NodeConfig.TransportSslContext}.truststore");
-            var trusted = store.Where(c => !c.HasPrivateKey).ToList();
-            transportAnchors.AddRange(trusted.Count > 0 ? [.. trusted] : store);
+            X509Certificate2Collection ReadTruststore()
+            {
+                var store = ReadPkcs12(Resolve(configDir, truststorePath), password, $"{NodeConfig.TransportSslContext}.truststore");
+                var trusted = store.Where(c => !c.HasPrivateKey).ToList();
+                return trusted.Count > 0 ? [.. trusted] : store;
+            }
+
+            // Read once now so that a broken truststore stops the start, then again on use: Elasticsearch reloads it when it changes.
+            ReadTruststore();
+            transportAnchors = ReadTruststore;
         }
 
         var remoteClientCas = List($"{NodeConfig.RemoteClientSslContext}.certificate_authorities");
@@ -50,7 +57,7 @@ public static class LocalNodeConfigLoader
             TransportCertificate = transport.Certificate,
             TransportChain = transport.Chain,
             TransportTrust = new TrustSource(NodeConfig.TransportSslContext,
-                RequireFiles(configDir, transportCas, NodeConfig.TransportSslContext), transportAnchors),
+                RequireFiles(configDir, transportCas, NodeConfig.TransportSslContext), truststore: transportAnchors),
             TransportVerificationMode = Get($"{NodeConfig.TransportSslContext}.verification_mode") ?? "full",
             RemoteClientSslEnabled = !string.Equals(Get($"{NodeConfig.RemoteClientSslContext}.enabled"), "false", StringComparison.Ordinal),
             RemoteClientTrust = new TrustSource(NodeConfig.RemoteClientSslContext,
