@@ -48,7 +48,8 @@ function Invoke-PesterTests([string] $Root, [string] $ResultsFolder, [string[]] 
     $pester = Join-Path (Get-NuGetPackageFolder) 'pester' $script:PesterVersion 'tools' 'Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester $script:PesterVersion was not restored to $pester." }
     $resultFile = Join-Path $ResultsFolder 'pester.xml'
-    $paths = if ($Path) { $Path } else { @(Join-Path $Root 'tests/Pester') }
+    # `dotnet pwsh ./build.ps1 Test -PesterPath a,b` arrives as the one string 'a,b': split it.
+    $paths = if ($Path) { @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) } else { @(Join-Path $Root 'tests/Pester') }
     $script = @'
 param($PesterManifest, $ResultFile, $Paths)
 Import-Module $PesterManifest
