@@ -73,6 +73,25 @@ public static class LocalNodeConfigLoader
     private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadKeystore(
         string configDir, IReadOnlyDictionary<string, SettingValue> settings, IReadOnlyDictionary<string, string> secure, string context)
     {
+        if (!settings.ContainsKey($"{context}.keystore.path")
+            && settings.TryGetValue($"{context}.certificate", out var certificateFile) && settings.TryGetValue($"{context}.key", out var keyFile))
+        {
+            // PEM key and certificate, as elasticsearch-certutil --pem writes them; the certificate file may carry the chain.
+            var certificatePath = Resolve(configDir, certificateFile.ToString());
+            foreach (var file in new[] { certificatePath, Resolve(configDir, keyFile.ToString()) }.Where(f => !File.Exists(f)))
+            {
+                throw new EsException(500, "elasticsearch_security_exception",
+                    $"failed to load SSL configuration [{context}] - cannot read configured PEM certificate [{file}] because the file does not exist");
+            }
+
+            var pemChain = new X509Certificate2Collection();
+            pemChain.ImportFromPemFile(certificatePath);
+            var pemLeaf = X509Certificate2.CreateFromPemFile(certificatePath, Resolve(configDir, keyFile.ToString()));
+            var rest = new X509Certificate2Collection();
+            rest.AddRange(pemChain.Where(c => c.Thumbprint != pemLeaf.Thumbprint).ToArray());
+            return (pemLeaf, rest);
+        }
+
         var path = settings.TryGetValue($"{context}.keystore.path", out var p) ? p.ToString()
             : throw EsException.IllegalArgument($"a key and certificate must be provided for [{context}]");
         var password = secure.GetValueOrDefault($"{context}.keystore.secure_password") ?? string.Empty;
