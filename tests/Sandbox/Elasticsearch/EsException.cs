@@ -60,10 +60,17 @@ public sealed class EsException : Exception
         return json;
     }
 
-    /// <summary>The full error body: root_cause (the innermost cause, without its own cause), the error, and status.</summary>
+    /// <summary>The full error body: root_cause (without its own cause), the error, and status.</summary>
     public JsonObject ToResponseBody()
     {
-        var root = ToCauseJson();
+        // ElasticsearchException.guessRootCauses unwraps a parse exception to the innermost parse exception it wraps.
+        var rootException = this;
+        while (rootException.Type == "x_content_parse_exception" && rootException.CausedBy is { Type: "x_content_parse_exception" } inner)
+        {
+            rootException = inner;
+        }
+
+        var root = rootException.ToCauseJson();
         root.Remove("caused_by");
         var error = ToCauseJson();
         error["root_cause"] = new JsonArray(root);

@@ -39,21 +39,36 @@ public static class CrossClusterAccess
             }
         }
 
-        if (normalised.Count == 0)
-        {
-            throw ParseFailure("cross_cluster_api_key_request", "access", "must specify non-empty access for either [search] or [replication]");
-        }
-
-        // Enforced since GA (8.14); keys created by the 8.10-8.13 beta could combine them.
-        if (version.AtLeast(8, 14) && normalised.ContainsKey("replication") && (normalised["search"] as JsonArray ?? [])
-                .Any(e => e is JsonObject o && (o.ContainsKey("query") || o.ContainsKey("field_security"))))
-        {
-            throw ParseFailure("cross_cluster_api_key_request", "access",
-                "search does not support document or field level security if replication is assigned");
-        }
-
         return normalised;
     }
+
+    /// <summary>
+    /// CrossClusterApiKeyRoleDescriptorBuilder.build(): the checks that run once the access object is parsed, as plain
+    /// illegal_argument_exceptions; the create API meets them inside its object parser (which wraps them), update outside it.
+    /// </summary>
+    public static void Build(JsonObject access, EsVersion version)
+    {
+        var search = access["search"] as JsonArray ?? [];
+        var replication = access["replication"] as JsonArray ?? [];
+        if (search.Count == 0 && replication.Count == 0)
+        {
+            throw EsException.IllegalArgument("must specify non-empty access for either [search] or [replication]");
+        }
+
+        // Enforced since GA (8.14); keys created by the 8.10-8.13 beta could combine them (checkForInvalidLegacyRoleDescriptors).
+        if (version.AtLeast(8, 14) && search.Count > 0 && replication.Count > 0 && search.Any(UsesDocumentOrFieldLevelSecurity))
+        {
+            throw EsException.IllegalArgument("search does not support document or field level security if replication is assigned");
+        }
+
+        if (replication.Any(UsesDocumentOrFieldLevelSecurity))
+        {
+            throw EsException.IllegalArgument("replication does not support document or field level security");
+        }
+    }
+
+    private static bool UsesDocumentOrFieldLevelSecurity(JsonNode? entry) =>
+        entry is JsonObject o && (o.ContainsKey("query") || o.ContainsKey("field_security"));
 
     private static JsonObject ParseEntry(JsonNode? node, string field)
     {
@@ -75,11 +90,6 @@ public static class CrossClusterAccess
         {
             throw ParseFailure("cross_cluster_api_key_request_access", field,
                 "failed to parse indices privileges for role [cross_cluster]. missing required [names] field");
-        }
-
-        if (field == "replication" && (entry.ContainsKey("query") || entry.ContainsKey("field_security")))
-        {
-            throw ParseFailure("cross_cluster_api_key_request", "access", "replication does not support document or field level security");
         }
 
         var normalised = new JsonObject { ["names"] = names.DeepClone() };

@@ -42,6 +42,15 @@ public static partial class RestApi
         }
 
         var access = CrossClusterAccess.Parse(body["access"], request.Node.Cluster.State.Version);
+        try
+        {
+            CrossClusterAccess.Build(access, request.Node.Cluster.State.Version);
+        }
+        catch (EsException e)
+        {
+            throw CrossClusterCreateBuildFailure(e, request.RawBody);
+        }
+
         var name = body["name"]?.GetValue<string>();
         ValidateKeyRequest(name, body["metadata"] as JsonObject);
         RejectApiKeyCaller(request);
@@ -50,6 +59,63 @@ public static partial class RestApi
         key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access);
         request.Node.Cluster.State.ApiKeys.Add(key);
         return Done(CreatedKeyBody(key));
+    }
+
+    /// <summary>
+    /// The create request's role descriptor is built in the CreateCrossClusterApiKeyRequest constructor, i.e. by the
+    /// ConstructingObjectParser "cross_cluster_api_key_request" once its constructor arguments are in: "Failed to build [...]
+    /// after last required field arrived" around the cause. With all four (name, access, expiration, metadata) present that
+    /// happens while the last of them is parsed, so ObjectParser adds "[line:col] [...] failed to parse field [last]" at the
+    /// token the parser stands on (the end of that field's value); otherwise it happens at the end of the object, unwrapped.
+    /// </summary>
+    private static EsException CrossClusterCreateBuildFailure(EsException cause, string? rawBody)
+    {
+        var failedToBuild = new EsException(400, "x_content_parse_exception",
+            "Failed to build [cross_cluster_api_key_request] after last required field arrived", cause);
+        return LastFieldLocation(rawBody, CrossClusterCreateFields) is { } last
+            ? new EsException(400, "x_content_parse_exception",
+                $"[{last.Line}:{last.Column}] [cross_cluster_api_key_request] failed to parse field [{last.Field}]", failedToBuild)
+            : failedToBuild;
+    }
+
+    /// <summary>
+    /// Where the parser stands after reading the value of the top-level field that completes <paramref name="fields"/>
+    /// (null if the body lacks one): the value's last token, as Jackson's byte-based line and column (1-based).
+    /// </summary>
+    private static (string Field, int Line, int Column)? LastFieldLocation(string? rawBody, IReadOnlyCollection<string> fields)
+    {
+        if (rawBody is null)
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(rawBody);
+        var reader = new System.Text.Json.Utf8JsonReader(bytes);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            if (reader.TokenType != System.Text.Json.JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+            {
+                continue;
+            }
+
+            var field = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            if (fields.Contains(field) && seen.Add(field) && seen.Count == fields.Count)
+            {
+                var at = (int)reader.TokenStartIndex;
+                var lineStart = Array.LastIndexOf(bytes, (byte)'\n', Math.Max(at - 1, 0));
+                var line = 1 + bytes.AsSpan(0, at).Count((byte)'\n');
+                return (field, line, at - lineStart);
+            }
+        }
+
+        return null;
     }
 
     private static Task<RestResponse> UpdateCrossClusterApiKey(RestRequest request)
@@ -62,6 +128,12 @@ public static partial class RestApi
         }
 
         var access = body.ContainsKey("access") ? CrossClusterAccess.Parse(body["access"], request.Node.Cluster.State.Version) : null;
+        if (access is not null)
+        {
+            // RestUpdateCrossClusterApiKeyAction builds the role descriptor after parsing: its failures come unwrapped.
+            CrossClusterAccess.Build(access, request.Node.Cluster.State.Version);
+        }
+
         var metadata = body["metadata"] as JsonObject;
         ValidateMetadata(metadata);
         RejectApiKeyCaller(request);

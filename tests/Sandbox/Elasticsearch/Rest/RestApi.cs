@@ -84,7 +84,7 @@ public static partial class RestApi
             }
 
             route.Action?.Authorize(principal);
-            var body = await ReadBodyAsync(http);
+            var (rawBody, body) = await ReadBodyAsync(http);
             var request = new RestRequest
             {
                 Method = http.Method,
@@ -92,6 +92,7 @@ public static partial class RestApi
                 Query = http.Query,
                 PathParameters = parameters,
                 Body = body,
+                RawBody = rawBody,
                 Principal = principal,
                 Node = node,
             };
@@ -224,18 +225,18 @@ public static partial class RestApi
         return (null, [], allowed.Distinct().ToList());
     }
 
-    private static async Task<JsonNode?> ReadBodyAsync(HttpRequest http)
+    private static async Task<(string? Text, JsonNode? Json)> ReadBodyAsync(HttpRequest http)
     {
         using var reader = new StreamReader(await DecodedBodyAsync(http), Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
         if (string.IsNullOrWhiteSpace(text))
         {
-            return null;
+            return (null, null);
         }
 
         try
         {
-            return JsonNode.Parse(text);
+            return (text, JsonNode.Parse(text));
         }
         catch (JsonException e)
         {

@@ -16,6 +16,9 @@ public sealed class RestRequest
 
     public JsonNode? Body { get; init; }
 
+    /// <summary>The body as sent (decompressed), for the positions Elasticsearch's parser errors quote.</summary>
+    public string? RawBody { get; init; }
+
     public required Principal Principal { get; init; }
 
     public required EsNode Node { get; init; }
