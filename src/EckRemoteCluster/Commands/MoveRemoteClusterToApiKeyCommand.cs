@@ -51,9 +51,13 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     [Parameter]
     public SecureString? KeystorePassword { get; set; }
 
-    /// <summary>How long each wait (rollout, address, connection) may take; 20 minutes by default.</summary>
+    /// <summary>How long each wait for ECK (rollout, address) may take; 20 minutes by default.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long to wait for the re-registered remote to connect before putting the previous registration back; 60 seconds by default.</summary>
+    [Parameter]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Skips the confirmation prompts (enabling the server restarts every ECK node).</summary>
     [Parameter]
@@ -186,7 +190,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
                 await remotes.ReloadSecureSettingsAsync(client, KeystorePassword, null, token).ConfigureAwait(false);
                 return true;
             });
-            RunWithReporting((reporter, token) => remotes.WaitConnectedAsync(client, Alias, Connection.Version, Timeout, reporter, token));
+            RunWithReporting((reporter, token) => remotes.WaitConnectedAsync(client, Alias, Connection.Version, ConnectTimeout, reporter, token));
             var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], Search[0], token));
             if (!tested.Connected)
             {
