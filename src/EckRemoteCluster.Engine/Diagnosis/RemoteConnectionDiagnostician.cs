@@ -50,16 +50,17 @@ public static class RemoteConnectionDiagnostician
             // Without a credential ES connects with the transport TLS settings, so a trust failure then is about the
             // missing credential, not the CA, whether or not the message names the TLS context.
             (e, message) => SslContext(message) == "xpack.security.transport.ssl"
-                ? PortOf(e) == RemoteClusterPort || e.HasClusterCredentials == false
+                ? PortOf(e) == RemoteClusterPort || (e.HasClusterCredentials == false && PortOf(e) != TransportPort)
                 : SslContext(message) is null && IsProxy(e) && e.HasClusterCredentials == false && PortOf(e) != TransportPort,
             f => $"The local node has no credential for [{f.Alias}], so it used the transport TLS settings (xpack.security.transport.ssl) "
                  + "against the remote cluster server port, whose certificate they do not trust.",
             CredentialAction),
 
         // Certificate model: the remote's transport port checked the local node's certificate and does not trust its CA.
+        // Only the transport port asks for a client certificate, and with an API key the node presents none (bad_certificate).
         new(RemoteConnectionCause.LocalCaNotTrustedByRemote,
             Pattern(@"Received fatal alert: certificate_unknown"),
-            (e, _) => e.HasClusterCredentials != true,
+            null,
             f => $"The remote's transport port rejected the local node's certificate for [{f.Alias}]: the ECK cluster does not trust the local cluster's transport CA.",
             f => "Give the ECK cluster the local transport CA: Get-ElasticsearchTransportCa -ConfigPath <node config> | Add-EckTransportTrust -Name <name> -Namespace <ns> -Wait "
                  + "(a ConfigMap with key ca.crt named by spec.transport.tls.certificateAuthorities.configMapName)."),

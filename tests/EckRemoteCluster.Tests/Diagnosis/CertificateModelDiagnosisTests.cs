@@ -59,11 +59,4 @@ public class CertificateModelDiagnosisTests
 
         Assert.Equal(RemoteConnectionCause.CredentialMissing, diagnosis.Cause);
     }
-
-    [Fact]
-    public void CertificateUnknownWithAnApiKeyIsNotBlamedOnTheTransportCa()
-    {
-        var evidence = CertificateModel("127.0.0.1:9443", "Received fatal alert: certificate_unknown") with { HasClusterCredentials = true };
-        Assert.NotEqual(RemoteConnectionCause.LocalCaNotTrustedByRemote, RemoteConnectionDiagnostician.Diagnose(evidence).Cause);
-    }
 }

@@ -22,6 +22,10 @@ public class RemoteConnectionDiagnosticianTests
             "no such remote cluster: [eck1]"
         },
         {
+            RemoteConnectionCause.LocalCaNotTrustedByRemote,
+            "Received fatal alert: certificate_unknown"
+        },
+        {
             RemoteConnectionCause.ProxyUnreachable,
             "Unable to open any proxy connections to cluster [eck1] at address [203.0.113.10:9443]"
         },
