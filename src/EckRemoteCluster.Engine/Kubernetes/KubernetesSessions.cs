@@ -12,11 +12,14 @@ namespace EckRemoteCluster.Engine.Kubernetes;
 /// </summary>
 internal sealed class KubernetesSessions
 {
-    private readonly ConcurrentDictionary<KubernetesTarget, Lazy<KubernetesSession>> _sessions = new();
+    private readonly ConcurrentDictionary<(string Files, string? Context), Lazy<KubernetesSession>> _sessions = new();
 
     public KubernetesSession Get(KubernetesTarget target)
     {
-        var lazy = _sessions.GetOrAdd(target, t => new Lazy<KubernetesSession>(() => Create(t)));
+        // Keyed by the files the target resolves to now, not by the target as given: kubectl reads KUBECONFIG on every
+        // run, so a session whose KUBECONFIG changed must get a client for the new files, not the old cluster's.
+        var key = (string.Join(Path.PathSeparator, KubeConfigFiles(target.KubeConfig)), target.Context);
+        var lazy = _sessions.GetOrAdd(key, _ => new Lazy<KubernetesSession>(() => Create(target)));
         try
         {
             return lazy.Value;
@@ -24,7 +27,7 @@ internal sealed class KubernetesSessions
         catch
         {
             // A broken kubeconfig must not stick: the user fixes the file and runs the cmdlet again in the same session.
-            _sessions.TryRemove(target, out _);
+            _sessions.TryRemove(key, out _);
             throw;
         }
     }
