@@ -155,6 +155,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         {
             var patch = new JsonObject { ["spec"] = new JsonObject { ["remoteClusterServer"] = new JsonObject { ["service"] = null } } };
             await ElasticsearchResources.MergePatchAsync(session, cluster.Namespace, cluster.Name, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);
+            await WaitUntilUnexposedAsync(session, cluster, plan.ServiceName, reporter, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -168,6 +169,43 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         {
             // Gone already (a retried delete, or someone else): the wanted state.
             reporter.Verbose($"Service {cluster.Namespace}/{plan.ServiceName} was already gone.");
+        }
+    }
+
+    /// <summary>
+    /// ECK turns the Service back into its headless one on its next reconcile, not with the patch: wait for that, so
+    /// that when Unpublish returns the port is no longer exposed (what a script that calls it next relies on).
+    /// </summary>
+    private static async Task WaitUntilUnexposedAsync(
+        KubernetesSession session, EckCluster cluster, string serviceName, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var activity = $"Waiting for ECK to stop exposing {cluster.Namespace}/{serviceName}";
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
+        try
+        {
+            while (DateTimeOffset.UtcNow < deadline)
+            {
+                var service = await KubernetesFailures.Run(
+                    new KubernetesFailures.Operation("get", "services", cluster.Namespace, serviceName, session),
+                    () => session.Client.CoreV1.ReadNamespacedServiceAsync(serviceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (service.Spec?.Type is not ("LoadBalancer" or "NodePort"))
+                {
+                    return;
+                }
+
+                reporter.Progress(activity, $"Service type {service.Spec.Type}");
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+
+            reporter.Warning($"ECK has not yet turned {cluster.Namespace}/{serviceName} back into a headless Service; check the operator's logs.");
+        }
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesObjectNotFound")
+        {
+            // ECK deletes and recreates a Service whose type changes: gone is not exposed.
+        }
+        finally
+        {
+            reporter.CompleteProgress(activity);
         }
     }
 

@@ -30,7 +30,23 @@ public sealed class ServiceExposureTests(OperatorFixture fixture) : IClassFixtur
         Assert.StartsWith("127.0.", ip);
 
         var caPem = Encoding.UTF8.GetString(Convert.FromBase64String((string)fixture.Store.Get("Secret", "lb", "pub-es-transport-certs-public")!["data"]!["ca.crt"]!));
-        var answer = await TlsReadLineAsync(new IPEndPoint(IPAddress.Parse(ip!), 9443), "pub-es-remote-cluster.lb.svc", caPem);
+
+        // Pods that are still being given their per-pod certificates (issued with their pod IPs) can answer with the
+        // previous one for a moment; the load balancer must end up serving the CA-signed certificate with the name.
+        string? answer = null;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (answer is null)
+        {
+            try
+            {
+                answer = await TlsReadLineAsync(new IPEndPoint(IPAddress.Parse(ip!), 9443), "pub-es-remote-cluster.lb.svc", caPem);
+            }
+            catch (System.Security.Authentication.AuthenticationException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+
         Assert.Matches("^pub-es-default-[0-2]:9443$", answer);
     }
 
