@@ -10,7 +10,7 @@ function Measure-ColdStart([string[]] $Pwsh, [string] $Command) {
 }
 
 function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
+    $sorted = @($Values | Sort-Object)
     $middle = [int][math]::Floor($sorted.Count / 2)
     if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
 }
@@ -44,6 +44,8 @@ function Invoke-Bench {
     Write-Host "Machine: $([Environment]::ProcessorCount) cores, $([math]::Round((Get-TotalMemoryBytes) / 1GB)) GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion), $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription)"
     Write-Host 'Cold start: median of cold pwsh -NoProfile starts, with and without importing the module'
     Invoke-ImportBench -Root $Root | Format-Table -AutoSize | Out-Host
+    Write-Host 'Workflow: the module''s pipeline and the documented manual procedure (kubectl, curl, file edits), each on a fresh sandbox (--rollout instant), requests from its log'
+    Show-WorkflowBench (Invoke-WorkflowBench -Root $Root)
 }
 
 function Get-TotalMemoryBytes {
