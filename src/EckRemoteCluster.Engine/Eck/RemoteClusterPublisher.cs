@@ -1,8 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace EckRemoteCluster.Engine.Eck;
@@ -54,7 +52,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
-        var service = await ReadServiceAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
+        var service = await Services.ReadOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
         if (service is not null)
         {
             var json = JsonNode.Parse(KubernetesJson.Serialize(service));
@@ -132,7 +130,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
-        var service = await ReadServiceAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
+        var service = await Services.ReadOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
         if (service is not null)
         {
             if (service.Metadata?.Labels?.TryGetValue(EckNames.ManagedByLabel, out var managedBy) == true && managedBy == EckNames.ManagedByValue)
@@ -215,7 +213,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         var endpoints = new List<EckRemoteClusterEndpoint>();
         foreach (var name in new[] { EckNames.RemoteClusterService(cluster.Name), EckNames.OwnRemoteClusterService(cluster.Name) })
         {
-            var service = await ReadServiceAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+            var service = await Services.ReadOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
             if (service is null)
             {
                 continue;
@@ -291,7 +289,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         {
             while (true)
             {
-                var service = await ReadServiceAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+                var service = await Services.ReadOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
                 if (service?.Spec?.Type == plan.Request.Type.ToString()
                     && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)
                 {
@@ -323,23 +321,6 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             reporter.CompleteProgress(activity);
         }
     }
-
-    private static async Task<V1Service?> ReadServiceAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await session.Client.CoreV1.ReadNamespacedServiceAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception ex) when (KubernetesFailures.Translate(ex, new KubernetesFailures.Operation("get", "services", namespaceName, name, session)) is { } translated)
-        {
-            throw translated;
-        }
-    }
-
     private static EckRemoteClusterEndpoint Endpoint(EckCluster cluster, string serviceName, string serviceType, string address, int port) => new(
         address,
         port,

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace EckRemoteCluster.Engine.Eck;
@@ -109,7 +107,7 @@ internal sealed class TransportPublisher(ClusterReader reader)
         {
             while (true)
             {
-                var service = await ReadServiceAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+                var service = await Services.ReadOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
                 if (service?.Spec?.Type == plan.Request.Type.ToString()
                     && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)
                 {
@@ -138,22 +136,6 @@ internal sealed class TransportPublisher(ClusterReader reader)
         finally
         {
             reporter.CompleteProgress(activity);
-        }
-    }
-
-    private static async Task<V1Service?> ReadServiceAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await session.Client.CoreV1.ReadNamespacedServiceAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception ex) when (KubernetesFailures.Translate(ex, new KubernetesFailures.Operation("get", "services", namespaceName, name, session)) is { } translated)
-        {
-            throw translated;
         }
     }
 }
