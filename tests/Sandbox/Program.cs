@@ -70,6 +70,7 @@ control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, fleet, local)
 await using var controlApi = new ControlApiServer(control);
 await controlApi.StartAsync(shutdown.Token);
 await local.StartAsync(shutdown.Token);
+local.InstallServiceStandIns(controlApi.Uri!);
 await loadBalancers.StartAsync(shutdown.Token);
 await eckOperator.StartAsync(shutdown.Token);
 await eckOperator.WaitIdleAsync(shutdown.Token);

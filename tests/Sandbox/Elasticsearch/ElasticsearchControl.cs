@@ -10,7 +10,8 @@ namespace Sandbox.Elasticsearch;
 
 /// <summary>
 /// The Elasticsearch side of the control API: the request log and fault injection in front of every node's REST API,
-/// <c>GET /connections</c> (each node's remote connections and log) and <c>POST /nodes/{name}/restart</c>.
+/// <c>GET /connections</c> (each node's remote connections and log), <c>GET /nodes/{name}/state</c> (running, id, start
+/// time) and <c>POST /nodes/{name}/restart</c>.
 /// </summary>
 public static class ElasticsearchControl
 {
@@ -61,6 +62,15 @@ public static class ElasticsearchControl
             }
 
             return Results.Text(new JsonObject { ["nodes"] = nodes }.ToJsonString(), "application/json");
+        });
+
+        routes.MapGet("/nodes/{name}/state", (string name) =>
+        {
+            var node = local?.Find(name) ?? fleet?.Clusters.SelectMany(c => c.Nodes).FirstOrDefault(n => n.Name == name);
+            return node is null
+                ? Results.Text(new JsonObject { ["error"] = $"no node [{name}]" }.ToJsonString(), "application/json", statusCode: 404)
+                : Results.Text(new JsonObject { ["node"] = node.Name, ["id"] = node.Id, ["running"] = node.Running, ["started"] = node.StartedAt.ToString("O") }
+                    .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = false }), "application/json");
         });
 
         routes.MapPost("/nodes/{name}/restart", async (string name, CancellationToken cancellationToken) =>

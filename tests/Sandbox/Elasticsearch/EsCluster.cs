@@ -13,8 +13,15 @@ public sealed class EsCluster
     {
         Label = label;
         State = state;
+        Allocation = new ReplicaAllocation(state);
         State.SettingsChanged += OnSettingsChanged;
     }
+
+    /// <summary>Replica allocation as cluster health reports it (yellow after a node left, until it is back and allowed).</summary>
+    public ReplicaAllocation Allocation { get; }
+
+    /// <summary>Cluster health's status now.</summary>
+    public string HealthStatus() => Allocation.Status(Nodes.All(n => n.Running));
 
     /// <summary>How the control API and fault targets name the cluster ("local", "elastic/quickstart").</summary>
     public string Label { get; }

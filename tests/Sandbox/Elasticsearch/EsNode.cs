@@ -101,6 +101,7 @@ public sealed class EsNode : IAsyncDisposable
     public async Task StopAsync()
     {
         Running = false;
+        Cluster.Allocation.NodeLeft(Cluster.Nodes.Count);
         await _lifetime.CancelAsync();
         Task[] pending;
         lock (_background)

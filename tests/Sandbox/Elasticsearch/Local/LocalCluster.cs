@@ -11,6 +11,7 @@ namespace Sandbox.Elasticsearch.Local;
 public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.PipelineHook? pipeline = null) : ISandboxDescription, IAsyncDisposable
 {
     private readonly List<LocalNodeInstaller.InstalledNode> _installed = [];
+    private readonly Dictionary<string, string> _hostBins = new(StringComparer.Ordinal);
 
     public EsCluster Cluster { get; private set; } = null!;
 
@@ -44,6 +45,15 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
     }
 
     public EsNode? Find(string name) => Cluster.Find(name);
+
+    /// <summary>Writes each node's stand-in systemctl (<see cref="SystemdStandIn"/>), which restarts it through <paramref name="controlApi"/>.</summary>
+    public void InstallServiceStandIns(Uri controlApi)
+    {
+        foreach (var installed in _installed)
+        {
+            _hostBins[installed.Name] = SystemdStandIn.Write(installed.HomeDir, installed.ConfigDir, installed.Name, controlApi);
+        }
+    }
 
     public string HttpUri(EsNode node) => $"https://127.0.0.1:{node.Http.Port}";
 
@@ -87,6 +97,8 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
                 ["configDir"] = i.ConfigDir,
                 ["httpUri"] = $"https://127.0.0.1:{Find(i.Name)?.Http.Port ?? i.HttpPort}",
                 ["keystorePassword"] = i.KeystorePassword.Length == 0 ? null : i.KeystorePassword,
+                ["hostPath"] = _hostBins.GetValueOrDefault(i.Name),
+                ["serviceName"] = SystemdStandIn.UnitName,
             })]),
         };
     }

@@ -49,6 +49,11 @@ public static partial class ClusterSettingsUpdate
             }
 
             Recognize(scope, key);
+            if (key == ReplicaAllocation.EnableSetting && value is not null && !ReplicaAllocation.IsValid(value.ToString()))
+            {
+                throw EsException.IllegalArgument($"Illegal allocation.enable value [{value}]");
+            }
+
             if (value is null)
             {
                 result.Remove(key);

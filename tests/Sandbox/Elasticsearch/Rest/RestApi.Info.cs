@@ -35,30 +35,60 @@ public static partial class RestApi
     private static string BuildHash(EsVersion version) =>
         Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes("es-" + version))).ToLowerInvariant();
 
-    private static Task<RestResponse> ClusterHealth(RestRequest request)
+    /// <summary>
+    /// GET _cluster/health with <c>wait_for_status</c> and <c>timeout</c> (default 30s): waits until the status is at
+    /// least as good as asked; when the time runs out the answer is 408 with <c>timed_out: true</c>, as in Elasticsearch.
+    /// </summary>
+    private static async Task<RestResponse> ClusterHealth(RestRequest request)
     {
         var cluster = request.Node.Cluster;
+        var wanted = request.QueryValue("wait_for_status");
+        if (wanted is not null && HealthRank(wanted) < 0)
+        {
+            throw EsException.IllegalArgument($"unknown cluster health status [{wanted}]");
+        }
+
+        var timeout = request.QueryValue("timeout") is { } t ? TimeValues.Parse(t, "timeout") : TimeSpan.FromSeconds(30);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var status = cluster.HealthStatus();
+        while (wanted is not null && HealthRank(status) > HealthRank(wanted) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            status = cluster.HealthStatus();
+        }
+
+        var timedOut = wanted is not null && HealthRank(status) > HealthRank(wanted);
         var nodes = cluster.Nodes.Count(n => n.Running);
-        return Done(new JsonObject
+        var indices = cluster.State.Documents.IndexNames().Count;
+        var unassigned = status == "green" ? 0 : indices;
+        return new RestResponse(timedOut ? 408 : 200, new JsonObject
         {
             ["cluster_name"] = cluster.State.ClusterName,
-            ["status"] = "green",
-            ["timed_out"] = false,
+            ["status"] = status,
+            ["timed_out"] = timedOut,
             ["number_of_nodes"] = nodes,
             ["number_of_data_nodes"] = nodes,
-            ["active_primary_shards"] = cluster.State.Documents.IndexNames().Count,
-            ["active_shards"] = cluster.State.Documents.IndexNames().Count,
+            ["active_primary_shards"] = indices,
+            ["active_shards"] = indices,
             ["relocating_shards"] = 0,
             ["initializing_shards"] = 0,
-            ["unassigned_shards"] = 0,
+            ["unassigned_shards"] = unassigned,
             ["unassigned_primary_shards"] = 0,
             ["delayed_unassigned_shards"] = 0,
             ["number_of_pending_tasks"] = 0,
             ["number_of_in_flight_fetch"] = 0,
             ["task_max_waiting_in_queue_millis"] = 0,
-            ["active_shards_percent_as_number"] = 100.0,
+            ["active_shards_percent_as_number"] = indices + unassigned == 0 ? 100.0 : 100.0 * indices / (indices + unassigned),
         });
     }
+
+    private static int HealthRank(string status) => status switch
+    {
+        "green" => 0,
+        "yellow" => 1,
+        "red" => 2,
+        _ => -1,
+    };
 
     private static Task<RestResponse> Authenticate(RestRequest request)
     {

@@ -52,6 +52,10 @@ public static partial class RestApi
         Map("GET", "/_resolve/cluster", ResolveCluster, available: v => v.HasResolveClusterTimeout);
         Map("POST", "/_nodes/reload_secure_settings", ReloadSecureSettings, ClusterAction.Manage("cluster:admin/nodes/reload_secure_settings"));
         Map("POST", "/_nodes/{node_id}/reload_secure_settings", ReloadSecureSettings, ClusterAction.Manage("cluster:admin/nodes/reload_secure_settings"));
+        Map("GET", "/_nodes", NodesInfo, ClusterAction.Monitor("cluster:monitor/nodes/info"));
+        Map("GET", "/_nodes/{node_id}", NodesInfo, ClusterAction.Monitor("cluster:monitor/nodes/info"));
+        Map("GET", "/_nodes/{node_id}/{metric}", NodesInfo, ClusterAction.Monitor("cluster:monitor/nodes/info"));
+        Map("POST|GET", "/_flush", Flush);
         Map("GET|POST", "/_refresh", Refresh);
         Map("GET|POST", "/{index}/_refresh", Refresh);
         Map("GET|POST", "/_search", Search);
