@@ -82,4 +82,14 @@ Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
         ($Remote | Get-CrossClusterApiKey -Id $Key.Id -IncludeInvalidated).Invalidated | Should -BeTrue
         $Remote | Get-CrossClusterApiKey -Name to-dc1 | Should -BeNullOrEmpty
     }
+
+    It 'revoking the same key again by id says it was already invalidated (Elasticsearch answers with empty lists)' {
+        $verbose = Revoke-CrossClusterApiKey -Connection $Remote -Id $Key.Id -Force -Verbose -ErrorAction Stop 4>&1
+        ($verbose | Out-String) | Should -Match 'was already invalidated'
+    }
+
+    It 'revoking an id the cluster does not know fails with CrossClusterApiKeyNotFound' {
+        { Revoke-CrossClusterApiKey -Connection $Remote -Id 'nosuchkeyid000000000' -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CrossClusterApiKeyNotFound,EckRemoteCluster.Commands.RevokeCrossClusterApiKeyCommand'
+    }
 }

@@ -186,9 +186,40 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
                 id);
         }
 
-        var invalidated = (response.Body?["invalidated_api_keys"] as JsonArray)?.Select(n => (string?)n).Contains(id) == true;
-        var before = (response.Body?["previously_invalidated_api_keys"] as JsonArray)?.Select(n => (string?)n).Contains(id) == true;
-        if (!invalidated && !before)
+        if ((response.Body?["invalidated_api_keys"] as JsonArray)?.Select(n => (string?)n).Contains(id) == true)
+        {
+            return true;
+        }
+
+        if ((response.Body?["previously_invalidated_api_keys"] as JsonArray)?.Select(n => (string?)n).Contains(id) == true)
+        {
+            return false;
+        }
+
+        // Elasticsearch looks up only keys that are not invalidated yet, so an unknown id and an already invalidated key
+        // both give an empty result. Only a lookup tells them apart.
+        return await WasAlreadyInvalidatedAsync(connection, id, reporter, cancellationToken).ConfigureAwait(false)
+            ? false
+            : throw new EckRemoteClusterException(
+                "CrossClusterApiKeyInvalidationFailed",
+                EckErrorCategory.InvalidOperation,
+                $"Elasticsearch did not invalidate API key {id} on '{connection.ClusterName}', and the key is still valid.",
+                "Run Revoke-CrossClusterApiKey again; check with Get-CrossClusterApiKey -Id that you may manage the key (manage_security).",
+                id);
+    }
+
+    /// <summary>
+    /// After an empty invalidation result: true when the key exists and is invalidated, false when it exists and is
+    /// still valid; CrossClusterApiKeyNotFound when the cluster has no key with that id.
+    /// </summary>
+    private static async Task<bool> WasAlreadyInvalidatedAsync(
+        ElasticsearchConnection connection, string id, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var path = "/_security/api_key?id=" + Uri.EscapeDataString(id);
+        reporter.Debug($"GET {path} on {connection.Client.Description}: the invalidation found no valid key with id {id}");
+        var lookup = await connection.Client.SendAsync("GET", path, null, cancellationToken).ConfigureAwait(false);
+        var key = lookup.IsSuccess ? (lookup.Body?["api_keys"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(k => (string?)k["id"] == id) : null;
+        if (lookup.StatusCode == 404 || (lookup.IsSuccess && key is null))
         {
             throw new EckRemoteClusterException(
                 "CrossClusterApiKeyNotFound",
@@ -198,7 +229,8 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
                 id);
         }
 
-        return invalidated;
+        ElasticsearchFailures.ThrowUnlessSuccess(lookup, connection.Client, "GET /_security/api_key", id);
+        return (bool?)key!["invalidated"] == true;
     }
 
     private static void EnsureSupported(ElasticsearchConnection connection, IOperationReporter reporter)

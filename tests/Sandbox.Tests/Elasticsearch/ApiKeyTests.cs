@@ -123,6 +123,62 @@ public class ApiKeyTests(EsFixture fixture)
     }
 
     [Fact]
+    public async Task UpdateChecksInvalidatedThenExpiredThenType()
+    {
+        using var client = fixture.EckClient();
+        var (_, restKey, _) = await client.PostAsync("/_security/api_key", """{"name":"short-rest","expiration":"1ms"}""");
+        var restId = (string)restKey!["id"]!;
+        var (_, ccKey, _) = await client.PostAsync("/_security/cross_cluster/api_key",
+            """{"name":"short-cc","expiration":"1ms","access":{"search":[{"names":["a"]}]}}""");
+        var ccId = (string)ccKey!["id"]!;
+        var expiry = DateTimeOffset.FromUnixTimeMilliseconds(Math.Max((long)restKey["expiration"]!, (long)ccKey["expiration"]!));
+        await EsTestClient.EventuallyAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > expiry.AddMilliseconds(5));
+
+        // Expired wins over the wrong type: a REST key sent to the cross-cluster endpoint, and the other way round.
+        var (status, body, _) = await client.PutAsync($"/_security/cross_cluster/api_key/{restId}", """{"metadata":{}}""");
+        Assert.Equal(400, status);
+        Assert.Equal($"cannot update expired API key [{restId}]", (string?)body!["error"]!["reason"]);
+        (status, body, _) = await client.PutAsync($"/_security/api_key/{ccId}", """{"metadata":{}}""");
+        Assert.Equal($"cannot update expired API key [{ccId}]", (string?)body!["error"]!["reason"]);
+        (status, body, _) = await client.PutAsync($"/_security/cross_cluster/api_key/{ccId}", """{"metadata":{}}""");
+        Assert.Equal(400, status);
+        Assert.Equal("illegal_argument_exception", (string?)body!["error"]!["type"]);
+        Assert.Equal($"cannot update expired API key [{ccId}]", (string?)body["error"]!["reason"]);
+
+        // An expired key can still be invalidated (the lookup keeps expired keys); then invalidated wins over expired.
+        (status, body, _) = await client.DeleteAsync("/_security/api_key", $$"""{"ids":["{{ccId}}","{{restId}}"]}""");
+        Assert.Equal(2, body!["invalidated_api_keys"]!.AsArray().Count);
+        (status, body, _) = await client.PutAsync($"/_security/api_key/{ccId}", """{"metadata":{}}""");
+        Assert.Equal($"cannot update invalidated API key [{ccId}]", (string?)body!["error"]!["reason"]);
+        (status, body, _) = await client.PutAsync($"/_security/cross_cluster/api_key/{restId}", """{"metadata":{}}""");
+        Assert.Equal($"cannot update invalidated API key [{restId}]", (string?)body!["error"]!["reason"]);
+    }
+
+    [Fact]
+    public async Task AnApiKeyCallerGetsOneMessageForCreateAndAnotherForUpdate()
+    {
+        using var client = fixture.EckClient();
+        var (_, own, _) = await client.PostAsync("/_security/cross_cluster/api_key", """{"name":"cc-owned","access":{"search":[{"names":["a"]}]}}""");
+        var (_, rest, _) = await client.PostAsync("/_security/api_key", """{"name":"caller-key"}""");
+        var apiKeyAuth = new AuthenticationHeaderValue("ApiKey", (string)rest!["encoded"]!);
+
+        var (status, body, _) = await client.SendAsync(HttpMethod.Post, "/_security/cross_cluster/api_key",
+            """{"name":"x","access":{"search":[{"names":["a"]}]}}""", apiKeyAuth);
+        Assert.Equal(400, status);
+        Assert.Equal("authentication via API key not supported: An API key cannot be used to create a cross-cluster API key",
+            (string?)body!["error"]!["reason"]);
+
+        (status, body, _) = await client.SendAsync(HttpMethod.Put, $"/_security/cross_cluster/api_key/{own!["id"]}",
+            """{"metadata":{"a":"b"}}""", apiKeyAuth);
+        Assert.Equal(400, status);
+        Assert.Equal("authentication via API key not supported: only the owner user can update an API key", (string?)body!["error"]!["reason"]);
+
+        (status, body, _) = await client.SendAsync(HttpMethod.Put, $"/_security/api_key/{rest["id"]}", """{"metadata":{"a":"b"}}""", apiKeyAuth);
+        Assert.Equal(400, status);
+        Assert.Equal("authentication via API key not supported: only the owner user can update an API key", (string?)body!["error"]!["reason"]);
+    }
+
+    [Fact]
     public async Task InvalidateAndGetByName()
     {
         using var client = fixture.EckClient();
@@ -140,8 +196,14 @@ public class ApiKeyTests(EsFixture fixture)
         Assert.Equal(200, status);
         Assert.Equal(id, (string?)body!["invalidated_api_keys"]![0]);
         Assert.Equal(0, (int)body["error_count"]!);
-        (_, body, _) = await client.DeleteAsync("/_security/api_key", $$"""{"ids":["{{id}}"]}""");
-        Assert.Equal(id, (string?)body!["previously_invalidated_api_keys"]![0]);
+
+        // The lookup filters out invalidated keys: the second invalidation finds nothing and every list is empty.
+        (status, body, _) = await client.DeleteAsync("/_security/api_key", $$"""{"ids":["{{id}}"]}""");
+        Assert.Equal(200, status);
+        Assert.Empty(body!["invalidated_api_keys"]!.AsArray());
+        Assert.Empty(body["previously_invalidated_api_keys"]!.AsArray());
+        Assert.Equal(0, (int)body["error_count"]!);
+        Assert.Null(body["error_details"]);
 
         (status, body, _) = await client.GetAsync("/_security/api_key?id=unknownunknownunknow");
         Assert.Equal(404, status);

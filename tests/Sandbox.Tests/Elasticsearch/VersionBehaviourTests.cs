@@ -41,4 +41,17 @@ public class VersionBehaviourTests(Local8134Fixture fixture) : IClassFixture<Loc
         Assert.Equal(400, status);
         Assert.Equal("failed to parse role [r]. unexpected field [remote_cluster]", (string?)body!["error"]!["reason"]);
     }
+
+    [Fact]
+    public async Task SearchKeysAreNotGrantedMonitorEnrichBeforeEightFifteen()
+    {
+        using var client = fixture.LocalClient();
+        var (status, created, _) = await client.PostAsync("/_security/cross_cluster/api_key",
+            """{"name":"old-search","access":{"search":[{"names":["a"]}],"replication":[{"names":["b"]}]}}""");
+        Assert.Equal(200, status);
+        var (_, got, _) = await client.GetAsync($"/_security/api_key?id={created!["id"]}");
+        Assert.Equal(
+            ["cross_cluster_search", "cross_cluster_replication"],
+            got!["api_keys"]![0]!["role_descriptors"]!["cross_cluster"]!["cluster"]!.AsArray().Select(n => (string)n!));
+    }
 }

@@ -41,6 +41,9 @@ public sealed record EsVersion(int Major, int Minor, int Patch) : IComparable<Es
     /// <summary>The <c>remote_cluster</c> role field arrived in 8.15.</summary>
     public bool HasRemoteClusterPrivileges => AtLeast(8, 15);
 
+    /// <summary>A cross-cluster key with search access is granted monitor_enrich next to cross_cluster_search from 8.15.</summary>
+    public bool SearchKeysGrantMonitorEnrich => AtLeast(8, 15);
+
     /// <summary>skip_unavailable defaults to true since 8.15 (false before).</summary>
     public bool SkipUnavailableDefault => AtLeast(8, 15);
 

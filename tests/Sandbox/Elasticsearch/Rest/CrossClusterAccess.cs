@@ -105,15 +105,21 @@ public static class CrossClusterAccess
         return normalised;
     }
 
-    /// <summary>The "cross_cluster" role descriptor Elasticsearch stores for the key.</summary>
-    public static JsonObject RoleDescriptor(JsonObject access)
+    /// <summary>
+    /// The "cross_cluster" role descriptor Elasticsearch stores for the key (CrossClusterApiKeyRoleDescriptorBuilder.build):
+    /// search grants cross_cluster_search, and from 8.15 monitor_enrich as well (for ES|QL ENRICH across clusters).
+    /// </summary>
+    public static JsonObject RoleDescriptor(JsonObject access, EsVersion version)
     {
         var cluster = new JsonArray();
         var indices = new JsonArray();
         if (access["search"] is JsonArray search)
         {
             cluster.Add("cross_cluster_search");
-            cluster.Add("monitor_enrich");
+            if (version.SearchKeysGrantMonitorEnrich)
+            {
+                cluster.Add("monitor_enrich");
+            }
             foreach (var entry in search)
             {
                 var index = new JsonObject

@@ -53,10 +53,10 @@ public static partial class RestApi
 
         var name = body["name"]?.GetValue<string>();
         ValidateKeyRequest(name, body["metadata"] as JsonObject);
-        RejectApiKeyCaller(request);
+        RejectApiKeyCaller(request, "An API key cannot be used to create a cross-cluster API key");
         var key = NewKey(request, name!, "cross_cluster", body);
         key.Access = access;
-        key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access);
+        key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access, request.Node.Cluster.State.Version);
         request.Node.Cluster.State.ApiKeys.Add(key);
         return Done(CreatedKeyBody(key));
     }
@@ -136,7 +136,7 @@ public static partial class RestApi
 
         var metadata = body["metadata"] as JsonObject;
         ValidateMetadata(metadata);
-        RejectApiKeyCaller(request);
+        RejectApiKeyCaller(request, UpdateByApiKey);
         var id = request.Param("id");
         var state = request.Node.Cluster.State;
         var updated = state.ApiKeys.Mutate(() =>
@@ -147,21 +147,13 @@ public static partial class RestApi
                 throw new EsException(404, "resource_not_found_exception", $"no API key owned by requesting user found for ID [{id}]");
             }
 
-            if (key.Type != "cross_cluster")
-            {
-                throw EsException.IllegalArgument($"cannot update API key of type [{key.Type}] while expected type is [cross_cluster]");
-            }
-
-            if (!key.IsActive(DateTimeOffset.UtcNow))
-            {
-                throw EsException.IllegalArgument($"cannot update invalidated API key [{id}]");
-            }
+            ValidateForUpdate(key, "cross_cluster");
 
             var before = Snapshot(key);
             if (access is not null)
             {
                 key.Access = access;
-                key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access);
+                key.RoleDescriptors = CrossClusterAccess.RoleDescriptor(access, request.Node.Cluster.State.Version);
             }
 
             if (metadata is not null)
@@ -184,6 +176,7 @@ public static partial class RestApi
     {
         var body = request.Body as JsonObject ?? new JsonObject();
         ValidateMetadata(body["metadata"] as JsonObject);
+        RejectApiKeyCaller(request, UpdateByApiKey);
         var id = request.Param("id");
         var state = request.Node.Cluster.State;
         var updated = state.ApiKeys.Mutate(() =>
@@ -194,15 +187,7 @@ public static partial class RestApi
                 throw new EsException(404, "resource_not_found_exception", $"no API key owned by requesting user found for ID [{id}]");
             }
 
-            if (key.Type != "rest")
-            {
-                throw EsException.IllegalArgument($"cannot update API key of type [{key.Type}] while expected type is [rest]");
-            }
-
-            if (!key.IsActive(DateTimeOffset.UtcNow))
-            {
-                throw EsException.IllegalArgument($"cannot update invalidated API key [{id}]");
-            }
+            ValidateForUpdate(key, "rest");
 
             var before = $"{key.RoleDescriptors.ToJsonString()}|{Snapshot(key)}";
             if (body["role_descriptors"] is JsonObject descriptors)
@@ -225,8 +210,31 @@ public static partial class RestApi
         return Done(new JsonObject { ["updated"] = updated });
     }
 
+    /// <summary>
+    /// ApiKeyService.validateForUpdate, in its order: invalidated, expired, legacy (keys without a name, which the sandbox
+    /// never creates), then the type the endpoint expects.
+    /// </summary>
+    private static void ValidateForUpdate(ApiKey key, string expectedType)
+    {
+        if (key.Invalidated)
+        {
+            throw EsException.IllegalArgument($"cannot update invalidated API key [{key.Id}]");
+        }
+
+        if (key.IsExpired(DateTimeOffset.UtcNow))
+        {
+            throw EsException.IllegalArgument($"cannot update expired API key [{key.Id}]");
+        }
+
+        if (key.Type != expectedType)
+        {
+            throw EsException.IllegalArgument($"cannot update API key of type [{key.Type}] while expected type is [{expectedType}]");
+        }
+    }
+
+    /// <summary>A no-op update leaves the document as it is: role descriptors (rebuilt from the access), metadata, expiration.</summary>
     private static string Snapshot(ApiKey key) =>
-        $"{key.Access?.ToJsonString()}|{key.Metadata.ToJsonString()}|{key.Expiration?.ToUnixTimeSeconds()}";
+        $"{key.Access?.ToJsonString()}|{key.RoleDescriptors.ToJsonString()}|{key.Metadata.ToJsonString()}|{key.Expiration?.ToUnixTimeSeconds()}";
 
     private static Task<RestResponse> GetApiKeys(RestRequest request)
     {
@@ -277,20 +285,16 @@ public static partial class RestApi
                 var selected = (ids.Count == 0 || ids.Contains(key.Id)) && (name is null || NameMatches(name, key.Name))
                     && (username is null || key.Username == username) && (realm is null || key.Realm == realm)
                     && (!owner || key.Username == request.Principal.Username);
-                if (!selected)
+                // The lookup filters out invalidated keys (expired ones stay): invalidating a key twice finds nothing the
+                // second time, and nothing found is InvalidateApiKeyResponse.emptyResponse(). previously_invalidated_api_keys
+                // only fills when a concurrent request invalidated a found key first (a no-op bulk update).
+                if (!selected || key.Invalidated)
                 {
                     continue;
                 }
 
-                if (key.Invalidated)
-                {
-                    previously.Add(key.Id);
-                }
-                else
-                {
-                    key.Invalidation = DateTimeOffset.UtcNow;
-                    invalidated.Add(key.Id);
-                }
+                key.Invalidation = DateTimeOffset.UtcNow;
+                invalidated.Add(key.Id);
             }
 
             return 0;
@@ -315,12 +319,18 @@ public static partial class RestApi
         }
     }
 
-    private static void RejectApiKeyCaller(RestRequest request)
+    /// <summary>TransportBaseUpdateApiKeyAction and TransportUpdateApiKeyAction refuse an API-key caller with this.</summary>
+    private const string UpdateByApiKey = "only the owner user can update an API key";
+
+    /// <summary>
+    /// TransportCreateCrossClusterApiKeyAction and the update actions refuse a caller authenticated by an API key, each with
+    /// its own reason after the common prefix.
+    /// </summary>
+    private static void RejectApiKeyCaller(RestRequest request, string reason)
     {
         if (request.Principal.IsApiKey)
         {
-            throw EsException.IllegalArgument(
-                "authentication via API key not supported: An API key cannot be used to create or update a cross-cluster API key");
+            throw EsException.IllegalArgument($"authentication via API key not supported: {reason}");
         }
     }
 
