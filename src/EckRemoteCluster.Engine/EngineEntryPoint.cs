@@ -1,3 +1,5 @@
+using EckRemoteCluster.Contracts;
+
 namespace EckRemoteCluster.Engine;
 
 /// <summary>Created once by the module (through reflection, inside the engine's load context).</summary>

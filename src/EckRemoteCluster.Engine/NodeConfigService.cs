@@ -1,4 +1,5 @@
 using System.Security;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.LocalNodes;
 using EckRemoteCluster.Engine.NodeConfig;
 using EckRemoteCluster.Secrets;

@@ -1,3 +1,4 @@
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 
 namespace EckRemoteCluster.Engine.Eck;

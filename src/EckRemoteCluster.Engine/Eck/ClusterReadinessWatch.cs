@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
 using k8s.Autorest;

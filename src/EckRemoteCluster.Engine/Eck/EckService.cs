@@ -1,3 +1,4 @@
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
 

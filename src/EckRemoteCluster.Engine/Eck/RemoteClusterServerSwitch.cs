@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Engine.Eck;
 

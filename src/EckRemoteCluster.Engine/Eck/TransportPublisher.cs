@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
 using k8s.Models;

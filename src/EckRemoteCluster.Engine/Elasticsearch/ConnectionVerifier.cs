@@ -1,3 +1,5 @@
+using EckRemoteCluster.Contracts;
+
 namespace EckRemoteCluster.Engine.Elasticsearch;
 
 /// <summary>Proves a new connection works (GET /) and says who it is (GET /_security/_authenticate) before anyone uses it.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Eck;
 using EckRemoteCluster.Engine.Rules;
 

@@ -1,3 +1,5 @@
+using EckRemoteCluster.Contracts;
+
 namespace EckRemoteCluster.Engine.Elasticsearch;
 
 /// <summary>Turns Elasticsearch error answers into errors with what to do, quoting Elasticsearch's own reason.</summary>

@@ -1,6 +1,7 @@
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Eck;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EckRemoteCluster.Contracts;
 using Elastic.Transport;
 using Elastic.Transport.Products;
 using TransportMethod = Elastic.Transport.HttpMethod;

@@ -1,3 +1,4 @@
+using EckRemoteCluster.Contracts;
 using k8s;
 
 namespace EckRemoteCluster.Engine.Kubernetes;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EckRemoteCluster.Contracts;
 using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;

@@ -1,4 +1,5 @@
 using System.Net;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Engine.Kubernetes;
 

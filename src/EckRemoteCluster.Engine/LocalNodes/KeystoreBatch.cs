@@ -1,5 +1,6 @@
 using System.Security;
 using System.Security.Cryptography;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.NodeConfig;
 using EckRemoteCluster.Secrets;
 

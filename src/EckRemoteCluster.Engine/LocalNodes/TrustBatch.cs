@@ -1,5 +1,6 @@
 using System.Security;
 using System.Text;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.NodeConfig;
 
 namespace EckRemoteCluster.Engine.LocalNodes;

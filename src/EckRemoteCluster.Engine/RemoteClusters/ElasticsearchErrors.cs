@@ -1,3 +1,5 @@
+using EckRemoteCluster.Contracts;
+
 namespace EckRemoteCluster.Engine.RemoteClusters;
 
 /// <summary>Turns an Elasticsearch error answer into the module's failure, keeping Elasticsearch's own reason.</summary>

@@ -1,5 +1,6 @@
 using System.Security;
 using System.Text.Json.Nodes;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Rules;
 using EckRemoteCluster.Secrets;
 

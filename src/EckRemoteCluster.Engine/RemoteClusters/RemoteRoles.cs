@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Rules;
 
 namespace EckRemoteCluster.Engine.RemoteClusters;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
 
@@ -58,7 +59,7 @@ public sealed class AddEckTransportTrustCommand : EckClusterCmdlet
 
 internal static class TransportTrustResults
 {
-    public static EckTransportTrust Unchanged(Engine.TransportTrustPlan plan, EckCluster cluster) =>
+    public static EckTransportTrust Unchanged(TransportTrustPlan plan, EckCluster cluster) =>
         new(cluster, plan.ConfigMapName, FileChange.Unchanged, false, plan.RequestedFingerprints);
 
     public static EckTransportTrust WithCluster(EckTransportTrust result, EckCluster cluster) =>

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using EckRemoteCluster.Completion;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
+using EckRemoteCluster.Hosting;
 
 namespace EckRemoteCluster.Commands;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
 

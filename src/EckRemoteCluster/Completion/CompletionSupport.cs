@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Completion;
 

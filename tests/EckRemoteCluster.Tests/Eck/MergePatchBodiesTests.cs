@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Eck;
 using EckRemoteCluster.Engine.Kubernetes;
 using EckRemoteCluster.Tests.Kubernetes;

@@ -1,4 +1,3 @@
-using EckRemoteCluster.Engine;
 using EckRemoteCluster.Engine.Eck;
 
 namespace EckRemoteCluster.Tests.Eck;

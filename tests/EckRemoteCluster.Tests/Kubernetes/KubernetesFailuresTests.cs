@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s.Autorest;
 

@@ -1,4 +1,4 @@
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 
 namespace EckRemoteCluster.Tests.Kubernetes;

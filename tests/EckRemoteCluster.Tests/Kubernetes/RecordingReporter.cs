@@ -1,4 +1,4 @@
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Tests.Kubernetes;
 

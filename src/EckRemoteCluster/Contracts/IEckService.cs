@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// The ECK side of the workflow: Elasticsearch resources, their remote cluster server, how it is exposed and its CA.

@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>Registering, inspecting and removing remote clusters on a local cluster.</summary>
 internal sealed record RemoteClusterRegistration(

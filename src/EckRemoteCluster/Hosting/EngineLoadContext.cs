@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Hosting;
 
 /// <summary>
 /// The private load context for the engine and its third-party dependencies (KubernetesClient, Elastic.Transport,

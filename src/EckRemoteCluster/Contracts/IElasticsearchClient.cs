@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// One open connection to an Elasticsearch cluster's REST API, whatever carries it (direct HTTPS, an ECK load balancer

@@ -1,6 +1,6 @@
 using System.Security;
 
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>Reads and edits the on-disk configuration of self-managed Elasticsearch nodes.</summary>
 internal interface INodeConfigService

@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>Opens verified connections to Elasticsearch clusters.</summary>
 internal interface IElasticsearchService

@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// What trusting a CA on an ECK cluster's transport interface will do, decided before anything is written:

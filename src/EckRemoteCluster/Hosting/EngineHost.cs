@@ -1,6 +1,7 @@
 using System.Reflection;
+using EckRemoteCluster.Contracts;
 
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Hosting;
 
 /// <summary>
 /// Loads the engine on first use rather than at Import-Module, so importing the module costs no more than loading

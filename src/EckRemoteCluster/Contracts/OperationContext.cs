@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// The reporter of the cmdlet whose work is running, flowing with the async calls it makes, so that the HTTP layers

@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>Which connections of the local nodes a CA is trusted for.</summary>
 internal enum TrustScope

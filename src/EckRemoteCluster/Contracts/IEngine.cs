@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// What the cmdlets ask of the engine. Implemented in EckRemoteCluster.Engine.dll, which lives in the private load

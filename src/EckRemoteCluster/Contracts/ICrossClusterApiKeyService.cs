@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>Cross-cluster API keys (POST/PUT /_security/cross_cluster/api_key, GET/DELETE /_security/api_key).</summary>
 internal interface ICrossClusterApiKeyService

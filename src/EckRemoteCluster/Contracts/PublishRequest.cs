@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>How the remote cluster server should be exposed outside Kubernetes.</summary>
 internal sealed record PublishRequest(

@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>Elasticsearch's own validation rules, applied before anything is sent or written.</summary>
 internal interface IRules

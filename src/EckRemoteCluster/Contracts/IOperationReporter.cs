@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// How long-running engine work talks back to the user. Safe to call from any thread: the cmdlet queues the calls

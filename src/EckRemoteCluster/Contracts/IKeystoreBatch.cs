@@ -1,6 +1,6 @@
 using System.Security;
 
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>The planned change to one node's keystore; PasswordProtected tells how its node must be asked to reload it.</summary>
 internal sealed record KeystorePlan(string ConfigPath, string KeystorePath, KeystoreChange Change, bool PasswordProtected);

@@ -1,4 +1,4 @@
-namespace EckRemoteCluster.Engine;
+namespace EckRemoteCluster.Contracts;
 
 /// <summary>
 /// Which Kubernetes API to talk to and as whom. <paramref name="KubeConfig"/> is a path list like KUBECONFIG
