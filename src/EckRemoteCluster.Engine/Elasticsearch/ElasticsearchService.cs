@@ -22,7 +22,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
             ? inner => RequestCredentials.ApiKey(apiKey, inner)
             : inner => RequestCredentials.Basic(request.UserName ?? string.Empty, request.Password ?? new SecureString(), inner);
         var description = string.Join(", ", request.Uris.Select(u => u.GetLeftPart(UriPartial.Authority)));
-        var client = new TransportClient(request.Uris, trust, authenticate, connect: null, description);
+        var client = new ElasticsearchRestClient(request.Uris, trust, authenticate, connect: null, description);
         return await ConnectionVerifier.VerifyAsync(client, "Direct", request.Uris.Select(u => u.ToString()).ToArray(), null, reporter, cancellationToken)
             .ConfigureAwait(false);
     }
@@ -48,13 +48,13 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
         var ingress = service.Spec?.Type == "LoadBalancer" ? service.Status?.LoadBalancer?.Ingress?.FirstOrDefault() : null;
         var loadBalancer = ingress?.Ip ?? ingress?.Hostname;
 
-        TransportClient client;
+        ElasticsearchRestClient client;
         string route;
         if (loadBalancer is not null)
         {
             route = "LoadBalancer";
             reporter.Verbose($"Connecting to {cluster} through its load balancer {loadBalancer}:{port}.");
-            client = new TransportClient([uri], trust, inner => RequestCredentials.Basic(EckNames.ElasticUser, password, inner),
+            client = new ElasticsearchRestClient([uri], trust, inner => RequestCredentials.Basic(EckNames.ElasticUser, password, inner),
                 async (_, token) =>
                 {
                     var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
@@ -76,7 +76,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
             route = "PortForward";
             reporter.Verbose($"Connecting to {cluster} through a port-forward over the Kubernetes API (its HTTP service is not exposed).");
             var connector = new PortForwardConnector(session, cluster, EckNames.HttpPort);
-            client = new TransportClient([uri], trust, inner => RequestCredentials.Basic(EckNames.ElasticUser, password, inner),
+            client = new ElasticsearchRestClient([uri], trust, inner => RequestCredentials.Basic(EckNames.ElasticUser, password, inner),
                 connector.ConnectAsync, $"{uri.GetLeftPart(UriPartial.Authority)} (port-forward)");
         }
 

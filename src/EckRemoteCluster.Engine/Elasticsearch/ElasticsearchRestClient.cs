@@ -12,19 +12,20 @@ using TransportMethod = Elastic.Transport.HttpMethod;
 namespace EckRemoteCluster.Engine.Elasticsearch;
 
 /// <summary>
-/// <see cref="IElasticsearchClient"/> on Elastic.Transport: its node pool picks the node, and the HTTP handler is the
-/// module's own so that TLS trust, per-request credentials and (for ECK) a custom way to open connections — a
-/// port-forward or a load balancer address — apply to every request. Retries are decided here, per method, because
-/// the transport would also repeat a POST that Elasticsearch may already have carried out.
+/// <see cref="IElasticsearchClient"/> for Elasticsearch's REST API (HTTP, 9200 by default; not the transport protocol on
+/// 9300, whatever the library's name says), built on Elastic.Transport: its node pool picks the node, and the HTTP
+/// handler is the module's own so that TLS trust, per-request credentials and (for ECK) a custom way to open
+/// connections — a port-forward or a load balancer address — apply to every request. Retries are decided here, per
+/// method, because the library would also repeat a POST that Elasticsearch may already have carried out.
 /// </summary>
-internal sealed class TransportClient : IElasticsearchClient
+internal sealed class ElasticsearchRestClient : IElasticsearchClient
 {
     private const int MaxAttempts = 3;
 
     private readonly ITransport _transport;
     private readonly TlsTrust _trust;
 
-    public TransportClient(
+    public ElasticsearchRestClient(
         IReadOnlyList<Uri> nodes,
         TlsTrust trust,
         Func<HttpMessageHandler, HttpMessageHandler> authenticate,
