@@ -20,7 +20,7 @@ Describe 'Module manifest' {
     It 'exports an explicit list of cmdlets, no wildcard, and exactly what the assembly defines' {
         $ManifestData.CmdletsToExport | Should -Not -BeNullOrEmpty
         $ManifestData.CmdletsToExport | Where-Object { $_ -match '\*' } | Should -BeNullOrEmpty
-        $defined = [EckRemoteCluster.Commands.EckCmdlet].Assembly.GetTypes() |
+        $defined = [EckRemoteCluster.Commands.EckRemoteClusterCmdlet].Assembly.GetTypes() |
             Where-Object { -not $_.IsAbstract -and $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
             ForEach-Object { $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]; "$($a.VerbName)-$($a.NounName)" }
         ($defined | Sort-Object) | Should -Be ($ManifestData.CmdletsToExport | Sort-Object)
@@ -40,7 +40,7 @@ Describe 'Module manifest' {
     }
 
     It 'has the same version as its assemblies' {
-        $assemblyVersion = [EckRemoteCluster.Commands.EckCmdlet].Assembly.GetName().Version
+        $assemblyVersion = [EckRemoteCluster.Commands.EckRemoteClusterCmdlet].Assembly.GetName().Version
         "$($assemblyVersion.Major).$($assemblyVersion.Minor).$($assemblyVersion.Build)" | Should -Be $ManifestData.ModuleVersion
     }
 }

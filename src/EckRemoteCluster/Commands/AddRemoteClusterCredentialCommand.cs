@@ -12,7 +12,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RemoteClusterCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterCredentialResult))]
-public sealed class AddRemoteClusterCredentialCommand : EckCmdlet
+public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
 {
     // One parameter set on purpose: a piped CrossClusterApiKey binds InputObject by value and ApiKey and Alias by
     // property name at once; an object that only has EncodedKey and Alias binds those two. Which one must be present

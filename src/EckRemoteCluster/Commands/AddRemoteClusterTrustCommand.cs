@@ -13,7 +13,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RemoteClusterTrust", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterTrustResult))]
-public sealed class AddRemoteClusterTrustCommand : EckCmdlet
+public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The remote's CA: an EckCertificateAuthority, X509Certificate2 objects, or a PEM file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]

@@ -9,7 +9,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "RemoteCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteCluster))]
-public sealed class ConnectRemoteClusterCommand : EckCmdlet
+public sealed class ConnectRemoteClusterCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace EckRemoteCluster.Commands;
 
 /// <summary>Base of the cmdlets that change one existing key: piped from Get-/New-CrossClusterApiKey, or by -Id and -Connection.</summary>
-public abstract class CrossClusterApiKeyTargetCmdlet : EckCmdlet
+public abstract class CrossClusterApiKeyTargetCmdlet : EckRemoteClusterCmdlet
 {
     protected const string InputObjectSet = "InputObject";
     protected const string IdSet = "Id";

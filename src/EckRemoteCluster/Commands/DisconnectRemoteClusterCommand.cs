@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "RemoteCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemoteClusterCredentialResult), typeof(CrossClusterApiKey))]
-public sealed class DisconnectRemoteClusterCommand : EckCmdlet
+public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]

@@ -9,7 +9,7 @@ namespace EckRemoteCluster.Commands;
 /// from an EckCluster (or anything with those properties, such as an EckRemoteClusterEndpoint's Cluster), so
 /// Get-EckCluster | Enable-EckRemoteClusterServer | … needs no glue. The cluster is read afresh for each record.
 /// </summary>
-public abstract class EckClusterCmdlet : EckCmdlet
+public abstract class EckClusterCmdlet : EckRemoteClusterCmdlet
 {
     /// <summary>The Elasticsearch resource's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -6,7 +6,7 @@ namespace EckRemoteCluster.Commands;
 /// Base of the cmdlets that talk to one Elasticsearch cluster: given a connection (New-ElasticsearchConnection), or an
 /// ECK cluster piped from Get-EckCluster, for which a connection is opened once per cmdlet run.
 /// </summary>
-public abstract class ElasticsearchCmdlet : EckCmdlet
+public abstract class ElasticsearchCmdlet : EckRemoteClusterCmdlet
 {
     protected const string ConnectionSet = "Connection";
     protected const string EckClusterSet = "EckCluster";

@@ -6,7 +6,7 @@ namespace EckRemoteCluster.Commands;
 /// <summary>Lists the Elasticsearch clusters ECK manages, by name (wildcards) in a namespace or in all of them.</summary>
 [Cmdlet(VerbsCommon.Get, "EckCluster", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(EckCluster))]
-public sealed class GetEckClusterCommand : EckCmdlet
+public sealed class GetEckClusterCommand : EckRemoteClusterCmdlet
 {
     private const string NamespaceSet = "Namespace";
     private const string AllNamespacesSet = "AllNamespaces";

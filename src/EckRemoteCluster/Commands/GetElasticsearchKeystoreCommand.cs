@@ -6,7 +6,7 @@ namespace EckRemoteCluster.Commands;
 /// <summary>Lists the settings in Elasticsearch nodes' keystores, without Java or the elasticsearch-keystore tool.</summary>
 [Cmdlet(VerbsCommon.Get, "ElasticsearchKeystore", DefaultParameterSetName = ByConfigPath)]
 [OutputType(typeof(ElasticsearchKeystoreEntry))]
-public sealed class GetElasticsearchKeystoreCommand : EckCmdlet
+public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
 {
     private const string ByConfigPath = "ConfigPath";
     private const string ByPath = "Path";

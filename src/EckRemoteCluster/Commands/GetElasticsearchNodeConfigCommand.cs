@@ -5,7 +5,7 @@ namespace EckRemoteCluster.Commands;
 /// <summary>Reads the configuration of self-managed Elasticsearch nodes from their config directories.</summary>
 [Cmdlet(VerbsCommon.Get, "ElasticsearchNodeConfig")]
 [OutputType(typeof(ElasticsearchNodeConfig))]
-public sealed class GetElasticsearchNodeConfigCommand : EckCmdlet
+public sealed class GetElasticsearchNodeConfigCommand : EckRemoteClusterCmdlet
 {
     /// <summary>A node's config directory (the folder with elasticsearch.yml), local or on a share.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ElasticsearchTransportCa")]
 [OutputType(typeof(ElasticsearchTransportCa))]
-public sealed class GetElasticsearchTransportCaCommand : EckCmdlet
+public sealed class GetElasticsearchTransportCaCommand : EckRemoteClusterCmdlet
 {
     /// <summary>A node's config directory (the folder with elasticsearch.yml). The nodes of one cluster share a CA: one is enough.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -6,7 +6,7 @@ namespace EckRemoteCluster.Commands;
 /// <summary>Lists the remote clusters registered on the local cluster (GET /_remote/info).</summary>
 [Cmdlet(VerbsCommon.Get, "RemoteCluster")]
 [OutputType(typeof(RemoteCluster))]
-public sealed class GetRemoteClusterCommand : EckCmdlet
+public sealed class GetRemoteClusterCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]

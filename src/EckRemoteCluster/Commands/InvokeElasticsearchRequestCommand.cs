@@ -8,7 +8,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ElasticsearchRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PSObject))]
-public sealed class InvokeElasticsearchRequestCommand : EckCmdlet
+public sealed class InvokeElasticsearchRequestCommand : EckRemoteClusterCmdlet
 {
     private static readonly string[] ReadOnlyMethods = ["GET", "HEAD"];
 

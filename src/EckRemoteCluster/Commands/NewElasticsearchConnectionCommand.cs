@@ -11,7 +11,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "ElasticsearchConnection", DefaultParameterSetName = CredentialSet)]
 [OutputType(typeof(ElasticsearchConnection))]
-public sealed class NewElasticsearchConnectionCommand : EckCmdlet
+public sealed class NewElasticsearchConnectionCommand : EckRemoteClusterCmdlet
 {
     private const string EckSet = "EckCluster";
     private const string CredentialSet = "Credential";

@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "RemoteClusterRole", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterRole))]
-public sealed class SetRemoteClusterRoleCommand : EckCmdlet
+public sealed class SetRemoteClusterRoleCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]

@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "RemoteCluster")]
 [OutputType(typeof(RemoteClusterTestResult))]
-public sealed class TestRemoteClusterCommand : EckCmdlet
+public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]

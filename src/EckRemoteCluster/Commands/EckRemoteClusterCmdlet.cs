@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// ErrorRecords with their specific ErrorId and recommended action, and a pump that lets engine work on other
 /// threads report verbose, debug, warning and progress records through the pipeline thread.
 /// </summary>
-public abstract class EckCmdlet : PSCmdlet, IDisposable
+public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private bool _disposed;
@@ -86,7 +86,7 @@ public abstract class EckCmdlet : PSCmdlet, IDisposable
 
     private sealed class QueuedReporter : IOperationReporter, IDisposable
     {
-        public BlockingCollection<Action<EckCmdlet>> Pending { get; } = new();
+        public BlockingCollection<Action<EckRemoteClusterCmdlet>> Pending { get; } = new();
 
         public void Verbose(string message) => Pending.Add(c => c.WriteVerbose(message));
 
