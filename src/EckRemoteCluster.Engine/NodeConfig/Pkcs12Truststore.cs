@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace EckRemoteCluster.Engine.LocalNodes;
+namespace EckRemoteCluster.Engine.NodeConfig;
 
 /// <summary>
 /// Adds trusted CA certificates to an existing PKCS#12 file (a node's transport.p12) without touching what it holds:

@@ -1,10 +1,10 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using EckRemoteCluster.Engine.LocalNodes;
+using EckRemoteCluster.Engine.NodeConfig;
 using Xunit;
 
-namespace EckRemoteCluster.Tests.LocalNodes;
+namespace EckRemoteCluster.Tests.NodeConfig;
 
 public sealed class Pkcs12TruststoreTests
 {
