@@ -61,7 +61,7 @@ internal sealed class ClusterReadinessWatch(ClusterReader reader)
                     reporter.Debug($"Watch of {cluster} was cut ({failure.Message}); resuming from resourceVersion {resourceVersion}.");
                     if (failedAttempts >= MaxFailedAttempts)
                     {
-                        throw KubernetesFailures.Translate(failure, new KubernetesFailures.Operation("watch", EckNames.ElasticsearchPlural, cluster.Namespace, cluster.Name, session))
+                        throw KubernetesErrors.Translate(failure, new KubernetesErrors.Operation("watch", EckNames.ElasticsearchPlural, cluster.Namespace, cluster.Name, session))
                             ?? new EckRemoteClusterException(
                                 "KubernetesUnreachable",
                                 EckErrorCategory.ConnectionError,

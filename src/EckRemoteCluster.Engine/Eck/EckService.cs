@@ -82,8 +82,8 @@ internal sealed class EckService : IEckService
     public async Task<IReadOnlyList<string>> ListNamespacesAsync(KubernetesTarget target, CancellationToken cancellationToken)
     {
         var session = _sessions.Get(target);
-        var namespaces = await KubernetesFailures.Run(
-            new KubernetesFailures.Operation("list", "namespaces", null, null, session),
+        var namespaces = await KubernetesErrors.Run(
+            new KubernetesErrors.Operation("list", "namespaces", null, null, session),
             () => session.Client.CoreV1.ListNamespaceAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
         return namespaces.Items.Select(n => n.Metadata.Name).ToList();
     }

@@ -8,14 +8,14 @@ namespace EckRemoteCluster.Engine.Eck;
 internal static class ElasticsearchResources
 {
     public static Task<ElasticsearchResource> GetAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken) =>
-        KubernetesFailures.Run(
-            new KubernetesFailures.Operation("get", EckNames.ElasticsearchPlural, namespaceName, name, session),
+        KubernetesErrors.Run(
+            new KubernetesErrors.Operation("get", EckNames.ElasticsearchPlural, namespaceName, name, session),
             () => session.Client.CustomObjects.GetNamespacedCustomObjectAsync<ElasticsearchResource>(
                 EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, name, cancellationToken));
 
     public static Task<ElasticsearchResourceList> ListAsync(KubernetesSession session, string? namespaceName, CancellationToken cancellationToken) =>
-        KubernetesFailures.Run(
-            new KubernetesFailures.Operation("list", EckNames.ElasticsearchPlural, namespaceName, null, session),
+        KubernetesErrors.Run(
+            new KubernetesErrors.Operation("list", EckNames.ElasticsearchPlural, namespaceName, null, session),
             () => namespaceName is null
                 ? session.Client.CustomObjects.ListClusterCustomObjectAsync<ElasticsearchResourceList>(
                     EckNames.Group, EckNames.Version, EckNames.ElasticsearchPlural, cancellationToken: cancellationToken)
@@ -25,8 +25,8 @@ internal static class ElasticsearchResources
     /// <summary>A JSON merge patch (RFC 7386): the only patch type a custom resource takes that cannot reorder or drop list items it does not mention.</summary>
     public static Task<ElasticsearchResource> MergePatchAsync(
         KubernetesSession session, string namespaceName, string name, string mergePatchJson, CancellationToken cancellationToken) =>
-        KubernetesFailures.Run(
-            new KubernetesFailures.Operation("patch", EckNames.ElasticsearchPlural, namespaceName, name, session),
+        KubernetesErrors.Run(
+            new KubernetesErrors.Operation("patch", EckNames.ElasticsearchPlural, namespaceName, name, session),
             () => session.Client.CustomObjects.PatchNamespacedCustomObjectAsync<ElasticsearchResource>(
                 new V1Patch(mergePatchJson, V1Patch.PatchType.MergePatch),
                 EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, name,

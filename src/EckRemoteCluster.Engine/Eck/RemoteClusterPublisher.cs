@@ -160,8 +160,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
 
         try
         {
-            await KubernetesFailures.Run(
-                new KubernetesFailures.Operation("delete", "services", cluster.Namespace, plan.ServiceName, session),
+            await KubernetesErrors.Run(
+                new KubernetesErrors.Operation("delete", "services", cluster.Namespace, plan.ServiceName, session),
                 () => session.Client.CoreV1.DeleteNamespacedServiceAsync(plan.ServiceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesObjectNotFound")
@@ -184,8 +184,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         {
             while (DateTimeOffset.UtcNow < deadline)
             {
-                var service = await KubernetesFailures.Run(
-                    new KubernetesFailures.Operation("get", "services", cluster.Namespace, serviceName, session),
+                var service = await KubernetesErrors.Run(
+                    new KubernetesErrors.Operation("get", "services", cluster.Namespace, serviceName, session),
                     () => session.Client.CoreV1.ReadNamespacedServiceAsync(serviceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 if (service.Spec?.Type is not ("LoadBalancer" or "NodePort"))
                 {
@@ -264,18 +264,18 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             ["metadata"] = metadata,
             ["spec"] = ServiceTemplates.Spec(plan.Request, selector),
         };
-        var operation = new KubernetesFailures.Operation("create", "services", cluster.Namespace, plan.ServiceName, session);
+        var operation = new KubernetesErrors.Operation("create", "services", cluster.Namespace, plan.ServiceName, session);
         reporter.Verbose(plan.Description + ".");
         try
         {
-            await KubernetesFailures.Run(operation, () => session.Client.CoreV1.CreateNamespacedServiceAsync(
+            await KubernetesErrors.Run(operation, () => session.Client.CoreV1.CreateNamespacedServiceAsync(
                 KubernetesJson.Deserialize<V1Service>(body.ToJsonString()), cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesConflict")
         {
             // It exists: ours from an earlier or retried run (the plan saw it), so bring it to the wanted spec.
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = metadata["labels"]!.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() }, ["spec"] = body["spec"]!.DeepClone() };
-            await KubernetesFailures.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedServiceAsync(
+            await KubernetesErrors.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedServiceAsync(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }

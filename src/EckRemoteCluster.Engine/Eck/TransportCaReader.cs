@@ -17,8 +17,8 @@ internal sealed class TransportCaReader(ClusterReader reader)
         var session = reader.Session(cluster);
         var secretName = EckNames.TransportCertsPublicSecret(cluster.Name);
         reporter.Verbose($"Reading {EckNames.CaKey} of secret {cluster.Namespace}/{secretName}.");
-        var secret = await KubernetesFailures.Run(
-            new KubernetesFailures.Operation("get", "secrets", cluster.Namespace, secretName, session),
+        var secret = await KubernetesErrors.Run(
+            new KubernetesErrors.Operation("get", "secrets", cluster.Namespace, secretName, session),
             () => session.Client.CoreV1.ReadNamespacedSecretAsync(secretName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (secret.Data is null || !secret.Data.TryGetValue(EckNames.CaKey, out var bytes) || bytes.Length == 0)
         {

@@ -66,7 +66,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
     {
         var cluster = plan.Cluster;
         var session = reader.Session(cluster);
-        var operation = new KubernetesFailures.Operation("create", "configmaps", cluster.Namespace, plan.ConfigMapName, session);
+        var operation = new KubernetesErrors.Operation("create", "configmaps", cluster.Namespace, plan.ConfigMapName, session);
         if (plan.ConfigMapChange == FileChange.Created)
         {
             reporter.Verbose($"Creating ConfigMap {cluster.Namespace}/{plan.ConfigMapName}.");
@@ -80,7 +80,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
                 },
                 Data = new Dictionary<string, string> { [EckNames.CaKey] = plan.CaPem },
             };
-            await KubernetesFailures.Run(operation, () => session.Client.CoreV1.CreateNamespacedConfigMapAsync(
+            await KubernetesErrors.Run(operation, () => session.Client.CoreV1.CreateNamespacedConfigMapAsync(
                 configMap, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
         else if (plan.ConfigMapChange == FileChange.Updated)
@@ -88,7 +88,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
             // A merge patch of data.ca.crt only: other keys of a user's ConfigMap stay as they are.
             reporter.Verbose($"Adding the CA to ca.crt of ConfigMap {cluster.Namespace}/{plan.ConfigMapName}.");
             var patch = new JsonObject { ["data"] = new JsonObject { [EckNames.CaKey] = plan.CaPem } };
-            await KubernetesFailures.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedConfigMapAsync(
+            await KubernetesErrors.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedConfigMapAsync(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ConfigMapName, cluster.Namespace,
                 fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
@@ -139,7 +139,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
         {
             return null;
         }
-        catch (Exception ex) when (KubernetesFailures.Translate(ex, new KubernetesFailures.Operation("get", "configmaps", namespaceName, name, session)) is { } translated)
+        catch (Exception ex) when (KubernetesErrors.Translate(ex, new KubernetesErrors.Operation("get", "configmaps", namespaceName, name, session)) is { } translated)
         {
             throw translated;
         }

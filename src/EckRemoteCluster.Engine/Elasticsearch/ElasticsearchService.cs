@@ -32,8 +32,8 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
         var session = sessions.Get(new KubernetesTarget(cluster.KubeConfig, cluster.Context));
         var password = await ReadElasticPasswordAsync(session, cluster, cancellationToken).ConfigureAwait(false);
         var authorities = await ReadHttpCaAsync(session, cluster, reporter, cancellationToken).ConfigureAwait(false);
-        var service = await KubernetesFailures.Run(
-            new KubernetesFailures.Operation("get", "services", cluster.Namespace, EckNames.HttpService(cluster.Name), session),
+        var service = await KubernetesErrors.Run(
+            new KubernetesErrors.Operation("get", "services", cluster.Namespace, EckNames.HttpService(cluster.Name), session),
             () => session.Client.CoreV1.ReadNamespacedServiceAsync(EckNames.HttpService(cluster.Name), cluster.Namespace, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
 
@@ -86,8 +86,8 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
     private static async Task<SecureString> ReadElasticPasswordAsync(KubernetesSession session, EckCluster cluster, CancellationToken cancellationToken)
     {
         var name = EckNames.ElasticUserSecret(cluster.Name);
-        var secret = await KubernetesFailures.Run(
-            new KubernetesFailures.Operation("get", "secrets", cluster.Namespace, name, session),
+        var secret = await KubernetesErrors.Run(
+            new KubernetesErrors.Operation("get", "secrets", cluster.Namespace, name, session),
             () => session.Client.CoreV1.ReadNamespacedSecretAsync(name, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (secret.Data is null || !secret.Data.TryGetValue(EckNames.ElasticUser, out var bytes) || bytes.Length == 0)
         {
@@ -132,7 +132,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
             reporter.Verbose($"{cluster} has no secret {name}; trusting the system's CAs for its HTTP certificate.");
             return null;
         }
-        catch (Exception ex) when (KubernetesFailures.Translate(ex, new KubernetesFailures.Operation("get", "secrets", cluster.Namespace, name, session)) is { } translated)
+        catch (Exception ex) when (KubernetesErrors.Translate(ex, new KubernetesErrors.Operation("get", "secrets", cluster.Namespace, name, session)) is { } translated)
         {
             throw translated;
         }

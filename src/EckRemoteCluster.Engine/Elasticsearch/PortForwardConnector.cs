@@ -18,8 +18,8 @@ internal sealed class PortForwardConnector(KubernetesSession session, EckCluster
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var pod = await PickPodAsync(cancellationToken).ConfigureAwait(false);
-        var socket = await KubernetesFailures.Run(
-            new KubernetesFailures.Operation("create", "pods/portforward", cluster.Namespace, pod, session),
+        var socket = await KubernetesErrors.Run(
+            new KubernetesErrors.Operation("create", "pods/portforward", cluster.Namespace, pod, session),
             () => session.Client.WebSocketNamespacedPodPortForwardAsync(pod, cluster.Namespace, [port], Subprotocol, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         return new PortForwardStream(socket, $"pod {cluster.Namespace}/{pod} port {port}");
@@ -27,8 +27,8 @@ internal sealed class PortForwardConnector(KubernetesSession session, EckCluster
 
     private async Task<string> PickPodAsync(CancellationToken cancellationToken)
     {
-        var pods = await KubernetesFailures.Run(
-            new KubernetesFailures.Operation("list", "pods", cluster.Namespace, null, session),
+        var pods = await KubernetesErrors.Run(
+            new KubernetesErrors.Operation("list", "pods", cluster.Namespace, null, session),
             () => session.Client.CoreV1.ListNamespacedPodAsync(cluster.Namespace, labelSelector: EckNames.ClusterSelector(cluster.Name), cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         var ready = pods.Items.Where(IsReady).Select(p => p.Metadata.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();

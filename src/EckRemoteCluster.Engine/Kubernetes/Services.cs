@@ -18,7 +18,7 @@ internal static class Services
         {
             return null;
         }
-        catch (Exception ex) when (KubernetesFailures.Translate(ex, new KubernetesFailures.Operation("get", "services", namespaceName, name, session)) is { } translated)
+        catch (Exception ex) when (KubernetesErrors.Translate(ex, new KubernetesErrors.Operation("get", "services", namespaceName, name, session)) is { } translated)
         {
             throw translated;
         }

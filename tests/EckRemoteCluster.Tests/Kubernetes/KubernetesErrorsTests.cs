@@ -6,7 +6,7 @@ using k8s.Autorest;
 
 namespace EckRemoteCluster.Tests.Kubernetes;
 
-public sealed class KubernetesFailuresTests
+public sealed class KubernetesErrorsTests
 {
     private static readonly KubernetesSession Session = new(null!, new KubernetesTarget(null, "prod"), "prod", "default");
 
@@ -82,7 +82,7 @@ public sealed class KubernetesFailuresTests
     {
         var refused = new WebSocketException("The server returned status code '403' when status code '101' was expected.");
 
-        var error = KubernetesFailures.Translate(refused, Operation("create", "pods/portforward", "quickstart-es-default-0"));
+        var error = KubernetesErrors.Translate(refused, Operation("create", "pods/portforward", "quickstart-es-default-0"));
 
         Assert.Equal("KubernetesForbidden", error?.ErrorId);
     }
@@ -90,7 +90,7 @@ public sealed class KubernetesFailuresTests
     [Fact]
     public void NetworkFailureMeansUnreachable()
     {
-        var error = KubernetesFailures.Translate(new HttpRequestException("Connection refused"), Operation("list", "elasticsearches", null));
+        var error = KubernetesErrors.Translate(new HttpRequestException("Connection refused"), Operation("list", "elasticsearches", null));
 
         Assert.Equal("KubernetesUnreachable", error?.ErrorId);
         Assert.Contains("kubectl cluster-info --context prod", error?.RecommendedAction, StringComparison.Ordinal);
@@ -99,18 +99,18 @@ public sealed class KubernetesFailuresTests
     [Fact]
     public void ExceptionsItDoesNotKnowAreLeftAlone()
     {
-        Assert.Null(KubernetesFailures.Translate(new InvalidOperationException("bug"), Operation("get", "elasticsearches", "x")));
-        Assert.Null(KubernetesFailures.Translate(new EckRemoteClusterException("Already", EckErrorCategory.InvalidData, "m", "r"), Operation("get", "elasticsearches", "x")));
+        Assert.Null(KubernetesErrors.Translate(new InvalidOperationException("bug"), Operation("get", "elasticsearches", "x")));
+        Assert.Null(KubernetesErrors.Translate(new EckRemoteClusterException("Already", EckErrorCategory.InvalidData, "m", "r"), Operation("get", "elasticsearches", "x")));
     }
 
-    private static KubernetesFailures.Operation Operation(string verb, string resource, string? name) => new(verb, resource, "elastic", name, Session);
+    private static KubernetesErrors.Operation Operation(string verb, string resource, string? name) => new(verb, resource, "elastic", name, Session);
 
-    private static EckRemoteClusterException Translate(HttpStatusCode status, string body, KubernetesFailures.Operation operation)
+    private static EckRemoteClusterException Translate(HttpStatusCode status, string body, KubernetesErrors.Operation operation)
     {
         var http = new HttpOperationException("Operation returned an invalid status code")
         {
             Response = new HttpResponseMessageWrapper(new HttpResponseMessage(status), body),
         };
-        return KubernetesFailures.Translate(http, operation) ?? throw new Xunit.Sdk.XunitException("not translated");
+        return KubernetesErrors.Translate(http, operation) ?? throw new Xunit.Sdk.XunitException("not translated");
     }
 }

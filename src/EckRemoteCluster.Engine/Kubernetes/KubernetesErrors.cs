@@ -9,7 +9,7 @@ namespace EckRemoteCluster.Engine.Kubernetes;
 /// Turns what the Kubernetes API answered into errors that say what to do. The API server's Status body tells a missing
 /// object (details.name set) from a missing resource type (a plain 404 page: the CRD is not installed).
 /// </summary>
-internal static class KubernetesFailures
+internal static class KubernetesErrors
 {
     /// <summary>What the failing request was about, for the message: "patch", "elasticsearches", "elastic", "quickstart".</summary>
     internal sealed record Operation(string Verb, string Resource, string? Namespace, string? Name, KubernetesSession Session)
