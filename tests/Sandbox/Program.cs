@@ -65,6 +65,7 @@ control.AddRoutes(routes =>
     routes.MapPut("/kubernetes/crds/elasticsearch", () => { api.Crds.ElasticsearchInstalled = true; return Results.NoContent(); });
 });
 control.AddRoutes(routes => CaRotationRoutes.Map(routes, eckOperator));
+control.AddRoutes(routes => SettleRoutes.Map(routes, api.Store, eckOperator, loadBalancers));
 control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, fleet, local));
 
 await using var controlApi = new ControlApiServer(control);

@@ -63,7 +63,7 @@ public sealed class EsTestClient : IDisposable
         SendAsync(HttpMethod.Delete, path, json);
 
     /// <summary>Polls until <paramref name="condition"/> holds (connections are established in the background).</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, int timeoutMs = 15000)
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, int timeoutMs = 60000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)

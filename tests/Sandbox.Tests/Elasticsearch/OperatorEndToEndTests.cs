@@ -44,6 +44,7 @@ public sealed class FullSandboxFixture : IAsyncLifetime
         var pace = new RolloutPace(RolloutSpeed.Instant);
         _loadBalancers = new LoadBalancerController(_api.Store, Fleet, pace, 7);
         _operator = new EckOperator(_api.Store, Fleet, new EckOperatorOptions("3.3.0", "9.1.0", 7), pace);
+        _control.AddRoutes(routes => SettleRoutes.Map(routes, _api.Store, _operator, _loadBalancers));
         _controlApi = new ControlApiServer(_control);
         await _controlApi.StartAsync(CancellationToken.None);
         await Local.StartAsync(CancellationToken.None);
@@ -110,13 +111,18 @@ public class OperatorEndToEndTests(FullSandboxFixture fixture) : IClassFixture<F
         // Enable the remote cluster server and expose it with ECK 3.3's service template (the operator rolls the pods).
         await fixture.KubectlAsync("patch", "elasticsearch", "quickstart", "-n", "elastic", "--type", "merge", "-p",
             """{"spec":{"remoteClusterServer":{"enabled":true,"service":{"spec":{"type":"LoadBalancer"}}}}}""");
+        // Ready alone may still be the status from before the patch: ECK has applied it once it reports its generation.
+        var ready = await EsTestClient.EventuallyAsync(
+            () => TryKubectlAsync("get", "elasticsearch", "quickstart", "-n", "elastic", "-o",
+                "jsonpath={.status.phase}/{.status.observedGeneration}/{.metadata.generation}"),
+            text => text.Split('/') is ["Ready", var observed, var generation] && observed == generation && generation != "1");
+        Assert.StartsWith("Ready/", ready);
         var ip = await EsTestClient.EventuallyAsync(
             () => TryKubectlAsync("get", "service", "quickstart-es-remote-cluster", "-n", "elastic", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}"),
-            text => text.Length > 0, timeoutMs: 60000);
+            text => text.Length > 0);
         Assert.StartsWith("127.", ip);
-        await EsTestClient.EventuallyAsync(
-            () => TryKubectlAsync("get", "elasticsearch", "quickstart", "-n", "elastic", "-o", "jsonpath={.status.phase}"),
-            phase => phase == "Ready", timeoutMs: 60000);
+        // The control API's settle: the rolled pods serve their final certificates and the load balancer listens.
+        Assert.Equal(200, (int)(await fixture.Control.PostAsync("settle", null)).StatusCode);
 
         // Extract the transport CA, the elastic password and the HTTP CA as the docs do.
         var transportCa = await fixture.KubectlAsync("get", "secret", "quickstart-es-transport-certs-public", "-n", "elastic",
@@ -144,9 +150,12 @@ public class OperatorEndToEndTests(FullSandboxFixture fixture) : IClassFixture<F
         var (status, _) = await RemoteClusterProcedure.RegisterProxyAsync(
             fixture.Local, local, "eck1", $"{ip}:9443", "quickstart-es-remote-cluster.elastic.svc", skipUnavailable: true);
         Assert.Equal(200, status);
-        var info = await EsTestClient.EventuallyAsync(() => local.GetAsync("/_remote/info"),
+        // A fresh check each time: _resolve/cluster opens the connection again if the first attempt failed.
+        var resolved = await EsTestClient.EventuallyAsync(() => local.GetAsync("/_resolve/cluster/eck1:*"),
             r => r.Body?["eck1"]?["connected"]?.GetValue<bool>() == true);
-        Assert.True((bool)info.Body!["eck1"]!["connected"]!, info.Body.ToJsonString());
+        Assert.True((bool)resolved.Body!["eck1"]!["connected"]!, resolved.Body.ToJsonString());
+        var (_, info, _) = await local.GetAsync("/_remote/info");
+        Assert.True((bool)info!["eck1"]!["connected"]!, info.ToJsonString());
         var (searchStatus, result, _) = await local.GetAsync("/eck1:logs-*/_search");
         Assert.Equal(200, searchStatus);
         Assert.Equal("through the operator", (string?)result!["hits"]!["hits"]![0]!["_source"]!["message"]);

@@ -99,7 +99,7 @@ public sealed class ListPagingTests(ApiServerFixture fixture) : IClassFixture<Ap
 
     private async Task WaitForRootCaAsync(string ns)
     {
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline;)
         {
             var (code, _) = await ApiServerFixture.SendAsync(fixture.Admin, HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/kube-root-ca.crt");
             if (code == 200)

@@ -50,7 +50,7 @@ public sealed class RolloutPaceTests(ApiServerFixture fixture) : IClassFixture<A
 
     private async Task WaitReadyAsync(long generation)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var (_, es) = await ApiServerFixture.SendAsync(fixture.Admin, HttpMethod.Get, "/apis/elasticsearch.k8s.elastic.co/v1/namespaces/pace/elasticsearches/slow");

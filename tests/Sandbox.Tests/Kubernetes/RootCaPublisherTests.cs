@@ -23,7 +23,7 @@ public sealed class RootCaPublisherTests(ApiServerFixture fixture) : IClassFixtu
 
     private async Task<System.Text.Json.Nodes.JsonObject> WaitForAsync(string ns)
     {
-        for (var attempt = 0; attempt < 200; attempt++)
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline;)
         {
             var (code, body) = await ApiServerFixture.SendAsync(fixture.Admin, HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/kube-root-ca.crt");
             if (code == 200)

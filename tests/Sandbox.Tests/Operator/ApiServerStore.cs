@@ -47,6 +47,8 @@ internal sealed class ApiServerStore : IResourceStore
     public IReadOnlyList<JsonObject> List(string kind, string? @namespace = null, IReadOnlyDictionary<string, string>? labels = null) =>
         store.List(kind, @namespace, labels);
 
+    public long CurrentVersion => store.CurrentVersion;
+
     public JsonObject Create(JsonObject obj) => store.Create(obj);
 
     public JsonObject Update(JsonObject obj) => store.Update(obj);

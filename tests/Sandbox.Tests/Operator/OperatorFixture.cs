@@ -115,7 +115,10 @@ public sealed class OperatorFixture : IAsyncLifetime
         return es!;
     }
 
-    internal static async Task WaitForAsync(Func<bool> condition, double seconds = 30)
+    /// <summary>Completes once the operator and the load balancers have acted on every change made so far.</summary>
+    internal Task SettleAsync() => Settling.SettleAsync(Store, [Operator, LoadBalancers], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(120));
+
+    internal static async Task WaitForAsync(Func<bool> condition, double seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())

@@ -85,7 +85,7 @@ public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<Operat
 
         Assert.Contains(fixture.Store.Events, e => e.Type == "Warning" && e.Reason == "Validation" && e.Involved == "legacy" && e.Message ==
             "Elasticsearch.elasticsearch.k8s.elastic.co \"legacy\" is invalid: spec.remoteClusterServer: Invalid value: \"8.9.2\": minimum required version for remote cluster server is 8.10.0-1 but desired version is 8.9.2");
-        await Task.Delay(200);
+        await fixture.SettleAsync();
         Assert.Equal(restartsBefore, fixture.Fleet.Restarts.Count);
         Assert.Null(fixture.Store.Get("Service", "old", "legacy-es-remote-cluster"));
     }

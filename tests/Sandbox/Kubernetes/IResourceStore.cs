@@ -33,6 +33,9 @@ public interface IResourceStore
 
     /// <summary>Every change to every object, delivered in order on a background thread.</summary>
     IDisposable Subscribe(Action<WatchEvent> handler);
+
+    /// <summary>The resourceVersion of the latest write (each event's object carries its own).</summary>
+    long CurrentVersion { get; }
 }
 
 /// <summary>A failure with the kind: Status body kube-apiserver would send (reason and HTTP code).</summary>

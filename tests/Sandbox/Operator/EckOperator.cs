@@ -9,7 +9,7 @@ namespace Sandbox.Operator;
 /// one reconciliation at a time per resource (a change arriving meanwhile queues one more pass), like
 /// controller-runtime's work queue.
 /// </summary>
-public sealed class EckOperator : IAsyncDisposable
+public sealed class EckOperator : IAsyncDisposable, IStoreFollower
 {
     private readonly IResourceStore store;
     private readonly EckOperatorOptions options;
@@ -17,6 +17,7 @@ public sealed class EckOperator : IAsyncDisposable
     private readonly Dictionary<string, QueueEntry> queue = [];
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stopping = new();
+    private readonly ChangeCursor cursor = new();
     private IDisposable? subscription;
 
     public EckOperator(IResourceStore store, IElasticsearchFleet? fleet, EckOperatorOptions options, RolloutPace pace)
@@ -49,6 +50,9 @@ public sealed class EckOperator : IAsyncDisposable
 
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    public Task WaitCaughtUpAsync(long version, CancellationToken cancellationToken) => cursor.WaitAsync(version, cancellationToken);
 
     /// <summary>Completes when no reconciliation is running or queued (tests and sandbox.json use it).</summary>
     public async Task WaitIdleAsync(CancellationToken cancellationToken)
@@ -103,6 +107,19 @@ public sealed class EckOperator : IAsyncDisposable
     private void OnChange(WatchEvent change)
     {
         var obj = change.Object;
+        try
+        {
+            Route(change, obj);
+        }
+        finally
+        {
+            // Only after the change is queued: a settle that sees this version also sees the work it caused.
+            cursor.Saw(obj);
+        }
+    }
+
+    private void Route(WatchEvent change, JsonObject obj)
+    {
         var kind = (string?)obj["kind"];
         var ns = (string?)obj["metadata"]?["namespace"];
         switch (kind)

@@ -10,9 +10,10 @@ namespace Sandbox.Operator;
 /// Plays the parts of a cloud provider and kube-proxy for every Service: allocates clusterIP and nodePorts when unset,
 /// gives LoadBalancer services status.loadBalancer.ingress[0].ip from a loopback pool after a short delay, and really
 /// listens on that address (and on 127.0.0.1:nodePort) forwarding TCP to a pod behind the service. ClusterIP and
-/// headless services get no listener: they are unreachable from outside, as in a real cluster.
+/// headless services get no listener: they are unreachable from outside, as in a real cluster. A node port or an
+/// ingress address is listened on before it is written to the Service, so whoever reads it can connect.
 /// </summary>
-public sealed class LoadBalancerController : IAsyncDisposable
+public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
 {
     private readonly IResourceStore store;
     private readonly RolloutPace pace;
@@ -23,6 +24,7 @@ public sealed class LoadBalancerController : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly List<Task> pending = [];
     private readonly Lock pendingGate = new();
+    private readonly ChangeCursor cursor = new();
     private IDisposable? subscription;
 
     public LoadBalancerController(IResourceStore store, IElasticsearchFleet? fleet, RolloutPace pace, int seed)
@@ -41,6 +43,8 @@ public sealed class LoadBalancerController : IAsyncDisposable
             {
                 Schedule(change.Type, change.Object);
             }
+
+            cursor.Saw(change.Object);
         });
         foreach (var service in store.List("Service"))
         {
@@ -61,6 +65,30 @@ public sealed class LoadBalancerController : IAsyncDisposable
         finally
         {
             serialize.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task WaitCaughtUpAsync(long version, CancellationToken cancellationToken) => cursor.WaitAsync(version, cancellationToken);
+
+    /// <summary>Completes when no service change is being handled and no load balancer is being provisioned.</summary>
+    public async Task WaitIdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task[] running;
+            lock (pendingGate)
+            {
+                pending.RemoveAll(t => t.IsCompleted);
+                running = [.. pending];
+            }
+
+            if (running.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(running.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(cancellationToken);
         }
     }
 
@@ -130,9 +158,13 @@ public sealed class LoadBalancerController : IAsyncDisposable
                 return;
             }
 
-            service = AllocateSpecAddresses(service);
-            var desired = DesiredListeners(service);
-            await SyncListenersAsync(ns, name, desired);
+            // kube-proxy would open the node ports once it sees them; here they are open before anyone can read them.
+            var (allocated, isNew) = AllocateSpecAddresses(service);
+            await SyncListenersAsync(ns, name, DesiredListeners(allocated));
+            if (isNew)
+            {
+                store.Update(allocated);
+            }
         }
         catch (KubernetesStatusException)
         {
@@ -150,8 +182,9 @@ public sealed class LoadBalancerController : IAsyncDisposable
     }
 
     /// <summary>What the API server allocates on create: a cluster IP (unless headless) and node ports.</summary>
-    private JsonObject AllocateSpecAddresses(JsonObject service)
+    private (JsonObject Service, bool Changed) AllocateSpecAddresses(JsonObject service)
     {
+        service = (JsonObject)service.DeepClone();
         var spec = service["spec"] as JsonObject ?? [];
         var type = (string?)spec["type"] ?? "ClusterIP";
         var changed = false;
@@ -178,7 +211,7 @@ public sealed class LoadBalancerController : IAsyncDisposable
             }
         }
 
-        return changed ? store.Update(service) : service;
+        return (service, changed);
     }
 
     private async Task ProvisionLoadBalancerAsync(string ns, string name)
@@ -198,30 +231,50 @@ public sealed class LoadBalancerController : IAsyncDisposable
             return;
         }
 
-        for (var attempt = 0; attempt < 5; attempt++)
+        try
         {
-            current = store.Get("Service", ns, name);
-            if (current is null || (string?)current["spec"]?["type"] != "LoadBalancer" || HasIngress(current))
-            {
-                return;
-            }
+            await serialize.WaitAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
 
-            var ip = allocator.NextLoadBalancerIp();
-            current["status"] = new JsonObject
+        try
+        {
+            for (var attempt = 0; attempt < 5; attempt++)
             {
-                ["loadBalancer"] = new JsonObject
+                current = store.Get("Service", ns, name);
+                if (current is null || (string?)current["spec"]?["type"] != "LoadBalancer" || HasIngress(current))
                 {
-                    ["ingress"] = new JsonArray(new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" }),
-                },
-            };
-            try
-            {
-                store.UpdateStatus(current);
-                return;
+                    return;
+                }
+
+                var ip = allocator.NextLoadBalancerIp();
+                current["status"] = new JsonObject
+                {
+                    ["loadBalancer"] = new JsonObject
+                    {
+                        ["ingress"] = new JsonArray(new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" }),
+                    },
+                };
+
+                // The load balancer listens before its address is published; a lost write leaves a listener that the
+                // next event for the service removes.
+                await SyncListenersAsync(ns, name, DesiredListeners(current));
+                try
+                {
+                    store.UpdateStatus(current);
+                    return;
+                }
+                catch (KubernetesStatusException e) when (e.Code == 409)
+                {
+                }
             }
-            catch (KubernetesStatusException e) when (e.Code == 409)
-            {
-            }
+        }
+        finally
+        {
+            serialize.Release();
         }
     }
 
