@@ -54,8 +54,7 @@ function Invoke-ModuleBuild {
     foreach ($item in $layout) { Copy-Item $item.From $item.To }
 
     $manifest = Import-PowerShellDataFile (Join-Path $Root 'EckRemoteCluster.psd1')
-    ConvertTo-MamlHelp -MarkdownFolder (Join-Path $Root 'docs/en-US') -Cmdlets $manifest.CmdletsToExport |
-        Set-Content -Path (Join-Path $helpFolder 'EckRemoteCluster.dll-Help.xml') -Encoding utf8NoBOM
+    Write-ModuleHelp -Root $Root -ModuleFolder $target
 
     Write-Host "Built EckRemoteCluster $($manifest.ModuleVersion) in $target"
     $target

@@ -60,6 +60,57 @@ Describe 'Help' {
     }
 }
 
+Describe 'Help metadata' {
+    It '<_> shows SYNTAX per parameter set, INPUTS, OUTPUTS and each parameter as the cmdlet declares it' -ForEach $ExportedCmdlets {
+        $command = Get-Command $_
+        $help = Get-Help $_ -Full
+        @($help.syntax.syntaxItem).Count | Should -Be $command.ParameterSets.Count -Because "$_ has $($command.ParameterSets.Count) parameter set(s)"
+        foreach ($item in @($help.syntax.syntaxItem)) { @($item.parameter).Count | Should -BeGreaterThan 0 }
+        @($help.inputTypes.inputType.type.name | Where-Object { $_ }) | Should -Not -BeNullOrEmpty
+        $declaredOutputs = @($command.OutputType.Name | Where-Object { $_ -ne 'System.Void' })
+        $expectedOutputs = if ($declaredOutputs) { $declaredOutputs } else { @('None') }
+        @($help.returnValues.returnValue.type.name) | Should -Be $expectedOutputs
+        $byValue = @($command.Parameters.Values | Where-Object { $_.ParameterSets.Values | Where-Object ValueFromPipeline })
+        foreach ($parameter in $byValue) { @($help.inputTypes.inputType.type.name) | Should -Contain $parameter.ParameterType.FullName }
+
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters
+        foreach ($parameter in $command.Parameters.Values | Where-Object { $_.Name -notin $common }) {
+            $documented = $help.parameters.parameter | Where-Object name -eq $parameter.Name
+            $documented | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $_ is in the help"
+            ($documented.description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $_ is described"
+            $sets = @($parameter.ParameterSets.Values)
+            $position = @($sets | Where-Object { $_.Position -ge 0 } | ForEach-Object Position)
+            $documented.position | Should -Be $(if ($position.Count) { "$($position[0])" } else { 'named' }) -Because "-$($parameter.Name) of $_ is positional"
+            $documented.required | Should -Be $(if (-not ($sets | Where-Object { -not $_.IsMandatory })) { 'true' } else { 'false' }) -Because "-$($parameter.Name) of $_"
+            $aliases = if ($parameter.Aliases.Count) { $parameter.Aliases -join ', ' } else { 'none' }
+            $documented.aliases | Should -Be $aliases -Because "-$($parameter.Name) of $_ has these aliases"
+            $pipeline = $documented.pipelineInput
+            if ($sets | Where-Object ValueFromPipeline) { $pipeline | Should -Match 'ByValue' } else { $pipeline | Should -Not -Match 'ByValue' }
+            if ($sets | Where-Object ValueFromPipelineByPropertyName) { $pipeline | Should -Match 'ByPropertyName' } else { $pipeline | Should -Not -Match 'ByPropertyName' }
+            if (-not $parameter.SwitchParameter) { $documented.type.name | Should -Not -BeNullOrEmpty }
+        }
+    }
+
+    It 'shows a positional parameter in brackets in the syntax, and defaults read from the cmdlet' {
+        $syntax = (Get-Help Get-ElasticsearchNodeConfig).syntax | Out-String -Width 300
+        $syntax | Should -Match '\[-ConfigPath\] <String\[\]>'
+        (Get-Help Wait-EckCluster -Parameter Timeout).defaultValue | Should -Be '00:20:00'
+    }
+
+    It 'leaves HelpUri out, so -Online has nothing to open that does not exist' -ForEach $ExportedCmdlets {
+        (Get-Command $_).HelpUri | Should -BeNullOrEmpty
+        @((Get-Help $_ -Full).relatedLinks.navigationLink | Where-Object { $_ -and $_.uri }) | Should -BeNullOrEmpty
+    }
+
+    It 'describes -KubeConfig once: the pages do not repeat the shared parameter descriptions' {
+        $pages = Get-ChildItem (Join-Path (Get-RepositoryRoot) 'docs' 'en-US') -Filter '*-*.md'
+        $pages | Select-String -Pattern '^### -(KubeConfig|Context|WhatIf|Confirm)\s*$' | Should -BeNullOrEmpty
+        $kubeConfig = @(Get-Command -Module EckRemoteCluster | Where-Object { $_.Parameters.ContainsKey('KubeConfig') } |
+            ForEach-Object { (Get-Help $_.Name -Parameter KubeConfig).description.Text -join ' ' } | Sort-Object -Unique)
+        $kubeConfig.Count | Should -Be 1
+    }
+}
+
 Describe 'Output types' {
     It 'are nameable from PowerShell and checked with -is' {
         $config = Join-Path $TestDrive 'node1'
