@@ -13,8 +13,18 @@ namespace Sandbox.Tests.Kubernetes;
 /// The Kubernetes API server, ECK operator and load balancer controller composed in-process as Program.cs composes
 /// them (no Elasticsearch nodes), once per test class; plus clients for the admin and read-only users and the control API.
 /// </summary>
-public sealed class ApiServerFixture : IAsyncLifetime
+public class ApiServerFixture : IAsyncLifetime
 {
+    public ApiServerFixture()
+        : this(ElasticsearchCrds.DefaultEckVersion)
+    {
+    }
+
+    protected ApiServerFixture(string eckVersion) => EckVersion = eckVersion;
+
+    /// <summary>The ECK release emulated: its CRD is installed, its operator runs.</summary>
+    public string EckVersion { get; }
+
     private readonly ControlPlane control = new();
     private KubernetesApiServer? api;
     private EckOperator? eck;
@@ -37,11 +47,11 @@ public sealed class ApiServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        api = new KubernetesApiServer(control, (_, _, _) => null, seed: 1, bookmarkInterval: TimeSpan.FromMilliseconds(300));
+        api = new KubernetesApiServer(control, (_, _, _) => null, seed: 1, bookmarkInterval: TimeSpan.FromMilliseconds(300), eckVersion: EckVersion);
         await api.StartAsync(CancellationToken.None);
         File.WriteAllText(Kubeconfig, KubeconfigWriter.Render(api.Uri!, api.Certificates.CaPem, api.Authenticator));
         var pace = new RolloutPace(RolloutSpeed.Instant);
-        eck = new EckOperator(api.Store, null, new EckOperatorOptions("3.3.0", "9.1.0", 1), pace);
+        eck = new EckOperator(api.Store, null, new EckOperatorOptions(EckVersion, "9.1.0", 1), pace);
         loadBalancers = new LoadBalancerController(api.Store, null, pace, 1);
         control.AddRoutes(r => RolloutRoutes.Map(r, pace));
         control.AddRoutes(r => r.MapPost("/kubernetes/compact", () => api.Store.Compact()));
@@ -118,5 +128,14 @@ public sealed class ApiServerFixture : IAsyncLifetime
         }
 
         return client;
+    }
+}
+
+/// <summary>The same composition emulating ECK 3.2: its CRD has no spec.remoteClusterServer.service.</summary>
+public sealed class Eck32ApiServerFixture : ApiServerFixture
+{
+    public Eck32ApiServerFixture()
+        : base("3.2.0")
+    {
     }
 }

@@ -12,9 +12,9 @@ internal sealed class ApiServerStore : IResourceStore
 {
     private readonly IResourceStore store;
 
-    public ApiServerStore()
+    public ApiServerStore(string eckVersion = ElasticsearchCrds.DefaultEckVersion)
     {
-        var schema = CrdSchema.LoadEmbedded("elasticsearch.k8s.elastic.co_elasticsearches.yaml", "v1");
+        var schema = ElasticsearchCrds.For(eckVersion);
         Inner = new ResourceStore(new CrdAdmission(new Dictionary<ResourceType, CrdSchema> { [ResourceCatalog.Elasticsearch] = schema }), new IdentityGenerator(7));
         store = Inner;
         foreach (var name in new[] { "default", "kube-system", "elastic" })

@@ -8,7 +8,7 @@ namespace Sandbox.Tests.Operator;
 /// <summary>One operator + load balancer controller over the API server's store and a fake fleet, shared by a test class.</summary>
 public sealed class OperatorFixture : IAsyncLifetime
 {
-    internal ApiServerStore Store { get; } = new();
+    internal ApiServerStore Store { get; }
 
     internal FakeFleet Fleet { get; } = new();
 
@@ -24,7 +24,11 @@ public sealed class OperatorFixture : IAsyncLifetime
     {
     }
 
-    internal OperatorFixture(string eckVersion) => EckVersion = eckVersion;
+    internal OperatorFixture(string eckVersion)
+    {
+        EckVersion = eckVersion;
+        Store = new ApiServerStore(eckVersion);
+    }
 
     internal string EckVersion { get; }
 

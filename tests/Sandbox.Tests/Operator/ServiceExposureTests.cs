@@ -127,6 +127,8 @@ public sealed class Eck32ServiceTemplateTests(Eck32OperatorFixture fixture) : IC
             },
         });
         await f.WaitReadyAsync("old", "v32");
+        // The 3.2 CRD has no spec.remoteClusterServer.service: the API server pruned it before it was stored.
+        Assert.Equal("""{"enabled":true}""", f.Store.Get("Elasticsearch", "old", "v32")!["spec"]!["remoteClusterServer"]!.ToJsonString());
         var remote = f.Store.Get("Service", "old", "v32-es-remote-cluster")!;
         Assert.Equal("ClusterIP", (string?)remote["spec"]!["type"]);
         Assert.Equal("None", (string?)remote["spec"]!["clusterIP"]);

@@ -34,6 +34,10 @@ public sealed class CrdSchema
         return new CrdSchema((JsonObject)versionEntry["schema"]!["openAPIV3Schema"]!, crd);
     }
 
+    /// <summary>The openAPIV3Schema of one of the CRD's versions (read-only: clone before changing it).</summary>
+    public JsonObject VersionSchema(string version) =>
+        (JsonObject)Crd["spec"]!["versions"]!.AsArray().First(v => v!["name"]!.GetValue<string>() == version)!["schema"]!["openAPIV3Schema"]!;
+
     public IReadOnlyList<JsonObject> PrinterColumns(string version) =>
         Crd["spec"]!["versions"]!.AsArray().First(v => v!["name"]!.GetValue<string>() == version)!["additionalPrinterColumns"]!
             .AsArray().Cast<JsonObject>().ToList();

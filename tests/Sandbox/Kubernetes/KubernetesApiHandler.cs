@@ -18,7 +18,8 @@ public sealed class KubernetesApiHandler(
     WatchStreamer watches,
     PortForwardEndpoint portForward,
     TimeProvider clock,
-    CrdInstallation crds)
+    CrdInstallation crds,
+    OpenApiV3 openApi)
 {
     private const string MergePatchType = "application/merge-patch+json";
     private const string JsonPatchType = "application/json-patch+json";
@@ -32,9 +33,21 @@ public sealed class KubernetesApiHandler(
             var user = authenticator.Authenticate(context.Request.Headers.Authorization) ?? throw StatusErrors.Unauthorized();
             var path = context.Request.Path.Value ?? "/";
             crds.ThrowIfHidden(path);
-            if (context.Request.Method == HttpMethods.Get && (Discovery.Document(path, $"{context.Request.Host}") ?? OpenApiV3.Document(path)) is { } document)
+            if (context.Request.Method == HttpMethods.Get && Discovery.Document(path, $"{context.Request.Host}") is { } document)
             {
                 await JsonResponses.WriteAsync(context, 200, crds.Filter(path, document));
+                return;
+            }
+
+            if (context.Request.Method == HttpMethods.Get && path.TrimEnd('/') == OpenApiV3.Root)
+            {
+                await JsonResponses.WriteAsync(context, 200, crds.Filter(path, openApi.DiscoveryDocument()));
+                return;
+            }
+
+            if (context.Request.Method == HttpMethods.Get && openApi.Find(path) is { } served)
+            {
+                await WriteOpenApiAsync(context, served);
                 return;
             }
 
@@ -57,6 +70,39 @@ public sealed class KubernetesApiHandler(
         {
             // The client went away (watches end this way).
         }
+    }
+
+    /// <summary>
+    /// kube-openapi handler3's HandleGroupVersion: JSON only here (the protobuf form is not produced: 406 as for any
+    /// type it cannot serve); a stale hash answers 301 to the current URL; the right one makes the answer immutable.
+    /// </summary>
+    private static async Task WriteOpenApiAsync(HttpContext context, ServedDocument served)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        context.Response.Headers.Vary = "Accept";
+        if (accept.Length > 0 && !accept.Split(',').Select(a => a.Split(';')[0].Trim()).Any(a => a is "*/*" or "application/*" or "application/json"))
+        {
+            context.Response.StatusCode = 406;
+            return;
+        }
+
+        context.Response.Headers.ETag = $"\"{served.Hash}\"";
+        if (context.Request.Query["hash"].FirstOrDefault() is { Length: > 0 } hash)
+        {
+            if (hash != served.Hash)
+            {
+                context.Response.StatusCode = 301;
+                context.Response.Headers.Location = served.ServerRelativeUrl;
+                return;
+            }
+
+            context.Response.Headers.CacheControl = "public, immutable";
+            context.Response.Headers.Expires = DateTimeOffset.UtcNow.AddYears(1).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(served.Json, context.RequestAborted);
     }
 
     private async Task DispatchAsync(HttpContext context, ApiRoute route, string user)

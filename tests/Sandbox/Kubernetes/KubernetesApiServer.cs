@@ -27,15 +27,19 @@ public sealed class KubernetesApiServer : IAsyncDisposable
     private readonly RootCaPublisher rootCaPublisher;
     private WebApplication? app;
 
-    public KubernetesApiServer(ControlPlane control, Func<string, string, int, IPEndPoint?> resolvePodPort, int? seed, TimeSpan? bookmarkInterval = null)
+    /// <param name="eckVersion">The ECK release whose Elasticsearch CRD is installed (<see cref="ElasticsearchCrds"/>).</param>
+    public KubernetesApiServer(
+        ControlPlane control, Func<string, string, int, IPEndPoint?> resolvePodPort, int? seed, TimeSpan? bookmarkInterval = null,
+        string eckVersion = ElasticsearchCrds.DefaultEckVersion)
     {
         this.control = control;
         this.resolvePodPort = resolvePodPort;
         BookmarkInterval = bookmarkInterval ?? TimeSpan.FromSeconds(1);
         Certificates = new ApiServerCertificates();
         Authenticator = new Authenticator(NewToken(), NewToken());
-        var schema = CrdSchema.LoadEmbedded("elasticsearch.k8s.elastic.co_elasticsearches.yaml", "v1");
+        var schema = ElasticsearchCrds.For(eckVersion);
         ElasticsearchSchema = schema;
+        OpenApi = new OpenApiV3(schema);
         Store = new ResourceStore(new CrdAdmission(new Dictionary<ResourceType, CrdSchema> { [ResourceCatalog.Elasticsearch] = schema }), new IdentityGenerator(seed));
         foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease", "elastic" })
         {
@@ -53,6 +57,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
     public ApiServerCertificates Certificates { get; }
 
     public CrdSchema ElasticsearchSchema { get; }
+
+    /// <summary>/openapi/v3 and its documents, built from the installed CRD.</summary>
+    public OpenApiV3 OpenApi { get; }
 
     /// <summary>Uninstalls or reinstalls the Elasticsearch CRD as the API's clients see it (control route /kubernetes/crds/elasticsearch).</summary>
     public CrdInstallation Crds { get; } = new();
@@ -79,7 +86,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         var printer = new TablePrinter(clock, ElasticsearchSchema.PrinterColumns("v1"));
         var handler = new KubernetesApiHandler(
             Store, Authenticator, printer, new WatchStreamer(Store, printer, BookmarkInterval, stopping.Token),
-            new PortForwardEndpoint(Store, resolvePodPort), clock, Crds);
+            new PortForwardEndpoint(Store, resolvePodPort), clock, Crds, OpenApi);
         app.Run(handler.HandleAsync);
 
         await app.StartAsync(cancellationToken);
