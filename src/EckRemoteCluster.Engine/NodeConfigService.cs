@@ -47,11 +47,13 @@ internal sealed class NodeConfigService : INodeConfigService
             .ToList();
     }
 
-    public IKeystoreBatch OpenKeystores(IReadOnlyList<string> configPaths, SecureString? password) =>
-        KeystoreBatch.Open(configPaths, password);
+    public INodeFiles LocalFiles => LocalNodeFiles.Instance;
 
-    public ITrustBatch PlanTrust(IReadOnlyList<string> configPaths, string caPem, TrustScope scope, SecureString? keystorePassword = null) =>
-        TrustBatch.Create(configPaths, caPem, scope, keystorePassword);
+    public IKeystoreBatch OpenKeystores(IReadOnlyList<NodeDirectory> nodes, SecureString? password) =>
+        KeystoreBatch.Open(nodes, password);
+
+    public ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null) =>
+        TrustBatch.Create(nodes, caPem, scope, keystorePassword);
 
     public ElasticsearchTransportCa ReadTransportCa(string configPath, SecureString? keystorePassword)
     {

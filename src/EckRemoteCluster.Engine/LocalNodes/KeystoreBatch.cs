@@ -8,30 +8,70 @@ namespace EckRemoteCluster.Engine.LocalNodes;
 
 internal sealed class KeystoreBatch : IKeystoreBatch
 {
+    private readonly LockedNodes _locked;
     private readonly List<OpenKeystore> _nodes;
 
-    private KeystoreBatch(List<OpenKeystore> nodes) => _nodes = nodes;
-
-    /// <summary>Opens every node's keystore or none: the first failure disposes what was opened and is rethrown.</summary>
-    public static KeystoreBatch Open(IReadOnlyList<string> configPaths, SecureString? password)
+    private KeystoreBatch(LockedNodes locked, List<OpenKeystore> nodes)
     {
+        _locked = locked;
+        _nodes = nodes;
+    }
+
+    public IReadOnlyList<string> Recovered => _locked.Recovered;
+
+    /// <summary>
+    /// Locks every node, settles an interrupted earlier run, then opens every node's keystore or none: the first
+    /// failure disposes what was opened, releases the locks and is rethrown. The locks are held until Dispose.
+    /// </summary>
+    public static KeystoreBatch Open(IReadOnlyList<NodeDirectory> directories, SecureString? password, TimeSpan? lockTimeout = null)
+    {
+        var locked = LockedNodes.Open(directories, lockTimeout);
         var nodes = new List<OpenKeystore>();
         try
         {
-            foreach (var configPath in configPaths)
+            foreach (var node in locked.Nodes)
             {
-                var path = Path.Combine(configPath, ElasticsearchKeystore.FileName);
-                var keystore = SecureStrings.Use(password, chars => ElasticsearchKeystore.Load(path, chars));
-                nodes.Add(new OpenKeystore(configPath, path, keystore));
+                var path = node.Files.Combine(node.ConfigPath, ElasticsearchKeystore.FileName);
+                var keystore = Load(node, path, password);
+                nodes.Add(new OpenKeystore(node, path, keystore));
             }
         }
         catch
         {
             nodes.ForEach(n => n.Keystore.Dispose());
+            locked.Dispose();
             throw;
         }
 
-        return new KeystoreBatch(nodes);
+        return new KeystoreBatch(locked, nodes);
+    }
+
+    /// <summary>One node's keystore (the unit a parallel reader would run per node).</summary>
+    private static ElasticsearchKeystore Load(LockedNode node, string path, SecureString? password)
+    {
+        byte[] file;
+        try
+        {
+            if (node.Files.GetInfo(path) is null)
+            {
+                throw KeystoreErrors.NotFound(path, new FileNotFoundException(null, path));
+            }
+
+            file = node.Files.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw KeystoreErrors.ReadFailed(path, e);
+        }
+
+        try
+        {
+            return SecureStrings.Use(password, chars => ElasticsearchKeystore.Parse(file, chars, path));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(file);
+        }
     }
 
     public IReadOnlyList<KeystorePlan> SetEntry(string settingName, SecureString value)
@@ -95,43 +135,46 @@ internal sealed class KeystoreBatch : IKeystoreBatch
         return result;
     }
 
-    public IReadOnlyList<KeystoreSaveResult> Save()
+    public IReadOnlyList<KeystoreSaveResult> Save(string operation)
     {
-        var saved = new List<OpenKeystore>();
+        var plan = new List<(LockedNode, IReadOnlyList<NodeFileWrite>)>();
         try
         {
             foreach (var node in _nodes.Where(n => n.Change != KeystoreChange.Unchanged))
             {
-                node.Keystore.Save(node.KeystorePath);
-                saved.Add(node);
+                plan.Add((node.Node, [new NodeFileWrite(node.KeystorePath, node.Keystore.ToFileBytes())]));
             }
+
+            var written = NodeWriteBatch.Commit(plan, operation);
+            return _nodes.Select(n => new KeystoreSaveResult(
+                n.ConfigPath,
+                n.KeystorePath,
+                n.Change,
+                written.TryGetValue(n.Node, out var files) ? files[0].BackupPath : null,
+                n.Keystore.HasPassword)).ToList();
         }
-        catch
+        finally
         {
-            // Put back what this batch already wrote: the backup Save just made is the content before the batch.
-            foreach (var node in saved)
+            foreach (var (_, writes) in plan)
             {
-                File.Copy(node.KeystorePath + ElasticsearchKeystore.BackupSuffix, node.KeystorePath, overwrite: true);
+                CryptographicOperations.ZeroMemory(writes[0].Content);
             }
-
-            throw;
         }
-
-        return _nodes.Select(n => new KeystoreSaveResult(
-            n.ConfigPath,
-            n.KeystorePath,
-            n.Change,
-            n.Change == KeystoreChange.Unchanged ? null : n.KeystorePath + ElasticsearchKeystore.BackupSuffix,
-            n.Keystore.HasPassword)).ToList();
     }
 
-    public void Dispose() => _nodes.ForEach(n => n.Keystore.Dispose());
+    public void Dispose()
+    {
+        _nodes.ForEach(n => n.Keystore.Dispose());
+        _locked.Dispose();
+    }
 
     private List<KeystorePlan> Plans() => _nodes.Select(n => new KeystorePlan(n.ConfigPath, n.KeystorePath, n.Change, n.Keystore.HasPassword)).ToList();
 
-    private sealed class OpenKeystore(string configPath, string keystorePath, ElasticsearchKeystore keystore)
+    private sealed class OpenKeystore(LockedNode node, string keystorePath, ElasticsearchKeystore keystore)
     {
-        public string ConfigPath { get; } = configPath;
+        public LockedNode Node { get; } = node;
+
+        public string ConfigPath => Node.ConfigPath;
 
         public string KeystorePath { get; } = keystorePath;
 

@@ -1,3 +1,4 @@
+using EckRemoteCluster.Contracts;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -8,8 +9,11 @@ using EckRemoteCluster.Secrets;
 namespace EckRemoteCluster.Engine.LocalNodes;
 
 /// <summary>
-/// A node's PKCS#12 transport stores (security auto-configuration's transport.p12, used as keystore and truststore):
-/// where they are, their passwords from the node's elasticsearch.keystore, and adding a trusted CA.
+/// A node's PKCS#12 stores for one SSL context (transport, or remote_cluster_client): where they are, their passwords
+/// from the node's elasticsearch.keystore, and adding a trusted CA. Which store a CA must go into follows
+/// Elasticsearch's SslConfigurationLoader (libs/ssl-config): certificate_authorities and truststore.path together are
+/// rejected ("cannot specify both"); without either, a keystore.path store is also the context's trust (its
+/// asTrustConfig), so adding certificate_authorities there would silently drop that trust.
 /// </summary>
 internal static class TransportTruststore
 {
@@ -19,16 +23,48 @@ internal static class TransportTruststore
     public static string? Resolve(IReadOnlyDictionary<string, YmlSettingValue> settings, string key, string configPath) =>
         settings.TryGetValue(key, out var value) && value.Scalar is { Length: > 0 } path ? Path.GetFullPath(Path.Combine(configPath, path)) : null;
 
-    /// <summary>The store's password: the keystore's secure_password entry, else the legacy yml setting, else empty (as Elasticsearch reads it).</summary>
-    public static string Password(string configPath, IReadOnlyDictionary<string, YmlSettingValue> settings, string secureSetting, SecureString? keystorePassword)
+    /// <summary>
+    /// The store a CA for the context (<paramref name="prefix"/>, e.g. xpack.security.transport.ssl) must be added to,
+    /// with the keystore setting that holds its password; null when the context trusts PEM certificate_authorities
+    /// (or nothing yet), so the CA goes into that list.
+    /// </summary>
+    public static (string Path, string PasswordSetting)? StoreFor(IReadOnlyDictionary<string, YmlSettingValue> settings, string prefix, string configPath)
     {
-        var keystorePath = Path.Combine(configPath, ElasticsearchKeystore.FileName);
-        if (File.Exists(keystorePath))
+        if (Resolve(settings, prefix + ".truststore.path", configPath) is { } truststore)
         {
-            using var keystore = SecureStrings.Use(keystorePassword, chars => ElasticsearchKeystore.Load(keystorePath, chars));
-            if (keystore.Entries.TryGetValue(secureSetting, out var value))
+            return (truststore, prefix + ".truststore.secure_password");
+        }
+
+        bool hasAuthorities = settings.TryGetValue(prefix + ".certificate_authorities", out var authorities) && authorities.Items.Count > 0;
+        if (!hasAuthorities && Resolve(settings, prefix + ".keystore.path", configPath) is { } keystore)
+        {
+            return (keystore, prefix + ".keystore.secure_password");
+        }
+
+        return null;
+    }
+
+    /// <summary>The store's password: the keystore's secure_password entry, else the legacy yml setting, else empty (as Elasticsearch reads it).</summary>
+    public static string Password(string configPath, IReadOnlyDictionary<string, YmlSettingValue> settings, string secureSetting, SecureString? keystorePassword) =>
+        Password(LocalNodeFiles.Instance, configPath, settings, secureSetting, keystorePassword);
+
+    public static string Password(INodeFiles files, string configPath, IReadOnlyDictionary<string, YmlSettingValue> settings, string secureSetting, SecureString? keystorePassword)
+    {
+        var keystorePath = files.Combine(configPath, ElasticsearchKeystore.FileName);
+        if (files.GetInfo(keystorePath) is not null)
+        {
+            var bytes = files.ReadAllBytes(keystorePath);
+            try
             {
-                return Encoding.UTF8.GetString(value.Span);
+                using var keystore = SecureStrings.Use(keystorePassword, chars => ElasticsearchKeystore.Parse(bytes, chars, keystorePath));
+                if (keystore.Entries.TryGetValue(secureSetting, out var value))
+                {
+                    return Encoding.UTF8.GetString(value.Span);
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(bytes);
             }
         }
 
@@ -36,30 +72,33 @@ internal static class TransportTruststore
         return settings.TryGetValue(legacy, out var plain) ? plain.Scalar ?? string.Empty : string.Empty;
     }
 
-    public static X509Certificate2Collection Read(string path, string password)
+    public static X509Certificate2Collection Read(string path, string password) => Read(LocalNodeFiles.Instance, path, password);
+
+    public static X509Certificate2Collection Read(INodeFiles files, string path, string password)
     {
-        if (!File.Exists(path))
+        if (files.GetInfo(path) is null)
         {
             throw new EckRemoteClusterException(
                 "TransportTruststoreNotFound",
                 EckErrorCategory.ObjectNotFound,
-                $"The transport truststore '{path}' named in elasticsearch.yml does not exist.",
-                "Check xpack.security.transport.ssl.truststore.path in the node's elasticsearch.yml (relative paths are resolved against the config directory).",
+                $"The store '{path}' named in elasticsearch.yml does not exist.",
+                "Check the truststore.path / keystore.path settings in the node's elasticsearch.yml (relative paths are resolved against the config directory).",
                 path);
         }
 
         try
         {
-            return Pkcs12Truststore.ReadCertificates(File.ReadAllBytes(path), password);
+            return Pkcs12Truststore.ReadCertificates(files.ReadAllBytes(path), password);
         }
         catch (CryptographicException ex)
         {
             throw new EckRemoteClusterException(
                 "TransportTruststoreUnreadable",
                 EckErrorCategory.InvalidData,
-                $"The transport store '{path}' could not be opened with the password from the node's keystore: {ex.Message}",
-                "Check that the node's elasticsearch.keystore holds the store's password as xpack.security.transport.ssl.truststore.secure_password "
-                + "(bin/elasticsearch-keystore show), and that the file is a PKCS#12 store.",
+                $"The store '{path}' could not be opened with the password from the node's keystore: {ex.Message}",
+                "Check that the node's elasticsearch.keystore holds the store's password as the matching ...secure_password setting "
+                + "(bin/elasticsearch-keystore show), and that the file is a PKCS#12 store (a JKS store cannot be changed by this module: "
+                + "add the CA with keytool -importcert, or convert the store to PKCS#12).",
                 path,
                 ex);
         }
@@ -67,19 +106,41 @@ internal static class TransportTruststore
 
     /// <summary>The truststore's new content with the CAs it lacks added, and whether that changes it.</summary>
     public static (byte[] Content, FileChange Change) PlanAdd(
-        string configPath, string truststorePath, IReadOnlyDictionary<string, YmlSettingValue> settings, string caPem, SecureString? keystorePassword)
+        string configPath, string truststorePath, IReadOnlyDictionary<string, YmlSettingValue> settings, string caPem, SecureString? keystorePassword) =>
+        PlanAdd(LocalNodeFiles.Instance, configPath, truststorePath, RemoteClusterNames.TransportTruststorePassword, settings, caPem, keystorePassword, RemoteClusterNames.TransportCaAlias);
+
+    public static (byte[] Content, FileChange Change) PlanAdd(
+        INodeFiles files,
+        string configPath,
+        string storePath,
+        string passwordSetting,
+        IReadOnlyDictionary<string, YmlSettingValue> settings,
+        string caPem,
+        SecureString? keystorePassword,
+        string alias)
     {
-        var password = Password(configPath, settings, RemoteClusterNames.TransportTruststorePassword, keystorePassword);
-        var present = Read(truststorePath, password).Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (storePath.EndsWith(".jks", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new EckRemoteClusterException(
+                "NodeTruststoreNotPkcs12",
+                EckErrorCategory.InvalidData,
+                $"The node trusts the certificates of the JKS store '{storePath}'; this module only adds CAs to PKCS#12 stores, and "
+                + "Elasticsearch rejects certificate_authorities beside a truststore, so nothing was changed.",
+                $"Add the CA with: keytool -importcert -noprompt -alias {alias} -file <ca.crt> -keystore {storePath}; or convert the store to PKCS#12 and run this again.",
+                storePath);
+        }
+
+        var password = Password(files, configPath, settings, passwordSetting, keystorePassword);
+        var present = Read(files, storePath, password).Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var wanted = new X509Certificate2Collection();
         wanted.ImportFromPem(caPem);
         var missing = wanted.Where(c => !present.Contains(c.Thumbprint)).ToList();
-        var content = File.ReadAllBytes(truststorePath);
+        var content = files.ReadAllBytes(storePath);
         if (missing.Count == 0)
         {
             return (content, FileChange.Unchanged);
         }
 
-        return (Pkcs12Truststore.AddTrustedCertificates(content, password, missing, RemoteClusterNames.TransportCaAlias), FileChange.Updated);
+        return (Pkcs12Truststore.AddTrustedCertificates(content, password, missing, alias), FileChange.Updated);
     }
 }

@@ -1,3 +1,4 @@
+using EckRemoteCluster.Contracts;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -233,45 +234,29 @@ public sealed partial class ElasticsearchKeystore : IDisposable
     }
 
     /// <summary>
-    /// Writes atomically: a temporary file in the same directory (so the final rename cannot cross file systems),
-    /// flushed to disk, then swapped in with File.Replace, which keeps the previous file as
-    /// <c>&lt;path&gt;.bak</c> (replacing an older backup). A crash leaves either the old or the new keystore in place.
-    /// On Unix the new file gets the old file's permission bits (rw-rw---- for a new file, as ES uses); the owner is
-    /// that of the calling process, so run as the user that owns the config directory.
+    /// Writes one keystore file the way every node file is written (<see cref="INodeFiles"/>): a temporary beside the
+    /// file (the link's target for a link) that has the old file's owner, group and mode before the secret is written,
+    /// flushed, then renamed over it with the previous file kept as <c>&lt;path&gt;.bak</c>. A new file is rw-rw----
+    /// and owned by this process, as 'elasticsearch-keystore create' leaves it. Refuses, writing nothing, when the
+    /// owner cannot be kept. Several nodes are written together through KeystoreBatch instead.
     /// </summary>
-    public void Save(string path)
+    public void Save(string path) => Save(LocalNodes.LocalNodeFiles.Instance, path);
+
+    internal void Save(INodeFiles files, string path)
     {
         byte[] content = ToFileBytes();
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("The path has no directory.", nameof(path));
-        string tempPath = Path.Combine(directory, $"{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            bool exists = File.Exists(fullPath);
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(tempPath, exists ? File.GetUnixFileMode(fullPath) : NewFileMode);
-            }
-
-            if (exists)
-            {
-                File.Replace(tempPath, fullPath, fullPath + BackupSuffix);
-            }
-            else
-            {
-                File.Move(tempPath, fullPath);
-            }
+            var existing = files.GetInfo(path);
+            var fullPath = Path.GetFullPath(path);
+            var like = existing ?? new NodeFileInfo(fullPath, fullPath, null, null, OperatingSystem.IsWindows() ? null : NewFileMode);
+            files.EnsureCanKeep(like);
+            var temporary = files.WriteTemporary(like.RealPath, content, like);
+            files.Replace(temporary, like.RealPath, existing is null ? null : like.RealPath + BackupSuffix);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (EckRemoteClusterException e) when (e.InnerException is IOException or UnauthorizedAccessException)
         {
-            TryDelete(tempPath);
-            throw KeystoreErrors.WriteFailed(fullPath, e);
+            throw KeystoreErrors.WriteFailed(path, e.InnerException!);
         }
         finally
         {
@@ -308,18 +293,6 @@ public sealed partial class ElasticsearchKeystore : IDisposable
         }
 
         return seed;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The original error is the one worth reporting; a stray temp file is harmless.
-        }
     }
 
     private int IndexOf(string name) => _entries.FindIndex(e => string.Equals(e.Key, name, StringComparison.Ordinal));

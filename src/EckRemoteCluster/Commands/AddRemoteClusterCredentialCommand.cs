@@ -78,12 +78,8 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
 
         _alias = alias;
         Engine.Rules.ValidateRemoteClusterAlias(_alias);
-        var directories = ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
-        if (directories.Count != ConfigPath.Length)
-        {
-            // A node we cannot reach would be left without the credential: change none rather than some.
-            return;
-        }
+        // A node we cannot reach would be left without the credential: an unresolved path stops the cmdlet here.
+        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
 
         if (Connection is not null && !ElasticsearchVersions.AtLeast(Connection.Version, 8, 14))
         {
@@ -100,6 +96,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         IReadOnlyList<KeystoreSaveResult> saved;
         using (var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword))
         {
+            WriteRecovered(batch.Recovered);
             var plans = batch.SetEntry(setting, secret);
             var changes = plans.Where(p => p.Change != KeystoreChange.Unchanged).ToList();
             if (changes.Count == 0)
@@ -109,7 +106,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
             }
             else if (ShouldProcess(string.Join(", ", changes.Select(c => $"{c.KeystorePath} ({c.Change})")), $"Set {setting}"))
             {
-                saved = batch.Save();
+                saved = batch.Save($"Set {setting}");
             }
             else
             {

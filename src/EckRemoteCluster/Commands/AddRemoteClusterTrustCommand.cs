@@ -36,14 +36,11 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
     {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
         CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);
-        var directories = ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
-        if (directories.Count != ConfigPath.Length)
-        {
-            return;
-        }
+        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
 
         var scope = SecurityModel == RemoteClusterSecurityModel.Certificate ? TrustScope.Transport : TrustScope.RemoteClusterClient;
-        var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), scope, KeystorePassword);
+        using var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), scope, KeystorePassword);
+        WriteRecovered(batch.Recovered);
         var changes = batch.Plan.Where(p => p.CaFileChange != FileChange.Unchanged || p.ChangedSettings.Count > 0).ToList();
         if (changes.Count == 0)
         {
@@ -66,7 +63,7 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
             return;
         }
 
-        foreach (var result in batch.Save())
+        foreach (var result in batch.Save(action))
         {
             if (result.RestartRequired)
             {

@@ -95,13 +95,9 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
     private void RemoveCredentials()
     {
-        var directories = ProviderPaths.ResolveDirectories(this, ConfigPath!).ToList();
-        if (directories.Count != ConfigPath!.Length)
-        {
-            return;
-        }
-
+        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath!);
         using var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
+        WriteRecovered(batch.Recovered);
         var plans = batch.RemoveEntry(RemoteClusterNames.CredentialsSetting(Alias));
         var changed = plans.Where(p => p.Change != KeystoreChange.Unchanged).ToList();
         if (changed.Count == 0 || !ChangeConfirmation.ShouldChange(this, Force, string.Join(", ", changed.Select(c => c.KeystorePath)), $"Remove {RemoteClusterNames.CredentialsSetting(Alias)}"))
@@ -109,7 +105,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
             return;
         }
 
-        foreach (var saved in batch.Save())
+        foreach (var saved in batch.Save($"Remove {RemoteClusterNames.CredentialsSetting(Alias)}"))
         {
             WriteObject(new RemoteClusterCredentialResult(saved.ConfigPath, saved.KeystorePath, Alias, saved.Change, saved.BackupPath, SecureSettingsReload.NotRequested, null, null));
         }

@@ -70,6 +70,15 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Reports what opening the nodes did to settle an interrupted earlier run.</summary>
+    internal void WriteRecovered(IReadOnlyList<string> recovered)
+    {
+        foreach (var line in recovered)
+        {
+            WriteWarning(line);
+        }
+    }
+
     /// <summary>Turns a failure into a terminating error for cases where going on with the pipeline makes no sense.</summary>
     protected void ThrowTerminating(EckRemoteClusterException ex) => ThrowTerminatingError(ErrorRecords.From(ex));
 

@@ -66,11 +66,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     protected override void ProcessRecordCore()
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
-        var directories = ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
-        if (directories.Count != ConfigPath.Length)
-        {
-            return;
-        }
+        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
 
         var client = Connection.Client;
         var remotes = Engine.RemoteClusters;
@@ -115,27 +111,34 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
         var endpoint = RunWithReporting((reporter, token) => Engine.Eck.PublishAsync(publish, Timeout, reporter, token));
 
         var ca = RunWithReporting((reporter, token) => Engine.Eck.GetTransportCaAsync(cluster, reporter, token));
-        var trust = Engine.NodeConfig.PlanTrust(directories, ca.Pem, TrustScope.RemoteClusterClient, KeystorePassword);
-        var trustChanges = trust.Plan.Where(p => p.CaFileChange != FileChange.Unchanged || p.ChangedSettings.Count > 0).ToList();
-        if (trustChanges.Count > 0)
+        List<string> restart = [];
+        using (var trust = Engine.NodeConfig.PlanTrust(directories, ca.Pem, TrustScope.RemoteClusterClient, KeystorePassword))
         {
-            if (!Step(string.Join(", ", trustChanges.Select(c => c.ConfigPath)), "Trust the ECK cluster's CA for API-key connections (remote-cluster-ca.crt, elasticsearch.yml)"))
+            WriteRecovered(trust.Recovered);
+            var trustChanges = trust.Plan.Where(p => p.CaFileChange != FileChange.Unchanged || p.ChangedSettings.Count > 0).ToList();
+            const string trustAction = "Trust the ECK cluster's CA for API-key connections (remote-cluster-ca.crt, elasticsearch.yml)";
+            if (trustChanges.Count > 0)
             {
-                return;
-            }
+                if (!Step(string.Join(", ", trustChanges.Select(c => c.ConfigPath)), trustAction))
+                {
+                    return;
+                }
 
-            var restart = trust.Save().Where(r => r.RestartRequired).Select(r => r.ConfigPath).ToList();
-            if (restart.Count > 0)
-            {
-                WriteWarning($"Restart these nodes one at a time, then run this command again to finish moving '{Alias}': {string.Join(", ", restart)}. "
-                    + "The certificate-model connection keeps working meanwhile.");
-                WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.RestartRequired, current.SecurityModel, current.ProxyAddress, current.ServerName, restart, null, null));
-                return;
+                restart = trust.Save(trustAction).Where(r => r.RestartRequired).Select(r => r.ConfigPath).ToList();
             }
+        }
+
+        if (restart.Count > 0)
+        {
+            WriteWarning($"Restart these nodes one at a time, then run this command again to finish moving '{Alias}': {string.Join(", ", restart)}. "
+                + "The certificate-model connection keeps working meanwhile.");
+            WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.RestartRequired, current.SecurityModel, current.ProxyAddress, current.ServerName, restart, null, null));
+            return;
         }
 
         var setting = RemoteClusterNames.CredentialsSetting(Alias);
         using var keystores = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
+        WriteRecovered(keystores.Recovered);
         string? keyId = null;
         var credentials = keystores.CompareEntry(setting);
         if (credentials.All(c => c.Present && c.SameAsFirst))
@@ -159,7 +162,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
 
             // Saved, not reloaded: a node uses the credential only after the reload that follows the re-registration,
             // so the certificate-model connection stays up until then.
-            keystores.Save();
+            keystores.Save($"Set {setting}");
         }
 
         var registration = new RemoteClusterRegistration(Alias, endpoint.ProxyAddress, endpoint.ServerName, null, null);
@@ -209,7 +212,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
             if (writtenByThisRun is not null)
             {
                 writtenByThisRun.RemoveEntry(setting);
-                writtenByThisRun.Save();
+                writtenByThisRun.Save($"Remove {setting}");
             }
 
             RunWithReporting(async (_, token) =>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using EckRemoteCluster.Completion;
+using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
 
@@ -42,7 +43,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         var client = Connection.Client;
         var service = Engine.RemoteClusters;
         var aliases = Alias ?? RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token)).Select(r => r.Alias).ToArray();
-        var directories = ConfigPath is null ? null : ProviderPaths.ResolveDirectories(this, ConfigPath).ToList();
+        var directories = ConfigPath is null ? null : ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);
@@ -51,7 +52,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         }
     }
 
-    private IReadOnlyList<NodeCredentialCheck> CheckCredentials(IReadOnlyList<string> directories, string alias)
+    private IReadOnlyList<NodeCredentialCheck> CheckCredentials(IReadOnlyList<NodeDirectory> directories, string alias)
     {
         using var keystores = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
         var checks = keystores.CompareEntry(RemoteClusterNames.CredentialsSetting(alias))

@@ -11,7 +11,7 @@ internal sealed record KeystoreSaveResult(string ConfigPath, string KeystorePath
 /// <summary>
 /// The keystores of several nodes, all opened (and so all validated: present, password right, not corrupted) before
 /// any is changed, and saved together: if one save fails, those already written are restored, so a credential is
-/// never on some nodes and not on others because of this module.
+/// never on some nodes and not on others because of this module. Every node is locked from opening to Dispose.
 /// </summary>
 internal interface IKeystoreBatch : IDisposable
 {
@@ -22,6 +22,12 @@ internal interface IKeystoreBatch : IDisposable
     /// <summary>For each node, whether it holds the setting, and whether its value equals the first holder's.</summary>
     IReadOnlyList<(string ConfigPath, bool Present, bool SameAsFirst)> CompareEntry(string settingName);
 
-    /// <summary>Writes every keystore whose plan is a change; each write is atomic with a backup beside it.</summary>
-    IReadOnlyList<KeystoreSaveResult> Save();
+    /// <summary>What settling an interrupted earlier run did when the batch was opened (one line per batch).</summary>
+    IReadOnlyList<string> Recovered { get; }
+
+    /// <summary>
+    /// Writes every keystore whose plan is a change, all or none (journaled; see INodeFiles for the file semantics),
+    /// each with a backup beside it; <paramref name="operation"/> names the change in the journal.
+    /// </summary>
+    IReadOnlyList<KeystoreSaveResult> Save(string operation);
 }

@@ -12,12 +12,18 @@ internal enum TrustScope
 
 /// <summary>
 /// The planned trust change on several nodes, computed (and every file parsed) before anything is written; saved
-/// all or none.
+/// all or none. Every node is locked from planning to Dispose, so the plan is what Save writes over.
 /// </summary>
-internal interface ITrustBatch
+internal interface ITrustBatch : IDisposable
 {
     IReadOnlyList<RemoteClusterTrustResult> Plan { get; }
 
-    /// <summary>Writes every changed file atomically with a backup; on a failure restores what it wrote.</summary>
-    IReadOnlyList<RemoteClusterTrustResult> Save();
+    /// <summary>What settling an interrupted earlier run did when the batch was opened (one line per batch).</summary>
+    IReadOnlyList<string> Recovered { get; }
+
+    /// <summary>
+    /// Writes every changed file, all or none across the nodes (journaled; see INodeFiles for the file semantics),
+    /// each with a backup; <paramref name="operation"/> names the change in the journal.
+    /// </summary>
+    IReadOnlyList<RemoteClusterTrustResult> Save(string operation);
 }
