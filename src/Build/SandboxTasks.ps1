@@ -42,6 +42,37 @@ function Stop-DemoSandbox($Sandbox) {
     }
 }
 
+# A string quoted so that bash, zsh and pwsh all read it literally: single quotes, with an embedded ' closed, escaped
+# and reopened for POSIX shells is not portable, so a path with a single quote is refused instead.
+function ConvertTo-ShellLiteral([string] $Text) {
+    if ($Text.Contains("'")) { throw "The path $Text contains a single quote; start the sandbox from a folder without one." }
+    "'$Text'"
+}
+
+<#
+Writes <state>/enter-sandbox.ps1 (KUBECONFIG set to the sandbox's kubeconfig, the built module imported) and returns
+the lines to paste into another terminal. Each line works the same pasted into bash or pwsh, from any folder: the
+paths are single-quoted (literal in both shells), no line uses $ or an environment-variable syntax of one shell, and
+pwsh is started as dotnet with the absolute path of the pwsh.dll this build runs, so no tool manifest is needed.
+#>
+function Get-SandboxInstructions {
+    param([Parameter(Mandatory)] $Description, [Parameter(Mandatory)] [string] $StateDirectory, [Parameter(Mandatory)] [string] $ModuleManifest)
+    $enter = Join-Path $StateDirectory 'enter-sandbox.ps1'
+    Set-Content -Path $enter -Encoding utf8NoBOM -Value @"
+# Written by ./build.ps1 Sandbox: points this session at the sandbox's Kubernetes API and imports the built module.
+`$env:KUBECONFIG = '$($Description.kubeconfig)'
+Import-Module '$ModuleManifest'
+Write-Host "KUBECONFIG is `$env:KUBECONFIG. Try: Get-EckCluster -AllNamespaces"
+"@
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    $launcher = if (Test-Path $pwshDll) { "dotnet $(ConvertTo-ShellLiteral $pwshDll)" } else { ConvertTo-ShellLiteral ([Environment]::ProcessPath) }
+    [pscustomobject]@{
+        EnterScript = $enter
+        PwshLine    = "$launcher -NoExit -File $(ConvertTo-ShellLiteral $enter)"
+        KubectlLine = "kubectl --kubeconfig $(ConvertTo-ShellLiteral $Description.kubeconfig) get es -A"
+    }
+}
+
 function Start-InteractiveSandbox([string] $Root) {
     Invoke-ModuleBuild -Root $Root -Configuration Release | Out-Null
     Build-Sandbox $Root
@@ -50,13 +81,15 @@ function Start-InteractiveSandbox([string] $Root) {
     New-Item -ItemType Directory $state | Out-Null
     $sandbox = Start-DemoSandbox -Root $Root -StateDirectory $state -Arguments @('--rollout', 'realistic')
     $d = $sandbox.Description
-    $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
+    $lines = Get-SandboxInstructions -Description $d -StateDirectory $state -ModuleManifest (Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1')
     Write-Host @"
 
-The sandbox is running (Kubernetes API $($d.kubernetes.server), ECK $($d.eckVersion)). In another terminal:
+The sandbox is running (Kubernetes API $($d.kubernetes.server), ECK $($d.eckVersion)). In another terminal, bash or pwsh:
 
-  kubectl --kubeconfig $($d.kubeconfig) get es -A
-  dotnet pwsh -NoExit -c "`$env:KUBECONFIG = '$($d.kubeconfig)'; Import-Module '$manifest'"
+  $($lines.KubectlLine)
+  $($lines.PwshLine)
+
+The second line opens pwsh with KUBECONFIG set to the sandbox's kubeconfig and the module imported; then:
   Get-EckCluster -AllNamespaces
 
 The self-managed cluster's nodes:
