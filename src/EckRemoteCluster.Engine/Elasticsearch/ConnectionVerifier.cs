@@ -10,13 +10,13 @@ internal static class ConnectionVerifier
     {
         reporter.Debug($"GET / on {client.Description}");
         var root = await client.SendAsync("GET", "/", null, cancellationToken).ConfigureAwait(false);
-        ElasticsearchFailures.ThrowUnlessSuccess(root, client, "GET /");
+        ElasticsearchErrors.ThrowUnlessSuccess(root, client, "GET /");
         var clusterName = (string?)root.Body?["cluster_name"] ?? "(unknown)";
         var version = (string?)root.Body?["version"]?["number"] ?? "(unknown)";
 
         reporter.Debug($"GET /_security/_authenticate on {client.Description}");
         var who = await client.SendAsync("GET", "/_security/_authenticate", null, cancellationToken).ConfigureAwait(false);
-        ElasticsearchFailures.ThrowUnlessSuccess(who, client, "GET /_security/_authenticate");
+        ElasticsearchErrors.ThrowUnlessSuccess(who, client, "GET /_security/_authenticate");
         var user = (string?)who.Body?["username"] ?? "(unknown)";
         var authenticationType = (string?)who.Body?["authentication_type"];
 

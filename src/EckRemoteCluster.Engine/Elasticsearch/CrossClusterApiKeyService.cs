@@ -78,7 +78,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         EnsureSupported(connection, reporter);
         reporter.Verbose($"Creating cross-cluster API key '{(string?)body["name"]}' on '{connection.ClusterName}'.");
         var response = await connection.Client.SendAsync("POST", "/_security/cross_cluster/api_key", body, cancellationToken).ConfigureAwait(false);
-        ElasticsearchFailures.ThrowUnlessSuccess(response, connection.Client, "POST /_security/cross_cluster/api_key", (string?)body["name"]);
+        ElasticsearchErrors.ThrowUnlessSuccess(response, connection.Client, "POST /_security/cross_cluster/api_key", (string?)body["name"]);
         var id = (string?)response.Body?["id"] ?? throw Malformed(connection, "id");
         var encoded = (string?)response.Body?["encoded"] ?? throw Malformed(connection, "encoded");
         var secure = new SecureString();
@@ -143,7 +143,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
                 id);
         }
 
-        ElasticsearchFailures.ThrowUnlessSuccess(response, connection.Client, "GET /_security/api_key");
+        ElasticsearchErrors.ThrowUnlessSuccess(response, connection.Client, "GET /_security/api_key");
         return (response.Body?["api_keys"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(k => (string?)k["type"] == "cross_cluster")
@@ -167,7 +167,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
                 id);
         }
 
-        ElasticsearchFailures.ThrowUnlessSuccess(response, connection.Client, "PUT " + path, id);
+        ElasticsearchErrors.ThrowUnlessSuccess(response, connection.Client, "PUT " + path, id);
         return (bool?)response.Body?["updated"] ?? false;
     }
 
@@ -175,7 +175,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
     {
         reporter.Verbose($"Invalidating API key {id} on '{connection.ClusterName}'.");
         var response = await connection.Client.SendAsync("DELETE", "/_security/api_key", new JsonObject { ["ids"] = new JsonArray(id) }, cancellationToken).ConfigureAwait(false);
-        ElasticsearchFailures.ThrowUnlessSuccess(response, connection.Client, "DELETE /_security/api_key", id);
+        ElasticsearchErrors.ThrowUnlessSuccess(response, connection.Client, "DELETE /_security/api_key", id);
         if ((response.Body?["error_count"] as JsonValue)?.GetValue<int>() is > 0)
         {
             var reason = (string?)response.Body?["error_details"]?[0]?["reason"] ?? "(no reason given)";
@@ -230,7 +230,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
                 id);
         }
 
-        ElasticsearchFailures.ThrowUnlessSuccess(lookup, connection.Client, "GET /_security/api_key", id);
+        ElasticsearchErrors.ThrowUnlessSuccess(lookup, connection.Client, "GET /_security/api_key", id);
         return (bool?)key!["invalidated"] == true;
     }
 

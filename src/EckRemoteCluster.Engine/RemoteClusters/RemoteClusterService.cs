@@ -1,6 +1,7 @@
 using System.Security;
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Contracts;
+using EckRemoteCluster.Engine.Elasticsearch;
 using EckRemoteCluster.Engine.Rules;
 using EckRemoteCluster.Secrets;
 
@@ -23,10 +24,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             return RoleChange.Created;
         }
 
-        if (!response.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(response, $"read role '{role.Name}'", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, $"GET /_security/role/{role.Name}", role.Name);
 
         return response.Body?[role.Name] is JsonObject existing && RemoteRoles.Matches(existing, role) ? RoleChange.Unchanged : RoleChange.Updated;
     }
@@ -34,19 +32,13 @@ internal sealed class RemoteClusterService : IRemoteClusterService
     public async Task PutRoleAsync(IElasticsearchClient client, RemoteRoleRequest role, CancellationToken cancellationToken)
     {
         var response = await client.SendAsync("PUT", $"/_security/role/{Uri.EscapeDataString(role.Name)}", RemoteRoles.Body(role), cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(response, $"write role '{role.Name}'", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, $"PUT /_security/role/{role.Name}", role.Name);
     }
 
     public async Task<IReadOnlyList<RemoteCluster>> GetAsync(IElasticsearchClient client, string localCluster, CancellationToken cancellationToken)
     {
         var response = await client.SendAsync("GET", "/_remote/info", null, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(response, "read the remote clusters (GET /_remote/info)", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, "GET /_remote/info");
 
         return RemoteInfoParser.Parse(response.Body, localCluster);
     }
@@ -108,10 +100,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             ["transient"] = ToJson(change.Transient),
         };
         var response = await client.SendAsync("PUT", "/_cluster/settings", body, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(response, $"change {string.Join(", ", change.Keys)}", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, $"PUT /_cluster/settings ({string.Join(", ", change.Keys)})");
     }
 
     public async Task<ClusterSettingsChange> PlanRemovalAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken)
@@ -132,10 +121,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
     {
         RemoteClusterAlias.Validate(alias);
         var info = await client.SendAsync("GET", "/_remote/info", null, cancellationToken).ConfigureAwait(false);
-        if (!info.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(info, "read the remote clusters (GET /_remote/info)", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(info, client, "GET /_remote/info");
 
         var remote = RemoteInfoParser.Parse(info.Body, string.Empty).FirstOrDefault(r => r.Alias == alias);
         if (remote is null)
@@ -295,10 +281,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             ? "/_nodes/reload_secure_settings"
             : $"/_nodes/{string.Join(",", nodeNames.Select(Uri.EscapeDataString))}/reload_secure_settings";
         var response = await client.SendAsync("POST", path, body, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(response, "reload secure settings (POST /_nodes/reload_secure_settings)", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, "POST " + path);
 
         return (response.Body?["nodes"] as JsonObject ?? [])
             .Select(pair => (
@@ -337,10 +320,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         CancellationToken cancellationToken)
     {
         var response = await client.SendAsync("GET", "/_cluster/settings?flat_settings=true", null, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess)
-        {
-            throw ElasticsearchErrors.FromResponse(response, "read the cluster settings (GET /_cluster/settings)", client.Description);
-        }
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, "GET /_cluster/settings");
 
         return (Flat(response.Body?["persistent"]), Flat(response.Body?["transient"]));
     }

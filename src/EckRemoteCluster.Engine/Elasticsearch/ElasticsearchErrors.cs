@@ -2,8 +2,11 @@ using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Engine.Elasticsearch;
 
-/// <summary>Turns Elasticsearch error answers into errors with what to do, quoting Elasticsearch's own reason.</summary>
-internal static class ElasticsearchFailures
+/// <summary>
+/// The one place an Elasticsearch error answer becomes the module's failure, so a status means the same ErrorId whichever
+/// cmdlet sent the request; the message quotes Elasticsearch's own reason.
+/// </summary>
+internal static class ElasticsearchErrors
 {
     public static void ThrowUnlessSuccess(ElasticsearchResponse response, IElasticsearchClient client, string request, object? target = null)
     {
@@ -21,9 +24,10 @@ internal static class ElasticsearchFailures
         return response.StatusCode switch
         {
             401 => new EckRemoteClusterException("ElasticsearchAuthenticationFailed", EckErrorCategory.AuthenticationError, said,
-                "Check the user name and password (-Credential) or the API key (-ApiKey); an API key may have expired or been invalidated.", target),
+                "Open the connection again (New-ElasticsearchConnection) with the right -Credential or -ApiKey; an API key may have expired or been invalidated.", target),
             403 => new EckRemoteClusterException("ElasticsearchForbidden", EckErrorCategory.PermissionDenied, said,
-                "Connect as a user with the privilege the message names (cross-cluster API keys need manage_security).", target),
+                "Connect (New-ElasticsearchConnection) as a user with the privilege the message names: 'manage' for cluster "
+                + "settings, remote clusters and reloading secure settings, 'manage_security' for API keys and roles.", target),
             404 => new EckRemoteClusterException("ElasticsearchNotFound", EckErrorCategory.ObjectNotFound, said,
                 "Check the name or id; list what exists with the matching Get- cmdlet.", target),
             409 => new EckRemoteClusterException("ElasticsearchConflict", EckErrorCategory.ResourceExists, said,
