@@ -37,6 +37,7 @@
         'Add-EckTransportTrust'
         'Publish-EckTransport'
         'Move-RemoteClusterToApiKey'
+        'Restart-ElasticsearchNode'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

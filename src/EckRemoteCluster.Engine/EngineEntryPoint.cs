@@ -19,4 +19,6 @@ internal sealed class EngineEntryPoint : IEngine
     public IElasticsearchService Elasticsearch { get; } = new Elasticsearch.ElasticsearchService(s_kubernetes);
 
     public ICrossClusterApiKeyService CrossClusterApiKeys { get; } = new Elasticsearch.CrossClusterApiKeyService();
+
+    public INodeRestartService NodeRestarts { get; } = new Elasticsearch.NodeRestartService();
 }

@@ -13,6 +13,7 @@ namespace EckRemoteCluster.Commands;
 public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private QueuedReporter? _running;
     private bool _disposed;
 
     protected CancellationToken CancellationToken => _stopping.Token;
@@ -46,28 +47,72 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
     internal T RunWithReporting<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
     {
         using var reporter = new QueuedReporter();
-        var task = Task.Run(
-            () =>
-            {
-                // Set inside the task: the value flows into every await of the work, and no further.
-                OperationContext.Reporter = reporter;
-                return work(reporter, CancellationToken);
-            },
-            CancellationToken);
-        while (!task.IsCompleted)
+        var previous = _running;
+        _running = reporter;
+        try
         {
-            if (reporter.Pending.TryTake(out var write, 50))
+            var task = Task.Run(
+                () =>
+                {
+                    // Set inside the task: the value flows into every await of the work, and no further.
+                    OperationContext.Reporter = reporter;
+                    return work(reporter, CancellationToken);
+                },
+                CancellationToken);
+            while (!task.IsCompleted)
             {
-                write(this);
+                if (reporter.Pending.TryTake(out var write, 50))
+                {
+                    Pump(write);
+                }
             }
-        }
 
-        while (reporter.Pending.TryTake(out var write))
+            while (reporter.Pending.TryTake(out var write))
+            {
+                Pump(write);
+            }
+
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _running = previous;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the pipeline thread while engine work started by RunWithReporting waits for it:
+    /// script blocks and anything else bound to this runspace must run there.
+    /// </summary>
+    internal Task OnPipelineThread(Action action)
+    {
+        var reporter = _running ?? throw new InvalidOperationException("OnPipelineThread is only for work started by RunWithReporting.");
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reporter.Pending.Add(_ =>
+        {
+            try
+            {
+                action();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        return done.Task;
+    }
+
+    private void Pump(Action<EckRemoteClusterCmdlet> write)
+    {
+        try
         {
             write(this);
         }
-
-        return task.GetAwaiter().GetResult();
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C: nothing more can be written, but the work is still let finish, since it puts things back as it ends.
+        }
     }
 
     /// <summary>Reports what opening the nodes did to settle an interrupted earlier run.</summary>

@@ -17,4 +17,6 @@ internal interface IEngine
     IElasticsearchService Elasticsearch { get; }
 
     ICrossClusterApiKeyService CrossClusterApiKeys { get; }
+
+    INodeRestartService NodeRestarts { get; }
 }
