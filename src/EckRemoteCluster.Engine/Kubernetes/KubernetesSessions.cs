@@ -14,6 +14,15 @@ namespace EckRemoteCluster.Engine.Kubernetes;
 internal sealed class KubernetesSessions
 {
     private readonly ConcurrentDictionary<(string Files, string? Context), Lazy<KubernetesSession>> _sessions = new();
+    private readonly ExecCredentials _execCredentials;
+
+    public KubernetesSessions()
+        : this(new ExecCredentials())
+    {
+    }
+
+    /// <summary>Exec-plugin credentials are shared by every session made here, so the plugin runs once per token.</summary>
+    internal KubernetesSessions(ExecCredentials execCredentials) => _execCredentials = execCredentials;
 
     public KubernetesSession Get(KubernetesTarget target)
     {
@@ -33,7 +42,7 @@ internal sealed class KubernetesSessions
         }
     }
 
-    private static KubernetesSession Create(KubernetesTarget target)
+    private KubernetesSession Create(KubernetesTarget target)
     {
         var files = KubeConfigFiles(target.KubeConfig);
         KubernetesClientConfiguration configuration;
@@ -92,6 +101,7 @@ internal sealed class KubernetesSessions
                     target.Context);
             }
 
+            var exec = TakeExecPlugin(merged, contextName);
             try
             {
                 configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, contextName);
@@ -106,10 +116,52 @@ internal sealed class KubernetesSessions
                     contextName,
                     ex);
             }
+
+            if (exec is { Credential.Token: not null } plugin)
+            {
+                // Every request asks the shared cache, which runs the plugin again only when the token is about to expire.
+                configuration.TokenProvider = _execCredentials.TokenProvider(plugin.Exec, plugin.UserName);
+            }
         }
 
         var client = new k8s.Kubernetes(configuration, new TransientFailureRetryHandler());
         return new KubernetesSession(client, target, contextName, string.IsNullOrEmpty(configuration.Namespace) ? "default" : configuration.Namespace);
+    }
+
+    /// <summary>
+    /// When the context's user gets its credentials from an exec plugin, runs it through the shared cache (or takes the
+    /// cached credential) and puts the result in the user's place, so KubernetesClient never runs the plugin itself.
+    /// </summary>
+    private (ExternalExecution Exec, string UserName, ExecCredential Credential)? TakeExecPlugin(K8SConfiguration merged, string contextName)
+    {
+        var userName = merged.Contexts?.FirstOrDefault(c => c.Name == contextName)?.ContextDetails?.User;
+        var user = merged.Users?.FirstOrDefault(u => u.Name == userName);
+        if (userName is null || user?.UserCredentials?.ExternalExecution is not { } exec)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(exec.Command) || string.IsNullOrWhiteSpace(exec.ApiVersion))
+        {
+            throw new EckRemoteClusterException(
+                "KubeConfigInvalid",
+                EckErrorCategory.InvalidData,
+                $"The exec entry of kubeconfig user '{userName}' needs both a command and an apiVersion.",
+                "Check the user's exec entry with 'kubectl config view --minify --context " + contextName + "'.",
+                contextName);
+        }
+
+        var credential = _execCredentials.Get(exec, userName);
+        user.UserCredentials.ExternalExecution = null;
+        user.UserCredentials.Token = credential.Token;
+        if (credential.ClientCertificateData is not null && credential.ClientKeyData is not null)
+        {
+            // The kubeconfig fields are base64 of PEM; a plugin returns the PEM itself.
+            user.UserCredentials.ClientCertificateData = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(credential.ClientCertificateData));
+            user.UserCredentials.ClientKeyData = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(credential.ClientKeyData));
+        }
+
+        return (exec, userName, credential);
     }
 
     /// <summary>The kubeconfig files to merge, in kubectl's order of precedence; empty when there is none.</summary>

@@ -5,7 +5,7 @@ using System.Text;
 namespace EckRemoteCluster.Tests.Kubernetes;
 
 /// <summary>One request the fake API server received.</summary>
-internal sealed record ReceivedRequest(string Method, string Path, string? ContentType, string Body);
+internal sealed record ReceivedRequest(string Method, string Path, string? ContentType, string Body, string? Authorization = null);
 
 /// <summary>
 /// A plain-HTTP stand-in for the Kubernetes API on loopback, answering from a function, with a kubeconfig that points
@@ -96,7 +96,7 @@ internal sealed class FakeKubernetesApi : IDisposable
             }
 
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.ContentType, await reader.ReadToEndAsync());
+            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.ContentType, await reader.ReadToEndAsync(), context.Request.Headers["Authorization"]);
             lock (_requests)
             {
                 _requests.Add(request);
