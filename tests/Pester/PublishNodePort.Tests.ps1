@@ -48,3 +48,23 @@ Describe 'Publish-EckRemoteClusterServer -Type NodePort' {
         finally { $tcp.Dispose() }
     }
 }
+
+Describe 'Publish-EckRemoteClusterServer when the address opens only after it is in the Service' {
+    BeforeAll {
+        # As kube-proxy and cloud load balancers lag: the new address refuses connections for two seconds.
+        Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/loadbalancers' -Body @{ listenDelayMs = 2000 } | Out-Null
+        $script:Published = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait | Publish-EckRemoteClusterServer -Type LoadBalancer
+    }
+
+    AfterAll { Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/loadbalancers' -Body @{ listenDelayMs = 0 } | Out-Null }
+
+    It 'hands out the address only once it accepts connections' {
+        $Published.ServiceType | Should -Be 'LoadBalancer'
+        $tcp = [System.Net.Sockets.TcpClient]::new()
+        try {
+            { $tcp.Connect($Published.Address, $Published.Port) } | Should -Not -Throw
+            $tcp.Connected | Should -BeTrue
+        }
+        finally { $tcp.Dispose() }
+    }
+}

@@ -66,6 +66,7 @@ control.AddRoutes(routes =>
 });
 control.AddRoutes(routes => CaRotationRoutes.Map(routes, eckOperator));
 control.AddRoutes(routes => SettleRoutes.Map(routes, api.Store, eckOperator, loadBalancers));
+control.AddRoutes(routes => LoadBalancerRoutes.Map(routes, loadBalancers));
 control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, fleet, local));
 
 await using var controlApi = new ControlApiServer(control);

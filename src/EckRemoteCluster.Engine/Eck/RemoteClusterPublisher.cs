@@ -286,20 +286,40 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         var cluster = plan.Cluster;
         var activity = $"Publishing the remote cluster server of {cluster}";
         var started = DateTime.UtcNow;
+        (string Address, int Port)? refusing = null;
         try
         {
             while (true)
             {
                 var service = await Services.ReadOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+                refusing = null;
                 if (service?.Spec?.Type == plan.Request.Type.ToString()
                     && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)
                 {
-                    var endpoint = Endpoint(cluster, plan.ServiceName, service.Spec.Type, address.Address, address.Port);
-                    reporter.Verbose($"{cluster} is reachable at {endpoint.ProxyAddress} (server name {endpoint.ServerName}).");
-                    return endpoint;
+                    // The address is in the Service before kube-proxy or the load balancer forwards it: hand it out
+                    // only once it accepts connections, so the next step does not meet a refused connection.
+                    if (await AddressProbe.AcceptsConnectionsAsync(address.Address, address.Port, cancellationToken).ConfigureAwait(false))
+                    {
+                        var endpoint = Endpoint(cluster, plan.ServiceName, service.Spec.Type, address.Address, address.Port);
+                        reporter.Verbose($"{cluster} is reachable at {endpoint.ProxyAddress} (server name {endpoint.ServerName}).");
+                        return endpoint;
+                    }
+
+                    refusing = address;
                 }
 
                 var waited = DateTime.UtcNow - started;
+                if (waited >= timeout && refusing is { } closed)
+                {
+                    throw new EckRemoteClusterException(
+                        "RemoteClusterAddressNotAccepting",
+                        EckErrorCategory.OperationTimeout,
+                        $"Service {cluster.Namespace}/{plan.ServiceName} has the address {closed.Address}:{closed.Port}, but it did not accept connections within {timeout}.",
+                        $"Check that this machine can reach {closed.Address}:{closed.Port} (firewall, load balancer health checks: kubectl describe service {plan.ServiceName} -n {cluster.Namespace}); "
+                        + "Get-EckRemoteClusterEndpoint returns the address without checking it.",
+                        cluster);
+                }
+
                 if (waited >= timeout)
                 {
                     throw new EckRemoteClusterException(
@@ -312,7 +332,9 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
 
                 reporter.Progress(activity, service is null
                     ? $"Waiting for ECK to create {plan.ServiceName}"
-                    : $"Waiting for {plan.ServiceName} to get an external address ({waited.TotalSeconds:0}s)",
+                    : refusing is { } pending
+                        ? $"Waiting for {pending.Address}:{pending.Port} to accept connections ({waited.TotalSeconds:0}s)"
+                        : $"Waiting for {plan.ServiceName} to get an external address ({waited.TotalSeconds:0}s)",
                     (int)Math.Min(99, waited.TotalMilliseconds * 100 / timeout.TotalMilliseconds));
                 await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
             }

@@ -109,16 +109,33 @@ internal sealed class TransportPublisher(ClusterReader reader)
             while (true)
             {
                 var service = await Services.ReadOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+                (string Address, int Port)? refusing = null;
                 if (service?.Spec?.Type == plan.Request.Type.ToString()
                     && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)
                 {
-                    var endpoint = new EckTransportEndpoint(address.Address, address.Port,
-                        EckNames.ServiceDns(name, cluster.Namespace), name, service.Spec.Type, cluster);
-                    reporter.Verbose($"The transport interface of {cluster} is reachable at {endpoint.ProxyAddress}.");
-                    return endpoint;
+                    // Handed out only once it accepts connections (see AddressProbe).
+                    if (await AddressProbe.AcceptsConnectionsAsync(address.Address, address.Port, cancellationToken).ConfigureAwait(false))
+                    {
+                        var endpoint = new EckTransportEndpoint(address.Address, address.Port,
+                            EckNames.ServiceDns(name, cluster.Namespace), name, service.Spec.Type, cluster);
+                        reporter.Verbose($"The transport interface of {cluster} is reachable at {endpoint.ProxyAddress}.");
+                        return endpoint;
+                    }
+
+                    refusing = address;
                 }
 
                 var waited = DateTime.UtcNow - started;
+                if (waited >= timeout && refusing is { } closed)
+                {
+                    throw new EckRemoteClusterException(
+                        "TransportAddressNotAccepting",
+                        EckErrorCategory.OperationTimeout,
+                        $"Service {cluster.Namespace}/{name} has the address {closed.Address}:{closed.Port}, but it did not accept connections within {timeout}.",
+                        $"Check that this machine can reach {closed.Address}:{closed.Port} (firewall, load balancer health checks: kubectl describe service {name} -n {cluster.Namespace}), then run Publish-EckTransport again.",
+                        cluster);
+                }
+
                 if (waited >= timeout)
                 {
                     throw new EckRemoteClusterException(

@@ -25,6 +25,7 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
     private readonly List<Task> pending = [];
     private readonly Lock pendingGate = new();
     private readonly ChangeCursor cursor = new();
+    private readonly Dictionary<string, DateTime> listenNotBefore = [];
     private IDisposable? subscription;
 
     public LoadBalancerController(IResourceStore store, IElasticsearchFleet? fleet, RolloutPace pace, int seed)
@@ -53,6 +54,13 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// How long a newly published node port or load balancer address refuses connections (control API PUT
+    /// /loadbalancers): zero by default, when an address is listened on before it is written to the Service; otherwise
+    /// the address is written first and listened on this much later, as kube-proxy and cloud load balancers lag.
+    /// </summary>
+    public TimeSpan ListenDelay { get; set; }
 
     /// <summary>The addresses currently listened on for a service (tests, sandbox.json).</summary>
     public IReadOnlyList<IPEndPoint> ListenersOf(string ns, string name)
@@ -160,7 +168,13 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
 
             // kube-proxy would open the node ports once it sees them; here they are open before anyone can read them.
             var (allocated, isNew) = AllocateSpecAddresses(service);
-            await SyncListenersAsync(ns, name, DesiredListeners(allocated));
+            var desired = DesiredListeners(allocated);
+            if (isNew && ListenDelay > TimeSpan.Zero)
+            {
+                DelayListening(ns, name, desired);
+            }
+
+            await SyncListenersAsync(ns, name, desired);
             if (isNew)
             {
                 store.Update(allocated);
@@ -259,9 +273,15 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
                     },
                 };
 
-                // The load balancer listens before its address is published; a lost write leaves a listener that the
-                // next event for the service removes.
-                await SyncListenersAsync(ns, name, DesiredListeners(current));
+                // The load balancer listens before its address is published (unless ListenDelay says otherwise); a lost
+                // write leaves a listener that the next event for the service removes.
+                var desired = DesiredListeners(current);
+                if (ListenDelay > TimeSpan.Zero)
+                {
+                    DelayListening(ns, name, desired);
+                }
+
+                await SyncListenersAsync(ns, name, desired);
                 try
                 {
                     store.UpdateStatus(current);
@@ -328,6 +348,39 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
         return result;
     }
 
+    /// <summary>Holds back listening on the addresses not listened on yet, and comes back to the service after the delay.</summary>
+    private void DelayListening(string ns, string name, Dictionary<string, (IPEndPoint Bind, int ServicePort)> desired)
+    {
+        var key = $"{ns}/{name}";
+        var delay = ListenDelay;
+        var open = listeners.TryGetValue(key, out var current) ? current : [];
+        foreach (var address in desired.Keys.Where(a => !open.ContainsKey(a)))
+        {
+            listenNotBefore[$"{key}|{address}"] = DateTime.UtcNow + delay;
+        }
+
+        var later = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (store.Get("Service", ns, name) is { } service)
+            {
+                Schedule("MODIFIED", service);
+            }
+        });
+        lock (pendingGate)
+        {
+            pending.Add(later);
+        }
+    }
+
     private async Task SyncListenersAsync(string ns, string name, Dictionary<string, (IPEndPoint Bind, int ServicePort)> desired)
     {
         var key = $"{ns}/{name}";
@@ -348,6 +401,16 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
             if (current.ContainsKey(address))
             {
                 continue;
+            }
+
+            if (listenNotBefore.TryGetValue($"{key}|{address}", out var notBefore))
+            {
+                if (DateTime.UtcNow < notBefore)
+                {
+                    continue;
+                }
+
+                listenNotBefore.Remove($"{key}|{address}");
             }
 
             try
