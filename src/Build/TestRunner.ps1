@@ -182,8 +182,11 @@ function Invoke-AllTests {
         Write-Host 'Failed tests (runs they failed in):'
         foreach ($name in $failures.Keys) { Write-Host "  $name  (run $($failures[$name] -join ', '))" }
     }
-    foreach ($r in $runs | Where-Object { $_.Failed -gt 0 -and -not ($failures.Values | Where-Object { $_.Contains($r.Run) }) }) {
-        Write-Host "run $($r.Run): a tier failed without naming a test (build failure or crashed test host); see its output above."
+    foreach ($r in $runs) {
+        $named = @($failures.Values | Where-Object { $_.Contains($r.Run) }).Count
+        if ($r.Failed -gt $named) {
+            Write-Host "run $($r.Run): $($r.Failed - $named) failure(s) without a test name (a build failure or a crashed test host); see the output above."
+        }
     }
     $passed = ($runs | Measure-Object Passed -Sum).Sum
     $failed = ($runs | Measure-Object Failed -Sum).Sum
