@@ -53,7 +53,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
-        var service = await Services.ReadOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
+        var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
         if (service is not null)
         {
             var json = JsonNode.Parse(KubernetesJson.Serialize(service));
@@ -131,7 +131,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
-        var service = await Services.ReadOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
+        var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
         if (service is not null)
         {
             if (service.Metadata?.Labels?.TryGetValue(EckNames.ManagedByLabel, out var managedBy) == true && managedBy == EckNames.ManagedByValue)
@@ -214,7 +214,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         var endpoints = new List<EckRemoteClusterEndpoint>();
         foreach (var name in new[] { EckNames.RemoteClusterService(cluster.Name), EckNames.OwnRemoteClusterService(cluster.Name) })
         {
-            var service = await Services.ReadOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+            var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
             if (service is null)
             {
                 continue;
@@ -291,7 +291,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         {
             while (true)
             {
-                var service = await Services.ReadOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+                var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
                 refusing = null;
                 if (service?.Spec?.Type == plan.Request.Type.ToString()
                     && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)

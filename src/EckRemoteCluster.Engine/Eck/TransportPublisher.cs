@@ -108,7 +108,7 @@ internal sealed class TransportPublisher(ClusterReader reader)
         {
             while (true)
             {
-                var service = await Services.ReadOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+                var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
                 (string Address, int Port)? refusing = null;
                 if (service?.Spec?.Type == plan.Request.Type.ToString()
                     && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)

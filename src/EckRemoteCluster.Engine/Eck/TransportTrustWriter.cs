@@ -1,11 +1,9 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace EckRemoteCluster.Engine.Eck;
@@ -26,7 +24,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
         var name = referenced ?? EckNames.OwnTransportCaConfigMap(cluster.Name);
         var wanted = Certificates(caPem);
         var fingerprints = wanted.Select(c => c.GetCertHashString(HashAlgorithmName.SHA256)).ToArray();
-        var configMap = await ReadConfigMapAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+        var configMap = await KubernetesReads.ConfigMapOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
         if (configMap is null)
         {
             return new TransportTrustPlan(cluster, name, FileChange.Created, caPem, referenced is null, fingerprints,
@@ -128,20 +126,4 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
     }
 
     private static string Subjects(IEnumerable<X509Certificate2> certificates) => string.Join(", ", certificates.Select(c => $"'{c.Subject}'"));
-
-    private static async Task<V1ConfigMap?> ReadConfigMapAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await session.Client.CoreV1.ReadNamespacedConfigMapAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception ex) when (KubernetesErrors.Translate(ex, new KubernetesErrors.Operation("get", "configmaps", namespaceName, name, session)) is { } translated)
-        {
-            throw translated;
-        }
-    }
 }

@@ -122,19 +122,11 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
     private static async Task<X509Certificate2Collection?> ReadHttpCaAsync(KubernetesSession session, EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var name = EckNames.HttpCertsPublicSecret(cluster.Name);
-        V1Secret secret;
-        try
-        {
-            secret = await session.Client.CoreV1.ReadNamespacedSecretAsync(name, cluster.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        var secret = await KubernetesReads.SecretOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
+        if (secret is null)
         {
             reporter.Verbose($"{cluster} has no secret {name}; trusting the system's CAs for its HTTP certificate.");
             return null;
-        }
-        catch (Exception ex) when (KubernetesErrors.Translate(ex, new KubernetesErrors.Operation("get", "secrets", cluster.Namespace, name, session)) is { } translated)
-        {
-            throw translated;
         }
 
         if (secret.Data?.TryGetValue(EckNames.CaKey, out var bytes) != true || bytes!.Length == 0)
