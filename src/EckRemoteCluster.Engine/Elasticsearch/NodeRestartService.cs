@@ -198,7 +198,7 @@ internal sealed class NodeRestartService : INodeRestartService
     private static async Task FlushAsync(IElasticsearchClient client, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var response = await client.SendAsync("POST", "/_flush", null, cancellationToken);
-        ElasticsearchFailures.ThrowUnlessSuccess(response, client, "POST /_flush");
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, "POST /_flush");
         var failed = (int?)response.Body?["_shards"]?["failed"] ?? 0;
         if (failed > 0)
         {
@@ -216,13 +216,13 @@ internal sealed class NodeRestartService : INodeRestartService
         }
 
         var response = await client.SendAsync("PUT", "/_cluster/settings", body, cancellationToken);
-        ElasticsearchFailures.ThrowUnlessSuccess(response, client, $"PUT /_cluster/settings ({AllocationSetting})");
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, $"PUT /_cluster/settings ({AllocationSetting})");
     }
 
     private static async Task<AllocationSettings> ReadAllocationAsync(IElasticsearchClient client, CancellationToken cancellationToken)
     {
         var response = await client.SendAsync("GET", "/_cluster/settings?flat_settings=true", null, cancellationToken);
-        ElasticsearchFailures.ThrowUnlessSuccess(response, client, "GET /_cluster/settings");
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, "GET /_cluster/settings");
         return new AllocationSettings((string?)response.Body?["persistent"]?[AllocationSetting], (string?)response.Body?["transient"]?[AllocationSetting]);
     }
 
@@ -231,7 +231,7 @@ internal sealed class NodeRestartService : INodeRestartService
         var response = await client.SendAsync("GET", "/_cluster/health" + query, null, cancellationToken);
         if (response.StatusCode != 408)
         {
-            ElasticsearchFailures.ThrowUnlessSuccess(response, client, "GET /_cluster/health");
+            ElasticsearchErrors.ThrowUnlessSuccess(response, client, "GET /_cluster/health");
         }
 
         return new Health(
@@ -261,7 +261,7 @@ internal sealed class NodeRestartService : INodeRestartService
             return null;
         }
 
-        ElasticsearchFailures.ThrowUnlessSuccess(response, client, "GET /_nodes");
+        ElasticsearchErrors.ThrowUnlessSuccess(response, client, "GET /_nodes");
         return [.. (response.Body?["nodes"] as JsonObject ?? []).Select(n => new NodeInfo(
             n.Key,
             (string?)n.Value?["name"] ?? n.Key,
