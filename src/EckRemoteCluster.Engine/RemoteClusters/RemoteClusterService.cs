@@ -12,8 +12,9 @@ internal sealed class RemoteClusterService : IRemoteClusterService
     // _resolve/cluster appeared in 8.13; before it only _remote/info can tell, and it reports cached state.
     private static readonly Version ResolveClusterSince = new(8, 13, 0);
 
-    // Every per-remote setting Elasticsearch knows, in either mode: registering in proxy mode must clear sniff's.
-    private static readonly string[] SniffOnlySettings = ["seeds", "node_connections"];
+    // The sniff-only settings (RemoteClusterSettings.SniffConnectionStrategySettings: seeds, node_connections and the
+    // undocumented proxy): Elasticsearch refuses them under mode proxy, so registering in proxy mode clears them.
+    private static readonly string[] SniffOnlySettings = ["seeds", "node_connections", "proxy"];
 
     public async Task<RoleChange> PlanRoleAsync(IElasticsearchClient client, RemoteRoleRequest role, string localVersion, CancellationToken cancellationToken)
     {

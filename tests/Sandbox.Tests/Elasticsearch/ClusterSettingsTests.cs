@@ -53,6 +53,25 @@ public class ClusterSettingsTests(EsFixture fixture)
         "Cannot configure setting [cluster.remote.x.skip_unavailable] if remote cluster is not enabled.")]
     [InlineData("""{"persistent":{"cluster.remote.a:b.seeds":["h:9300"]}}""",
         "persistent setting [cluster.remote.a:b.seeds], not recognized")]
+    [InlineData("""{"transient":{"cluster.remote.café.seeds":["h:9300"]}}""",
+        "transient setting [cluster.remote.café.seeds], not recognized")]
+    [InlineData("""{"persistent":{"cluster.remote.x.seeds":["h:0"]}}""", "port number must be > 0 but was: [0]")]
+    [InlineData("""{"persistent":{"cluster.remote.x.seeds":["h:9300","h:-1"]}}""", "port number must be > 0 but was: [-1]")]
+    [InlineData("""{"persistent":{"cluster.remote.x.seeds":["h"]}}""", "remote hosts need to be configured as [host:port], found [h] instead")]
+    [InlineData("""{"persistent":{"cluster.remote.x.seeds":["h:9300"],"cluster.remote.x.server_name":"s"}}""",
+        "Setting \"cluster.remote.x.server_name\" cannot be used with the configured \"cluster.remote.x.mode\" [required=PROXY, configured=SNIFF]")]
+    [InlineData("""{"persistent":{"cluster.remote.x.seeds":["h:9300"],"cluster.remote.x.node_connections":0}}""",
+        "Failed to parse value [0] for setting [cluster.remote.x.node_connections] must be >= 1")]
+    [InlineData("""{"persistent":{"cluster.remote.x.mode":"tunnel"}}""",
+        "No enum constant org.elasticsearch.transport.RemoteConnectionStrategy.ConnectionStrategy.TUNNEL")]
+    [InlineData("""{"persistent":{"cluster.remote.x.seeds":["h:9300"],"cluster.remote.x.transport.compress":"maybe"}}""",
+        "No enum constant org.elasticsearch.transport.Compression.Enabled.MAYBE")]
+    [InlineData("""{"persistent":{"cluster.remote.x.transport.ping_schedule":"5s"}}""",
+        "Cannot configure setting [cluster.remote.x.transport.ping_schedule] if remote cluster is not enabled.")]
+    [InlineData("""{"persistent":{"cluster.remote.x.mode":"proxy","cluster.remote.x.skip_unavailable":true}}""",
+        "Cannot configure setting [cluster.remote.x.skip_unavailable] if remote cluster is not enabled.")]
+    [InlineData("""{"persistent":{"cluster.remote.x.mode":"proxy","cluster.remote.x.proxy_address":"h:9443","cluster.remote.x.proxy":"p:1"}}""",
+        "missing required setting [cluster.remote.x.seeds] for setting [cluster.remote.x.proxy]")]
     public async Task InvalidRemoteSettingsAre400(string body, string reason)
     {
         using var client = fixture.LocalClient(2);
@@ -60,6 +79,71 @@ public class ClusterSettingsTests(EsFixture fixture)
         Assert.Equal(400, status);
         Assert.Equal("illegal_argument_exception", (string?)error!["error"]!["type"]);
         Assert.Equal(reason, (string?)error["error"]!["reason"]);
+        var (_, settings, _) = await client.GetAsync("/_cluster/settings?flat_settings=true");
+        Assert.DoesNotContain(settings!["persistent"]!.AsObject(), p => p.Key.StartsWith("cluster.remote.x.", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("h:abc", "abc")]
+    [InlineData("h:", "")]
+    [InlineData("[::1]:99999999999", "99999999999")]
+    public async Task APortThatIsNotANumberFailsWithTheNumberFormatCause(string address, string port)
+    {
+        using var client = fixture.LocalClient();
+        var (status, error, _) = await client.PutAsync("/_cluster/settings",
+            $$$"""{"persistent":{"cluster.remote.p.mode":"proxy","cluster.remote.p.proxy_address":"{{{address}}}"}}""");
+        Assert.Equal(400, status);
+        Assert.Equal("failed to parse port", (string?)error!["error"]!["reason"]);
+        Assert.Equal("number_format_exception", (string?)error["error"]!["caused_by"]!["type"]);
+        Assert.Equal($"For input string: \"{port}\"", (string?)error["error"]!["caused_by"]!["reason"]);
+    }
+
+    [Fact]
+    public async Task RemovingTheSeedsAloneFailsWhileSkipUnavailableStillNeedsThem()
+    {
+        using var client = fixture.LocalClient();
+        var (status, _, _) = await client.PutAsync("/_cluster/settings",
+            """{"persistent":{"cluster.remote.r1.seeds":["127.0.0.1:1"],"cluster.remote.r1.skip_unavailable":true}}""");
+        Assert.Equal(200, status);
+        var (failed, error, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.r1.seeds":null}}""");
+        Assert.Equal(400, failed);
+        Assert.Equal("Cannot configure setting [cluster.remote.r1.skip_unavailable] if remote cluster is not enabled.", (string?)error!["error"]!["reason"]);
+        (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.r1.*":null}}""");
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task EachScopeMustBeValidByItself()
+    {
+        using var client = fixture.LocalClient();
+        var (status, _, _) = await client.PutAsync("/_cluster/settings",
+            """{"persistent":{"cluster.remote.split.mode":"proxy","cluster.remote.split.proxy_address":"127.0.0.1:1"}}""");
+        Assert.Equal(200, status);
+        // Together with the persistent address the remote is enabled, but the transient settings alone do not enable it.
+        var (failed, error, _) = await client.PutAsync("/_cluster/settings", """{"transient":{"cluster.remote.split.skip_unavailable":false}}""");
+        Assert.Equal(400, failed);
+        Assert.Equal("Cannot configure setting [cluster.remote.split.skip_unavailable] if remote cluster is not enabled.", (string?)error!["error"]!["reason"]);
+        (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.split.*":null}}""");
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task TheChangedKeysAreValidatedAgainstPersistentAndTransientTogether()
+    {
+        using var client = fixture.LocalClient();
+        // A mode without an address is allowed on its own.
+        var (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.merged.mode":"proxy"}}""");
+        Assert.Equal(200, status);
+        // Transient seeds are valid by themselves (sniff is the default), but the effective mode is proxy.
+        var (failed, error, _) = await client.PutAsync("/_cluster/settings", """{"transient":{"cluster.remote.merged.seeds":["127.0.0.1:1"]}}""");
+        Assert.Equal(400, failed);
+        Assert.Equal(
+            "Setting \"cluster.remote.merged.seeds\" cannot be used with the configured \"cluster.remote.merged.mode\" [required=SNIFF, configured=PROXY]",
+            (string?)error!["error"]!["reason"]);
+        var (_, settings, _) = await client.GetAsync("/_cluster/settings?flat_settings=true");
+        Assert.Empty(settings!["transient"]!.AsObject());
+        (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.merged.mode":null}}""");
+        Assert.Equal(200, status);
     }
 
     [Fact]

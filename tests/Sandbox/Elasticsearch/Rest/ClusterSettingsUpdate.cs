@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Sandbox.Elasticsearch.Remote;
 using Sandbox.Elasticsearch.State;
@@ -5,19 +6,40 @@ using Sandbox.Elasticsearch.State;
 namespace Sandbox.Elasticsearch.Rest;
 
 /// <summary>
-/// Applies a PUT _cluster/settings scope (persistent or transient) to the current settings with Elasticsearch's
-/// validation: unknown keys, the remote-cluster rules (mode-specific keys, host:port, "not enabled") and value types.
+/// PUT _cluster/settings as SettingsUpdater and AbstractScopedSettings run it, in their three passes:
+/// <list type="number">
+/// <item>each scope (transient, then persistent) key by key: unknown keys ("not recognized"), then the value on its own
+/// (<c>validateWithoutDependencies</c>: types, host:port, minimums);</item>
+/// <item>if anything changed, the resulting transient settings and then the resulting persistent settings, each by
+/// itself, with the validators that look at other settings (a mode-specific key under the other mode, a key that needs
+/// an enabled remote), so that neither scope depends on the other;</item>
+/// <item>the dry run of <c>validateUpdate</c>: every key whose effective value (node settings, then persistent, then
+/// transient) changed is validated against the effective settings.</item>
+/// </list>
+/// Within a pass every failing key is collected and the first, in key order, is reported (ExceptionsHelper.rethrowAndSuppress).
 /// </summary>
 public static partial class ClusterSettingsUpdate
 {
+    /// <summary>The affix settings of RemoteClusterSettings, by suffix.</summary>
     private static readonly string[] RemoteKeys =
     [
-        "mode", "seeds", "node_connections", "proxy_address", "proxy_socket_connections", "server_name", "skip_unavailable",
+        "mode", "seeds", "proxy", "node_connections", "proxy_address", "proxy_socket_connections", "server_name", "skip_unavailable",
         "transport.ping_schedule", "transport.compress", "transport.compression_scheme",
     ];
 
-    private static readonly string[] SniffOnly = ["seeds", "node_connections"];
-    private static readonly string[] ProxyOnly = ["proxy_address", "proxy_socket_connections", "server_name"];
+    /// <summary>StrategyValidator: the mode each strategy-specific key requires.</summary>
+    private static readonly Dictionary<string, string> RequiredMode = new(StringComparer.Ordinal)
+    {
+        ["seeds"] = "SNIFF",
+        ["proxy"] = "SNIFF",
+        ["node_connections"] = "SNIFF",
+        ["proxy_address"] = "PROXY",
+        ["proxy_socket_connections"] = "PROXY",
+        ["server_name"] = "PROXY",
+    };
+
+    /// <summary>RemoteConnectionEnabled: keys that may only be set while the alias has seeds (sniff) or a proxy_address (proxy).</summary>
+    private static readonly string[] NeedEnabledRemote = ["skip_unavailable", "transport.ping_schedule", "transport.compress", "transport.compression_scheme"];
 
     /// <summary>Dynamic settings outside cluster.remote that the sandbox accepts (and ignores) like a real cluster would.</summary>
     private static readonly string[] OtherDynamicPrefixes =
@@ -29,16 +51,53 @@ public static partial class ClusterSettingsUpdate
     [GeneratedRegex(@"^cluster\.remote\.([^.]+)\.(.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex RemoteKey();
 
-    [GeneratedRegex(@"^[-\w]+$", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// Setting.AffixKey's namespace pattern <c>[-\w]+</c>; Java's <c>\w</c> (without UNICODE_CHARACTER_CLASS) is ASCII only,
+    /// so an alias with a non-ASCII letter is an unknown setting.
+    /// </summary>
+    [GeneratedRegex(@"^[-A-Za-z0-9_]+$", RegexOptions.CultureInvariant)]
     private static partial Regex AliasPattern();
 
-    public static SortedDictionary<string, SettingValue> Apply(
-        string scope, IReadOnlyDictionary<string, SettingValue> current, Dictionary<string, SettingValue?> updates, EsVersion version)
+    public sealed record Result(
+        SortedDictionary<string, SettingValue> Persistent,
+        SortedDictionary<string, SettingValue> Transient,
+        IReadOnlyList<string> ChangedKeys);
+
+    /// <param name="nodeSettings">The handling node's own settings (elasticsearch.yml), under the effective settings.</param>
+    public static Result Apply(
+        IReadOnlyDictionary<string, SettingValue> persistent,
+        IReadOnlyDictionary<string, SettingValue> transient,
+        Dictionary<string, SettingValue?> persistentUpdates,
+        Dictionary<string, SettingValue?> transientUpdates,
+        IReadOnlyDictionary<string, SettingValue> nodeSettings)
+    {
+        var newTransient = ApplyScope("transient", transient, transientUpdates);
+        var newPersistent = ApplyScope("persistent", persistent, persistentUpdates);
+        var changed = !SameSettings(transient, newTransient) || !SameSettings(persistent, newPersistent);
+        if (changed)
+        {
+            ThrowFirst(newTransient.Keys.Select(k => Validate(k, newTransient)));
+            ThrowFirst(newPersistent.Keys.Select(k => Validate(k, newPersistent)));
+        }
+
+        var before = Effective(nodeSettings, persistent, transient);
+        var after = Effective(nodeSettings, newPersistent, newTransient);
+        var changedKeys = before.Keys.Union(after.Keys)
+            .Where(k => !Same(before.GetValueOrDefault(k), after.GetValueOrDefault(k)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        ThrowFirst(changedKeys.Select(k => Validate(k, after)));
+        return new Result(newPersistent, newTransient, changedKeys);
+    }
+
+    /// <summary>ClusterSettings.updateDynamicSettings for one scope: deletes (also by wildcard), then known keys with their values checked alone.</summary>
+    private static SortedDictionary<string, SettingValue> ApplyScope(
+        string scope, IReadOnlyDictionary<string, SettingValue> current, Dictionary<string, SettingValue?> updates)
     {
         var result = new SortedDictionary<string, SettingValue>(current.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
-        foreach (var (key, value) in updates)
+        foreach (var (key, value) in updates.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (value is null && key.EndsWith(".*", StringComparison.Ordinal))
+            if (value is null && key.EndsWith('*'))
             {
                 foreach (var match in result.Keys.Where(k => k.StartsWith(key[..^1], StringComparison.Ordinal)).ToList())
                 {
@@ -48,104 +107,212 @@ public static partial class ClusterSettingsUpdate
                 continue;
             }
 
-            Recognize(scope, key);
-            if (key == ReplicaAllocation.EnableSetting && value is not null && !ReplicaAllocation.IsValid(value.ToString()))
+            if (!IsKnown(key))
             {
-                throw EsException.IllegalArgument($"Illegal allocation.enable value [{value}]");
+                throw EsException.IllegalArgument($"{scope} setting [{key}], not recognized");
             }
 
             if (value is null)
             {
                 result.Remove(key);
+                continue;
             }
-            else
-            {
-                result[key] = value;
-            }
-        }
 
-        foreach (var alias in updates.Keys.Select(k => RemoteKey().Match(k)).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct())
-        {
-            ValidateRemote(alias, result, updates, version);
+            if (RemoteKey().Match(key) is { Success: true } remote)
+            {
+                ValidateValue(key, remote.Groups[2].Value, value);
+            }
+
+            result[key] = value;
         }
 
         return result;
     }
 
-    private static void Recognize(string scope, string key)
+    private static bool IsKnown(string key)
     {
         var remote = RemoteKey().Match(key);
-        var known = remote.Success
+        return remote.Success
             ? AliasPattern().IsMatch(remote.Groups[1].Value) && RemoteKeys.Contains(remote.Groups[2].Value)
             : OtherDynamicPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
-        if (!known)
+    }
+
+    /// <summary>The parser and the value-only half of each validator (Setting.validateWithoutDependencies).</summary>
+    private static void ValidateValue(string key, string name, SettingValue value)
+    {
+        var text = value.ToString();
+        switch (name)
         {
-            throw EsException.IllegalArgument($"{scope} setting [{key}], not recognized");
+            case "mode":
+                ParseMode(text);
+                break;
+            case "seeds":
+                foreach (var seed in value.AsList())
+                {
+                    ParsePort(seed);
+                }
+
+                break;
+            case "proxy" or "proxy_address" when text.Length > 0:
+                ParsePort(text);
+                break;
+            case "proxy_socket_connections" or "node_connections":
+                ParseInt(key, text, minimum: 1);
+                break;
+            case "skip_unavailable" when text is not ("true" or "false"):
+                throw EsException.IllegalArgument($"Failed to parse value [{text}] as only [true] or [false] are allowed.");
+            case "transport.ping_schedule":
+                ParseTime(key, text);
+                break;
+            case "transport.compress":
+                ParseEnum("org.elasticsearch.transport.Compression.Enabled", ["TRUE", "INDEXING_DATA", "FALSE"], text);
+                break;
+            case "transport.compression_scheme":
+                ParseEnum("org.elasticsearch.transport.Compression.Scheme", ["DEFLATE", "LZ4"], text);
+                break;
         }
     }
 
-    private static void ValidateRemote(string alias, SortedDictionary<string, SettingValue> settings, Dictionary<string, SettingValue?> updates, EsVersion version)
+    /// <summary>
+    /// AbstractScopedSettings.validate(key, settings, validateDependencies=true): the declared dependency of the sniff
+    /// <c>proxy</c> key, then the validators that read other settings, against <paramref name="settings"/> only.
+    /// </summary>
+    private static EsException? Validate(string key, IReadOnlyDictionary<string, SettingValue> settings)
     {
-        string Key(string name) => $"{RemoteClusterConfig.Prefix}{alias}.{name}";
-        var modeText = settings.TryGetValue(Key("mode"), out var m) ? m.ToString() : "sniff";
-        if (modeText is not ("sniff" or "proxy"))
+        var remote = RemoteKey().Match(key);
+        if (!remote.Success)
         {
-            throw EsException.IllegalArgument(
-                $"No enum constant org.elasticsearch.transport.RemoteConnectionStrategy.ConnectionStrategy.{modeText.ToUpperInvariant()}");
+            return null;
         }
 
-        var (wrong, required) = modeText == "proxy" ? (SniffOnly, "SNIFF") : (ProxyOnly, "PROXY");
-        foreach (var name in wrong.Where(n => settings.ContainsKey(Key(n))))
+        var alias = remote.Groups[1].Value;
+        var name = remote.Groups[2].Value;
+        string Key(string suffix) => $"{RemoteClusterConfig.Prefix}{alias}.{suffix}";
+        var present = settings.ContainsKey(key);
+        if (name == "proxy" && !settings.ContainsKey(Key("seeds")))
         {
-            throw EsException.IllegalArgument(
-                $"Setting \"{Key(name)}\" cannot be used with the configured \"{Key("mode")}\" [required={required}, configured={modeText.ToUpperInvariant()}]");
+            return EsException.IllegalArgument($"missing required setting [{Key("seeds")}] for setting [{key}]");
         }
 
-        foreach (var address in (settings.GetValueOrDefault(Key("seeds"))?.AsList() ?? []).Concat(
-                     settings.TryGetValue(Key("proxy_address"), out var proxy) ? [proxy.ToString()] : []))
+        var mode = settings.TryGetValue(Key("mode"), out var m) ? ParseMode(m.ToString()) : "SNIFF";
+        if (present && RequiredMode.TryGetValue(name, out var required) && required != mode)
         {
-            ValidateAddress(address);
+            return EsException.IllegalArgument(
+                $"Setting \"{key}\" cannot be used with the configured \"{Key("mode")}\" [required={required}, configured={mode}]");
         }
 
-        foreach (var name in new[] { "proxy_socket_connections", "node_connections" })
+        if (present && NeedEnabledRemote.Contains(name))
         {
-            if (settings.TryGetValue(Key(name), out var number) && (!int.TryParse(number.ToString(), out var n) || n < 1))
+            var enabled = mode == "SNIFF"
+                ? settings.TryGetValue(Key("seeds"), out var seeds) && seeds.AsList().Count > 0
+                : settings.TryGetValue(Key("proxy_address"), out var address) && address.ToString().Length > 0;
+            if (!enabled)
             {
-                throw EsException.IllegalArgument($"Failed to parse value [{number}] for setting [{Key(name)}] must be >= 1");
+                return EsException.IllegalArgument($"Cannot configure setting [{key}] if remote cluster is not enabled.");
             }
         }
 
-        if (settings.TryGetValue(Key("skip_unavailable"), out var skip) && skip.ToString() is not ("true" or "false"))
-        {
-            throw EsException.IllegalArgument($"Failed to parse value [{skip}] as only [true] or [false] are allowed.");
-        }
+        return null;
+    }
 
-        var enabled = RemoteClusterConfig.From(alias, settings, version) is not null;
-        if (!enabled)
+    private static void ThrowFirst(IEnumerable<EsException?> failures)
+    {
+        if (failures.FirstOrDefault(f => f is not null) is { } first)
         {
-            var dependent = updates.Where(u => u.Value is not null && u.Key.StartsWith(Key(string.Empty), StringComparison.Ordinal)
-                    && u.Key != Key("mode") && u.Key != Key("seeds") && u.Key != Key("proxy_address"))
-                .Select(u => u.Key).FirstOrDefault();
-            if (dependent is not null)
-            {
-                throw EsException.IllegalArgument($"Cannot configure setting [{dependent}] if remote cluster is not enabled.");
-            }
+            throw first;
         }
     }
 
-    private static void ValidateAddress(string address)
+    private static string ParseMode(string text)
     {
-        var colon = address.LastIndexOf(':');
-        var closing = address.LastIndexOf(']');
-        if (colon < 0 || colon < closing)
+        var upper = text.ToUpperInvariant();
+        return upper is "SNIFF" or "PROXY"
+            ? upper
+            : throw EsException.IllegalArgument($"No enum constant org.elasticsearch.transport.RemoteConnectionStrategy.ConnectionStrategy.{upper}");
+    }
+
+    /// <summary>RemoteConnectionStrategy.parsePort: the text after the last ':' must be an int above 0 (65536 and up pass).</summary>
+    private static void ParsePort(string address)
+    {
+        var separator = address.LastIndexOf(':');
+        if (separator == -1)
         {
             throw EsException.IllegalArgument($"remote hosts need to be configured as [host:port], found [{address}] instead");
         }
 
-        var port = address[(colon + 1)..];
-        if (!int.TryParse(port, out var p) || p is < 0 or > 65535)
+        var port = address[(separator + 1)..];
+        if (!JavaParseInt(port, out var number))
         {
-            throw EsException.IllegalArgument($"failed to parse port: {port}");
+            throw new EsException(400, "illegal_argument_exception", "failed to parse port", NumberFormat(port));
+        }
+
+        if (number <= 0)
+        {
+            throw EsException.IllegalArgument($"port number must be > 0 but was: [{number}]");
         }
     }
+
+    /// <summary>Setting.intSetting's parser: a NumberFormatException becomes "Failed to parse value [..] for setting [..]".</summary>
+    private static void ParseInt(string key, string text, int minimum)
+    {
+        if (!JavaParseInt(text, out var number))
+        {
+            throw new EsException(400, "illegal_argument_exception", $"Failed to parse value [{text}] for setting [{key}]", NumberFormat(text));
+        }
+
+        if (number < minimum)
+        {
+            throw EsException.IllegalArgument($"Failed to parse value [{text}] for setting [{key}] must be >= {minimum}");
+        }
+    }
+
+    private static void ParseTime(string key, string text)
+    {
+        try
+        {
+            TimeValues.Parse(text, key);
+        }
+        catch (EsException e)
+        {
+            throw new EsException(400, "illegal_argument_exception", e.Reason, e);
+        }
+    }
+
+    private static void ParseEnum(string type, string[] constants, string text)
+    {
+        if (!constants.Contains(text.ToUpperInvariant()))
+        {
+            throw EsException.IllegalArgument($"No enum constant {type}.{text.ToUpperInvariant()}");
+        }
+    }
+
+    /// <summary>Integer.parseInt: an optional sign and ASCII digits, within int range.</summary>
+    private static bool JavaParseInt(string text, out int value) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && text.Trim() == text;
+
+    private static EsException NumberFormat(string text) =>
+        new(400, "number_format_exception", $"For input string: \"{text}\"");
+
+    private static SortedDictionary<string, SettingValue> Effective(
+        IReadOnlyDictionary<string, SettingValue> node, IReadOnlyDictionary<string, SettingValue> persistent, IReadOnlyDictionary<string, SettingValue> transient)
+    {
+        var merged = new SortedDictionary<string, SettingValue>(StringComparer.Ordinal);
+        foreach (var layer in new[] { node, persistent, transient })
+        {
+            foreach (var (key, value) in layer)
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    private static bool SameSettings(IReadOnlyDictionary<string, SettingValue> a, IReadOnlyDictionary<string, SettingValue> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && Same(p.Value, other));
+
+    private static bool Same(SettingValue? a, SettingValue? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Scalar == b.Scalar && (a.List ?? []).SequenceEqual(b.List ?? []) && (a.List is null) == (b.List is null);
 }

@@ -61,15 +61,8 @@ public static partial class RestApi
         var (persistent, transient) = state.Settings;
         var persistentUpdates = SettingsJson.Flatten(body["persistent"] as JsonObject);
         var transientUpdates = SettingsJson.Flatten(body["transient"] as JsonObject);
-        var newPersistent = ClusterSettingsUpdate.Apply("persistent", persistent, persistentUpdates, state.Version);
-        var newTransient = ClusterSettingsUpdate.Apply("transient", transient, transientUpdates, state.Version);
-        var changed = persistentUpdates.Keys.Concat(transientUpdates.Keys)
-            .SelectMany(k => k.EndsWith(".*", StringComparison.Ordinal)
-                ? persistent.Keys.Concat(transient.Keys).Where(e => e.StartsWith(k[..^1], StringComparison.Ordinal))
-                : [k])
-            .Distinct()
-            .ToList();
-        state.ReplaceSettings(newPersistent, newTransient, changed);
+        var result = ClusterSettingsUpdate.Apply(persistent, transient, persistentUpdates, transientUpdates, request.Node.Config.Settings);
+        state.ReplaceSettings(result.Persistent, result.Transient, result.ChangedKeys);
         var flat = request.QueryFlag("flat_settings");
         return Done(new JsonObject
         {
