@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EckRemoteCluster.Engine;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.RemoteClusters;
 
 namespace EckRemoteCluster.Tests.RemoteClusters;
