@@ -1,6 +1,7 @@
 using System.Security;
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Contracts;
+using EckRemoteCluster.Engine.Diagnosis;
 using EckRemoteCluster.Engine.Elasticsearch;
 using EckRemoteCluster.Engine.Rules;
 using EckRemoteCluster.Secrets;
@@ -11,6 +12,11 @@ internal sealed class RemoteClusterService : IRemoteClusterService
 {
     // _resolve/cluster appeared in 8.13; before it only _remote/info can tell, and it reports cached state.
     private static readonly Version ResolveClusterSince = new(8, 13, 0);
+
+    /// <summary>
+    /// How long a check that could not tell why a remote is down keeps looking again (see <see cref="TestAsync"/>).
+    /// </summary>
+    internal TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     // The sniff-only settings (RemoteClusterSettings.SniffConnectionStrategySettings: seeds, node_connections and the
     // undocumented proxy): Elasticsearch refuses them under mode proxy, so registering in proxy mode clears them.
@@ -112,6 +118,12 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         return new ClusterSettingsChange(NullsFor(persistent, prefix), NullsFor(transient, prefix));
     }
 
+    /// <summary>
+    /// Checks the connection afresh. A connection being torn down (the remote node restarting, its trust changing)
+    /// fails with a message that names no cause, often while _remote/info still says connected; reporting Unknown then
+    /// would send the user to the logs for nothing. So a check that ends in Unknown is settled: repeated, each repeat a
+    /// fresh connection attempt, until it connects, names a cause, or <see cref="SettleTimeout"/> has passed.
+    /// </summary>
     public async Task<RemoteClusterTestResult> TestAsync(
         IElasticsearchClient client,
         string alias,
@@ -121,6 +133,27 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         CancellationToken cancellationToken)
     {
         RemoteClusterAlias.Validate(alias);
+        var result = await CheckOnceAsync(client, alias, localVersion, nodeCredentials, searchIndex, cancellationToken).ConfigureAwait(false);
+        var deadline = DateTimeOffset.UtcNow + SettleTimeout;
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!result.Connected && result.Cause == RemoteConnectionCause.Unknown && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            result = await CheckOnceAsync(client, alias, localVersion, nodeCredentials, searchIndex, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<RemoteClusterTestResult> CheckOnceAsync(
+        IElasticsearchClient client,
+        string alias,
+        string localVersion,
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+        string? searchIndex,
+        CancellationToken cancellationToken)
+    {
         var info = await client.SendAsync("GET", "/_remote/info", null, cancellationToken).ConfigureAwait(false);
         ElasticsearchErrors.ThrowUnlessSuccess(info, client, "GET /_remote/info");
 
