@@ -63,7 +63,7 @@ internal sealed class ClusterReadinessWatch(ClusterReader reader)
                     {
                         throw KubernetesErrors.Translate(failure, new KubernetesErrors.Operation("watch", EckNames.ElasticsearchPlural, cluster.Namespace, cluster.Name, session))
                             ?? new EckRemoteClusterException(
-                                "KubernetesUnreachable",
+                                ErrorIds.KubernetesUnreachable,
                                 EckErrorCategory.ConnectionError,
                                 $"Watching {cluster} failed {failedAttempts} times in a row: {failure.Message}",
                                 "Check the connection to the Kubernetes API and run Wait-EckCluster again.",
@@ -81,7 +81,7 @@ internal sealed class ClusterReadinessWatch(ClusterReader reader)
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new EckRemoteClusterException(
-                "EckClusterWaitTimeout",
+                ErrorIds.EckClusterWaitTimeout,
                 EckErrorCategory.OperationTimeout,
                 $"{cluster} was not Ready within {timeout}: phase {latest.Phase ?? "(none)"}, {latest.AvailableNodes} nodes available, health {latest.Health ?? "unknown"}, observed generation {latest.ObservedGeneration} of {latest.Generation}.",
                 "A rolling restart of a large cluster takes a while: wait longer (Wait-EckCluster -Timeout), or look at 'kubectl describe elasticsearch " + cluster.Name + " -n " + cluster.Namespace + "' and the operator's log.",
@@ -122,7 +122,7 @@ internal sealed class ClusterReadinessWatch(ClusterReader reader)
                         continue;
                     case WatchEventType.Deleted:
                         throw new EckRemoteClusterException(
-                            "EckClusterDeleted",
+                            ErrorIds.EckClusterDeleted,
                             EckErrorCategory.ObjectNotFound,
                             $"{cluster} was deleted while waiting for it.",
                             "Check who deleted it (kubectl get events -n " + cluster.Namespace + ").",
@@ -165,7 +165,7 @@ internal sealed class ClusterReadinessWatch(ClusterReader reader)
         if (cluster.Phase == "Invalid" && cluster.ObservedGeneration >= cluster.Generation)
         {
             throw new EckRemoteClusterException(
-                "EckClusterInvalid",
+                ErrorIds.EckClusterInvalid,
                 EckErrorCategory.InvalidData,
                 $"ECK marked {cluster} Invalid: it refuses the cluster's spec, so it will never become Ready.",
                 $"See why with 'kubectl describe elasticsearch {cluster.Name} -n {cluster.Namespace}' (events) and fix the spec.",

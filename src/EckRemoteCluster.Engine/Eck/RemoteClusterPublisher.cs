@@ -19,7 +19,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         if (!cluster.RemoteClusterServerEnabled)
         {
             throw new EckRemoteClusterException(
-                "RemoteClusterServerNotEnabled",
+                ErrorIds.RemoteClusterServerNotEnabled,
                 EckErrorCategory.InvalidOperation,
                 $"The remote cluster server of {cluster} is not enabled, so there is nothing to publish.",
                 "Enable it first: Get-EckCluster -Name " + cluster.Name + " -Namespace " + cluster.Namespace + " | Enable-EckRemoteClusterServer -Wait",
@@ -41,7 +41,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             if (existing is not null && !ServiceTemplates.IsManagedByModule(existing))
             {
                 throw new EckRemoteClusterException(
-                    "RemoteClusterServiceTemplateExists",
+                    ErrorIds.RemoteClusterServiceTemplateExists,
                     EckErrorCategory.ResourceExists,
                     $"{cluster} already has a spec.remoteClusterServer.service that this module did not write ({existing.ToJsonString()}).",
                     "Change it with kubectl edit elasticsearch " + cluster.Name + " -n " + cluster.Namespace + ", or remove it there and publish again.",
@@ -60,7 +60,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             if (!ServiceTemplates.IsManagedByModule(json))
             {
                 throw new EckRemoteClusterException(
-                    "ServiceNameTaken",
+                    ErrorIds.ServiceNameTaken,
                     EckErrorCategory.ResourceExists,
                     $"Service {cluster.Namespace}/{ownName} exists and was not created by this module.",
                     "Use that service (Get-EckRemoteClusterEndpoint shows it if it exposes port 9443), or delete it and publish again.",
@@ -164,7 +164,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
                 new KubernetesErrors.Operation("delete", "services", cluster.Namespace, plan.ServiceName, session),
                 () => session.Client.CoreV1.DeleteNamespacedServiceAsync(plan.ServiceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
-        catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesObjectNotFound")
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesObjectNotFound)
         {
             // Gone already (a retried delete, or someone else): the wanted state.
             reporter.Verbose($"Service {cluster.Namespace}/{plan.ServiceName} was already gone.");
@@ -198,7 +198,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
 
             reporter.Warning($"ECK has not yet turned {cluster.Namespace}/{serviceName} back into a headless Service; check the operator's logs.");
         }
-        catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesObjectNotFound")
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesObjectNotFound)
         {
             // ECK deletes and recreates a Service whose type changes: gone is not exposed.
         }
@@ -271,7 +271,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             await KubernetesErrors.Run(operation, () => session.Client.CoreV1.CreateNamespacedServiceAsync(
                 KubernetesJson.Deserialize<V1Service>(body.ToJsonString()), cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
-        catch (EckRemoteClusterException ex) when (ex.ErrorId == "KubernetesConflict")
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesConflict)
         {
             // It exists: ours from an earlier or retried run (the plan saw it), so bring it to the wanted spec.
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = metadata["labels"]!.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() }, ["spec"] = body["spec"]!.DeepClone() };
@@ -312,7 +312,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
                 if (waited >= timeout && refusing is { } closed)
                 {
                     throw new EckRemoteClusterException(
-                        "RemoteClusterAddressNotAccepting",
+                        ErrorIds.RemoteClusterAddressNotAccepting,
                         EckErrorCategory.OperationTimeout,
                         $"Service {cluster.Namespace}/{plan.ServiceName} has the address {closed.Address}:{closed.Port}, but it did not accept connections within {timeout}.",
                         $"Check that this machine can reach {closed.Address}:{closed.Port} (firewall, load balancer health checks: kubectl describe service {plan.ServiceName} -n {cluster.Namespace}); "
@@ -323,7 +323,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
                 if (waited >= timeout)
                 {
                     throw new EckRemoteClusterException(
-                        "RemoteClusterAddressTimeout",
+                        ErrorIds.RemoteClusterAddressTimeout,
                         EckErrorCategory.OperationTimeout,
                         $"Service {cluster.Namespace}/{plan.ServiceName} got no external address within {timeout}.",
                         "Check that the Kubernetes cluster can provision load balancers (kubectl describe service " + plan.ServiceName + " -n " + cluster.Namespace + "), then run Get-EckRemoteClusterEndpoint later.",

@@ -12,7 +12,7 @@ internal sealed class RemoteClusterServerSwitch(ClusterReader reader)
         if (version is not null && version < EckNames.MinimumRemoteClusterServerVersion)
         {
             throw new EckRemoteClusterException(
-                "RemoteClusterServerUnsupportedVersion",
+                ErrorIds.RemoteClusterServerUnsupportedVersion,
                 EckErrorCategory.InvalidOperation,
                 $"Cluster '{cluster}' runs Elasticsearch {cluster.Version}; the remote cluster server (API-key security model) needs {EckNames.MinimumRemoteClusterServerVersion} or later, and ECK would mark the cluster Invalid.",
                 "Upgrade the cluster (spec.version) to 8.14 or later first, or connect it with the TLS-certificate model over the transport port (9300).",

@@ -23,7 +23,7 @@ internal sealed class TransportCaReader(ClusterReader reader)
         if (secret.Data is null || !secret.Data.TryGetValue(EckNames.CaKey, out var bytes) || bytes.Length == 0)
         {
             throw new EckRemoteClusterException(
-                "TransportCaMissing",
+                ErrorIds.TransportCaMissing,
                 EckErrorCategory.InvalidData,
                 $"Secret {cluster.Namespace}/{secretName} has no {EckNames.CaKey}.",
                 "ECK writes it while it reconciles the cluster: wait for the cluster to be Ready (Wait-EckCluster) and check the operator's log.",
@@ -50,7 +50,7 @@ internal sealed class TransportCaReader(ClusterReader reader)
         catch (CryptographicException ex)
         {
             throw new EckRemoteClusterException(
-                "TransportCaInvalid",
+                ErrorIds.TransportCaInvalid,
                 EckErrorCategory.InvalidData,
                 $"{EckNames.CaKey} of {source} is not valid PEM: {ex.Message}",
                 "Look at the secret (kubectl get secret " + source + " -o yaml); ECK rewrites it when it reconciles.",
@@ -61,7 +61,7 @@ internal sealed class TransportCaReader(ClusterReader reader)
         if (collection.Count == 0)
         {
             throw new EckRemoteClusterException(
-                "TransportCaInvalid",
+                ErrorIds.TransportCaInvalid,
                 EckErrorCategory.InvalidData,
                 $"{EckNames.CaKey} of {source} holds no certificate.",
                 "Look at the secret (kubectl get secret " + source + " -o yaml); ECK rewrites it when it reconciles.",

@@ -26,7 +26,7 @@ internal sealed class TransportPublisher(ClusterReader reader)
         if (existing is not null && !ServiceTemplates.IsManagedByModule(existing))
         {
             throw new EckRemoteClusterException(
-                "TransportServiceTemplateExists",
+                ErrorIds.TransportServiceTemplateExists,
                 EckErrorCategory.ResourceExists,
                 $"{cluster} already has a spec.transport.service that this module did not write ({existing.ToJsonString()}).",
                 $"Change it with kubectl edit elasticsearch {cluster.Name} -n {cluster.Namespace} (type LoadBalancer or NodePort, targetPort {EckNames.TransportPort}), or remove it there and publish again.",
@@ -129,7 +129,7 @@ internal sealed class TransportPublisher(ClusterReader reader)
                 if (waited >= timeout && refusing is { } closed)
                 {
                     throw new EckRemoteClusterException(
-                        "TransportAddressNotAccepting",
+                        ErrorIds.TransportAddressNotAccepting,
                         EckErrorCategory.OperationTimeout,
                         $"Service {cluster.Namespace}/{name} has the address {closed.Address}:{closed.Port}, but it did not accept connections within {timeout}.",
                         $"Check that this machine can reach {closed.Address}:{closed.Port} (firewall, load balancer health checks: kubectl describe service {name} -n {cluster.Namespace}), then run Publish-EckTransport again.",
@@ -139,7 +139,7 @@ internal sealed class TransportPublisher(ClusterReader reader)
                 if (waited >= timeout)
                 {
                     throw new EckRemoteClusterException(
-                        "TransportAddressTimeout",
+                        ErrorIds.TransportAddressTimeout,
                         EckErrorCategory.OperationTimeout,
                         $"Service {cluster.Namespace}/{name} got no external address within {timeout}.",
                         $"Check that the Kubernetes cluster can provision load balancers (kubectl describe service {name} -n {cluster.Namespace}), then run Publish-EckTransport again.",

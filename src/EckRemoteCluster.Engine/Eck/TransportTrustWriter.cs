@@ -35,7 +35,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
         if (referenced is null && !(configMap.Metadata?.Labels?.TryGetValue(EckNames.ManagedByLabel, out var managedBy) == true && managedBy == EckNames.ManagedByValue))
         {
             throw new EckRemoteClusterException(
-                "ConfigMapNameTaken",
+                ErrorIds.ConfigMapNameTaken,
                 EckErrorCategory.ResourceExists,
                 $"ConfigMap {cluster.Namespace}/{name} exists, was not created by this module, and {cluster} does not reference it.",
                 $"Point the cluster at it yourself (spec.transport.tls.certificateAuthorities.configMapName: {name}) and run this again, or delete it.",

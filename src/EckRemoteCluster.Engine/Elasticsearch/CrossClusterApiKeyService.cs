@@ -63,7 +63,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         if (body.Count == 0)
         {
             throw new EckRemoteClusterException(
-                "CrossClusterApiKeyUpdateEmpty",
+                ErrorIds.CrossClusterApiKeyUpdateEmpty,
                 EckErrorCategory.InvalidArgument,
                 "Nothing to update: Elasticsearch must update either [access] or [metadata] for cross-cluster API keys.",
                 "Give -Search/-Replication (the new access), -Metadata or -Expiration.");
@@ -136,7 +136,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         if (response.StatusCode == 404 && id is not null)
         {
             throw new EckRemoteClusterException(
-                "CrossClusterApiKeyNotFound",
+                ErrorIds.CrossClusterApiKeyNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"Cluster '{connection.ClusterName}' has no API key with id '{id}'.",
                 "List the keys with Get-CrossClusterApiKey -Connection … and use one of their ids.",
@@ -160,7 +160,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         if (response.StatusCode == 404)
         {
             throw new EckRemoteClusterException(
-                "CrossClusterApiKeyNotFound",
+                ErrorIds.CrossClusterApiKeyNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"Cluster '{connection.ClusterName}' has no API key with id '{id}' owned by '{connection.User}': {response.ErrorReason}",
                 "Only the key's owner can update it: connect as the user that created it, and check the id with Get-CrossClusterApiKey.",
@@ -180,7 +180,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         {
             var reason = (string?)response.Body?["error_details"]?[0]?["reason"] ?? "(no reason given)";
             throw new EckRemoteClusterException(
-                "CrossClusterApiKeyInvalidationFailed",
+                ErrorIds.CrossClusterApiKeyInvalidationFailed,
                 EckErrorCategory.InvalidOperation,
                 $"Elasticsearch could not invalidate API key {id}: {reason}",
                 "Check that the key exists (Get-CrossClusterApiKey -Id) and that you may manage it (manage_security or manage_own_api_key as its owner).",
@@ -202,7 +202,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         return await WasAlreadyInvalidatedAsync(connection, id, reporter, cancellationToken).ConfigureAwait(false)
             ? false
             : throw new EckRemoteClusterException(
-                "CrossClusterApiKeyInvalidationFailed",
+                ErrorIds.CrossClusterApiKeyInvalidationFailed,
                 EckErrorCategory.InvalidOperation,
                 $"Elasticsearch did not invalidate API key {id} on '{connection.ClusterName}', and the key is still valid.",
                 "Run Revoke-CrossClusterApiKey again; check with Get-CrossClusterApiKey -Id that you may manage the key (manage_security).",
@@ -223,7 +223,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         if (lookup.StatusCode == 404 || (lookup.IsSuccess && key is null))
         {
             throw new EckRemoteClusterException(
-                "CrossClusterApiKeyNotFound",
+                ErrorIds.CrossClusterApiKeyNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"Cluster '{connection.ClusterName}' has no API key with id '{id}'.",
                 "List the keys with Get-CrossClusterApiKey and use one of their ids.",
@@ -245,7 +245,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         if (version < MinimumVersion)
         {
             throw new EckRemoteClusterException(
-                "CrossClusterApiKeyUnsupportedVersion",
+                ErrorIds.CrossClusterApiKeyUnsupportedVersion,
                 EckErrorCategory.InvalidOperation,
                 $"Cluster '{connection.ClusterName}' runs Elasticsearch {connection.Version}; cross-cluster API keys need {GaVersion} (beta from {MinimumVersion}).",
                 "Upgrade the remote cluster to 8.14 or later, or use the TLS-certificate security model.",
@@ -346,7 +346,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
     };
 
     private static EckRemoteClusterException Malformed(ElasticsearchConnection connection, string field) => new(
-        "ElasticsearchResponseMalformed",
+        ErrorIds.ElasticsearchResponseMalformed,
         EckErrorCategory.InvalidData,
         $"Elasticsearch at {connection.Client.Description} answered without '{field}'.",
         "Check that the address points to Elasticsearch and not a proxy that rewrites answers.",

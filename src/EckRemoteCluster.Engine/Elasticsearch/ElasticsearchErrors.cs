@@ -23,20 +23,20 @@ internal static class ElasticsearchErrors
         var said = $"Elasticsearch at {client.Description} answered {response.StatusCode} to {request}{type}: {reason}";
         return response.StatusCode switch
         {
-            401 => new EckRemoteClusterException("ElasticsearchAuthenticationFailed", EckErrorCategory.AuthenticationError, said,
+            401 => new EckRemoteClusterException(ErrorIds.ElasticsearchAuthenticationFailed, EckErrorCategory.AuthenticationError, said,
                 "Open the connection again (New-ElasticsearchConnection) with the right -Credential or -ApiKey; an API key may have expired or been invalidated.", target),
-            403 => new EckRemoteClusterException("ElasticsearchForbidden", EckErrorCategory.PermissionDenied, said,
+            403 => new EckRemoteClusterException(ErrorIds.ElasticsearchForbidden, EckErrorCategory.PermissionDenied, said,
                 "Connect (New-ElasticsearchConnection) as a user with the privilege the message names: 'manage' for cluster "
                 + "settings, remote clusters and reloading secure settings, 'manage_security' for API keys and roles.", target),
-            404 => new EckRemoteClusterException("ElasticsearchNotFound", EckErrorCategory.ObjectNotFound, said,
+            404 => new EckRemoteClusterException(ErrorIds.ElasticsearchNotFound, EckErrorCategory.ObjectNotFound, said,
                 "Check the name or id; list what exists with the matching Get- cmdlet.", target),
-            409 => new EckRemoteClusterException("ElasticsearchConflict", EckErrorCategory.ResourceExists, said,
+            409 => new EckRemoteClusterException(ErrorIds.ElasticsearchConflict, EckErrorCategory.ResourceExists, said,
                 "Another change happened at the same time; run the command again.", target),
-            400 => new EckRemoteClusterException("ElasticsearchRequestRejected", EckErrorCategory.InvalidArgument, said,
+            400 => new EckRemoteClusterException(ErrorIds.ElasticsearchRequestRejected, EckErrorCategory.InvalidArgument, said,
                 "Fix what Elasticsearch's reason names and run the command again.", target),
-            429 or 502 or 503 or 504 => new EckRemoteClusterException("ElasticsearchUnavailable", EckErrorCategory.ResourceUnavailable, said,
+            429 or 502 or 503 or 504 => new EckRemoteClusterException(ErrorIds.ElasticsearchUnavailable, EckErrorCategory.ResourceUnavailable, said,
                 "The cluster is busy or recovering; wait and run the command again (requests that are safe to repeat were already retried).", target),
-            _ => new EckRemoteClusterException("ElasticsearchRequestFailed", EckErrorCategory.InvalidOperation, said,
+            _ => new EckRemoteClusterException(ErrorIds.ElasticsearchRequestFailed, EckErrorCategory.InvalidOperation, said,
                 "Read Elasticsearch's reason; the cluster's log has the details.", target),
         };
     }

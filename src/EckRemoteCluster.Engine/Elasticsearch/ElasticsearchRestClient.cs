@@ -111,7 +111,7 @@ internal sealed class ElasticsearchRestClient : IElasticsearchClient
             if (FindInChain<AuthenticationException>(failure) is not null)
             {
                 throw new EckRemoteClusterException(
-                    "ElasticsearchTlsFailed",
+                    ErrorIds.ElasticsearchTlsFailed,
                     EckErrorCategory.SecurityError,
                     $"The TLS connection to {Description} was refused: {_trust.LastRefusal ?? FindInChain<AuthenticationException>(failure)!.Message}",
                     "Give the cluster's HTTP CA (-CertificateAuthority, e.g. config/certs/http_ca.crt) or its fingerprint (-CertificateFingerprint); use the host name the certificate was issued for.",
@@ -130,7 +130,7 @@ internal sealed class ElasticsearchRestClient : IElasticsearchClient
     }
 
     private EckRemoteClusterException Unreachable(Exception? failure) => new(
-        "ElasticsearchUnreachable",
+        ErrorIds.ElasticsearchUnreachable,
         EckErrorCategory.ConnectionError,
         $"Elasticsearch at {Description} could not be reached: {Innermost(failure)?.Message ?? "no response"}",
         "Check the address and port (https, 9200 by default), that the cluster is running, and any firewall in between.",

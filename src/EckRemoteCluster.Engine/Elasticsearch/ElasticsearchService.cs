@@ -92,7 +92,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
         if (secret.Data is null || !secret.Data.TryGetValue(EckNames.ElasticUser, out var bytes) || bytes.Length == 0)
         {
             throw new EckRemoteClusterException(
-                "EckElasticUserMissing",
+                ErrorIds.EckElasticUserMissing,
                 EckErrorCategory.ObjectNotFound,
                 $"Secret {cluster.Namespace}/{name} has no '{EckNames.ElasticUser}' password (is the default user disabled with auth.disableElasticUser?).",
                 "Connect with New-ElasticsearchConnection -Uri and your own -Credential or -ApiKey instead.",

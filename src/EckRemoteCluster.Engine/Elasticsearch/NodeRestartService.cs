@@ -27,7 +27,7 @@ internal sealed class NodeRestartService : INodeRestartService
         var name = configured.Replace("${HOSTNAME}", hostName, StringComparison.Ordinal).Replace("${COMPUTERNAME}", hostName, StringComparison.Ordinal);
         if (name.Contains("${", StringComparison.Ordinal))
         {
-            throw new EckRemoteClusterException("NodeNameUnresolved", EckErrorCategory.InvalidData,
+            throw new EckRemoteClusterException(ErrorIds.NodeNameUnresolved, EckErrorCategory.InvalidData,
                 $"node.name in {source} is [{configured}]: it takes a value from the service's environment, which the module cannot see. Nothing was changed.",
                 "Give the node's name as the cluster knows it (GET _cat/nodes) by setting node.name literally, or restart that node with -RestartCommand and -ConfigPath of a copy naming it.",
                 source);
@@ -46,7 +46,7 @@ internal sealed class NodeRestartService : INodeRestartService
             var found = nodes.Where(n => n.Name == name).ToList();
             if (found.Count != 1)
             {
-                throw new EckRemoteClusterException("NodeNotInCluster", EckErrorCategory.ObjectNotFound,
+                throw new EckRemoteClusterException(ErrorIds.NodeNotInCluster, EckErrorCategory.ObjectNotFound,
                     $"The cluster at {client.Description} has no node named [{name}] now (its nodes: {string.Join(", ", nodes.Select(n => n.Name).Order(StringComparer.Ordinal))}). Nothing was changed.",
                     "Start the node, or check node.name in its elasticsearch.yml (Get-ElasticsearchNodeConfig) and that -Connection is its cluster; then run Restart-ElasticsearchNode again.",
                     name);
@@ -68,7 +68,7 @@ internal sealed class NodeRestartService : INodeRestartService
         var healthBefore = await HealthAsync(client, null, cancellationToken);
         if (healthBefore.Status == "red")
         {
-            throw new EckRemoteClusterException("ClusterHealthRed", EckErrorCategory.InvalidOperation,
+            throw new EckRemoteClusterException(ErrorIds.ClusterHealthRed, EckErrorCategory.InvalidOperation,
                 $"The cluster at {client.Description} is red: some primary shards are unassigned, and restarting {node.NodeName} could make more of them unavailable. Nothing was changed.",
                 "Find why with GET _cluster/allocation/explain (Invoke-ElasticsearchRequest), bring the cluster to yellow or green, then run Restart-ElasticsearchNode again.",
                 node.NodeName);
@@ -147,7 +147,7 @@ internal sealed class NodeRestartService : INodeRestartService
             {
                 if (now.Id != before.Id)
                 {
-                    throw new EckRemoteClusterException("NodeRejoinedWithNewId", EckErrorCategory.InvalidData,
+                    throw new EckRemoteClusterException(ErrorIds.NodeRejoinedWithNewId, EckErrorCategory.InvalidData,
                         $"{node.NodeName} came back as node [{now.Id}], not [{before.Id}]: it started with another data path (or an emptied one), so it holds none of the shards it had.",
                         "Check path.data in the node's elasticsearch.yml and the data directory's ownership; the rolling restart stopped here so no other node restarts.",
                         node.NodeName);
@@ -158,7 +158,7 @@ internal sealed class NodeRestartService : INodeRestartService
 
             if (deadline.Elapsed > timings.RejoinTimeout)
             {
-                throw new EckRemoteClusterException("NodeDidNotRejoin", EckErrorCategory.OperationTimeout,
+                throw new EckRemoteClusterException(ErrorIds.NodeDidNotRejoin, EckErrorCategory.OperationTimeout,
                     $"{node.NodeName} ({before.Id}) did not rejoin the cluster within {timings.RejoinTimeout.TotalSeconds:0} s of its restart ({node.Location}).",
                     "Read the node's log (journalctl -u elasticsearch, or its logs directory) for why it did not start or join; fix it, start it, then run Restart-ElasticsearchNode again for the remaining nodes.",
                     node.NodeName);
@@ -185,7 +185,7 @@ internal sealed class NodeRestartService : INodeRestartService
             reporter.Progress(activity, $"waiting for health {wanted}: {health.Status}, {health.UnassignedShards} unassigned shards");
             if (deadline.Elapsed > timings.HealthTimeout)
             {
-                throw new EckRemoteClusterException("ClusterHealthNotRestored", EckErrorCategory.OperationTimeout,
+                throw new EckRemoteClusterException(ErrorIds.ClusterHealthNotRestored, EckErrorCategory.OperationTimeout,
                     $"After restarting {node.NodeName} the cluster stayed {health.Status} for {timings.HealthTimeout.TotalMinutes:0.#} min (it was {wanted} before; {health.UnassignedShards} shards unassigned). Allocation is back as it was.",
                     "Find why with GET _cluster/allocation/explain (Invoke-ElasticsearchRequest); restart the remaining nodes once the cluster is back to its health.",
                     node.NodeName);
@@ -269,7 +269,7 @@ internal sealed class NodeRestartService : INodeRestartService
     }
 
     private static EckRemoteClusterException NotInCluster(IElasticsearchClient client, NodeRestartRequest node) =>
-        new("NodeNotInCluster", EckErrorCategory.ObjectNotFound,
+        new(ErrorIds.NodeNotInCluster, EckErrorCategory.ObjectNotFound,
             $"The cluster at {client.Description} has no node named [{node.NodeName}] now ({node.Location}). Nothing was changed.",
             "Start the node, or check node.name in its elasticsearch.yml (Get-ElasticsearchNodeConfig) and that -Connection is its cluster; then run Restart-ElasticsearchNode again.",
             node.NodeName);

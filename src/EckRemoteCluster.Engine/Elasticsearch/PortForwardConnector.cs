@@ -35,7 +35,7 @@ internal sealed class PortForwardConnector(KubernetesSession session, EckCluster
         if (ready.Count == 0)
         {
             throw new EckRemoteClusterException(
-                "EckClusterNoReadyPod",
+                ErrorIds.EckClusterNoReadyPod,
                 EckErrorCategory.ResourceUnavailable,
                 $"No pod of {cluster} is Ready to forward a connection to ({pods.Items.Count} pods found).",
                 "Wait for the cluster (Wait-EckCluster) and try again; 'kubectl get pods -n " + cluster.Namespace + " -l " + EckNames.ClusterNameLabel + "=" + cluster.Name + "' shows why.",

@@ -137,7 +137,7 @@ internal sealed class ExecCredentials
         {
             var hint = string.IsNullOrWhiteSpace(exec.InstallHint) ? string.Empty : " " + exec.InstallHint.Trim();
             throw new EckRemoteClusterException(
-                "KubeExecPluginNotFound",
+                ErrorIds.KubeExecPluginNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"The kubeconfig user '{userName}' gets its credentials from the command '{exec.Command}', which could not be started: {ex.Message}",
                 $"Install '{exec.Command}' or put it on PATH for this session, then run the cmdlet again.{hint}",
@@ -162,7 +162,7 @@ internal sealed class ExecCredentials
                 }
 
                 throw new EckRemoteClusterException(
-                    "KubeExecPluginFailed",
+                    ErrorIds.KubeExecPluginFailed,
                     EckErrorCategory.OperationTimeout,
                     $"The credential command '{exec.Command}' of kubeconfig user '{userName}' did not finish within {PluginTimeout.TotalSeconds:0} s (it may be waiting for an interactive login).",
                     $"Run '{exec.Command}' by hand (or kubectl get ns) to log in, then run the cmdlet again.",
@@ -173,7 +173,7 @@ internal sealed class ExecCredentials
             if (process.ExitCode != 0)
             {
                 throw new EckRemoteClusterException(
-                    "KubeExecPluginFailed",
+                    ErrorIds.KubeExecPluginFailed,
                     EckErrorCategory.AuthenticationError,
                     $"The credential command '{exec.Command}' of kubeconfig user '{userName}' exited with {process.ExitCode}: {Tail(error.Result)}",
                     $"Run '{exec.Command}' by hand (or kubectl get ns) to see why it fails; log in again with your cloud CLI, then run the cmdlet again.",
@@ -216,7 +216,7 @@ internal sealed class ExecCredentials
     }
 
     private static EckRemoteClusterException OutputInvalid(ExternalExecution exec, string userName, string why) => new(
-        "KubeExecPluginOutputInvalid",
+        ErrorIds.KubeExecPluginOutputInvalid,
         EckErrorCategory.InvalidData,
         $"The credential command '{exec.Command}' of kubeconfig user '{userName}' returned no usable ExecCredential: {why}.",
         $"Check the exec entry of user '{userName}' (its apiVersion must match what '{exec.Command}' prints) with 'kubectl config view --minify'.",

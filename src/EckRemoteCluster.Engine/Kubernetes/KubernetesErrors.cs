@@ -46,7 +46,7 @@ internal static class KubernetesErrors
                 return FromStatus(refused, upgrade.Message, operation, upgrade);
             case HttpRequestException or IOException or System.Net.WebSockets.WebSocketException when ex is not OperationCanceledException:
                 return new EckRemoteClusterException(
-                    "KubernetesUnreachable",
+                    ErrorIds.KubernetesUnreachable,
                     EckErrorCategory.ConnectionError,
                     $"The Kubernetes API of context '{operation.Session.ContextLabel}' could not be reached: {ex.Message}",
                     "Check that the cluster is up and reachable from here (kubectl cluster-info --context " + operation.Session.ContextLabel + "), and any VPN or proxy.",
@@ -54,7 +54,7 @@ internal static class KubernetesErrors
                     ex);
             case k8s.Exceptions.KubeConfigException config:
                 return new EckRemoteClusterException(
-                    "KubeCredentialFailed",
+                    ErrorIds.KubeCredentialFailed,
                     EckErrorCategory.AuthenticationError,
                     $"Getting credentials for context '{operation.Session.ContextLabel}' failed: {config.Message}",
                     "Run the kubeconfig's credential plugin by hand (kubectl get ns) to see why it fails; log in again with your cloud CLI.",
@@ -73,14 +73,14 @@ internal static class KubernetesErrors
         return status switch
         {
             HttpStatusCode.Unauthorized => new EckRemoteClusterException(
-                "KubernetesUnauthorized",
+                ErrorIds.KubernetesUnauthorized,
                 EckErrorCategory.AuthenticationError,
                 $"The Kubernetes API of context '{context}' did not accept the credentials: {message}",
                 "Refresh the credentials (log in again with your cloud CLI, or renew the token in the kubeconfig).",
                 operation.Name,
                 inner),
             HttpStatusCode.Forbidden => new EckRemoteClusterException(
-                "KubernetesForbidden",
+                ErrorIds.KubernetesForbidden,
                 EckErrorCategory.PermissionDenied,
                 $"The user of context '{context}' may not {what}: {message}",
                 $"Use a context whose user may {operation.Verb} {operation.Resource} in namespace '{operation.Namespace}' "
@@ -89,42 +89,42 @@ internal static class KubernetesErrors
                 inner),
             HttpStatusCode.NotFound when operation.Resource == EckNames.ElasticsearchPlural && detailsName is null => NotInstalled(operation, inner),
             HttpStatusCode.NotFound when operation.Resource == EckNames.ElasticsearchPlural => new EckRemoteClusterException(
-                "EckClusterNotFound",
+                ErrorIds.EckClusterNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"There is no Elasticsearch cluster '{operation.Name}' in namespace '{operation.Namespace}' (context '{context}').",
                 "Check the name and namespace with Get-EckCluster -AllNamespaces.",
                 operation.Name,
                 inner),
             HttpStatusCode.NotFound => new EckRemoteClusterException(
-                "KubernetesObjectNotFound",
+                ErrorIds.KubernetesObjectNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"{operation.Resource} '{operation.Namespace}/{operation.Name}' does not exist (context '{context}'): {message}",
                 "ECK creates it while it reconciles the cluster: wait for the cluster to be Ready (Wait-EckCluster) and try again.",
                 operation.Name,
                 inner),
             HttpStatusCode.Conflict => new EckRemoteClusterException(
-                "KubernetesConflict",
+                ErrorIds.KubernetesConflict,
                 EckErrorCategory.ResourceExists,
                 $"Kubernetes refused to {what} because of a conflicting change: {message}",
                 "Someone else changed the object at the same time; run the command again.",
                 operation.Name,
                 inner),
             HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest => new EckRemoteClusterException(
-                "KubernetesRequestInvalid",
+                ErrorIds.KubernetesRequestInvalid,
                 EckErrorCategory.InvalidData,
                 $"Kubernetes rejected the request to {what}: {message}",
                 "The cluster's CRD or admission webhook refused the change; read the message, and check the ECK version supports it.",
                 operation.Name,
                 inner),
             HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError => new EckRemoteClusterException(
-                "KubernetesUnavailable",
+                ErrorIds.KubernetesUnavailable,
                 EckErrorCategory.ResourceUnavailable,
                 $"The Kubernetes API of context '{context}' kept failing ({(int)status}) to {what}, also after {TransientFailureRetryHandler.MaxAttempts} attempts: {message}",
                 "The API server is overloaded or restarting; wait a minute and run the command again.",
                 operation.Name,
                 inner),
             _ => new EckRemoteClusterException(
-                "KubernetesRequestFailed",
+                ErrorIds.KubernetesRequestFailed,
                 EckErrorCategory.InvalidOperation,
                 $"Kubernetes answered {(int)status} to {what}: {message}",
                 "Read the message from the API server; run the same request with kubectl -v=8 to compare.",
@@ -134,7 +134,7 @@ internal static class KubernetesErrors
     }
 
     public static EckRemoteClusterException NotInstalled(Operation operation, Exception? inner) => new(
-        "EckNotInstalled",
+        ErrorIds.EckNotInstalled,
         EckErrorCategory.NotInstalled,
         $"The Kubernetes cluster of context '{operation.Session.ContextLabel}' has no Elasticsearch resource type ({EckNames.ElasticsearchPlural}.{EckNames.Group}): ECK is not installed there.",
         "Check the context (-Context), or install ECK (its CRDs and operator) in that cluster.",

@@ -52,7 +52,7 @@ internal sealed class KubernetesSessions
             if (!KubernetesClientConfiguration.IsInCluster())
             {
                 throw new EckRemoteClusterException(
-                    "KubeConfigNotFound",
+                    ErrorIds.KubeConfigNotFound,
                     EckErrorCategory.ObjectNotFound,
                     "No kubeconfig was found (KUBECONFIG is not set, ~/.kube/config does not exist) and this is not a pod with a service account.",
                     "Give -KubeConfig, set KUBECONFIG, or create ~/.kube/config (for example with your cloud CLI's get-credentials command).");
@@ -61,7 +61,7 @@ internal sealed class KubernetesSessions
             if (target.Context is not null)
             {
                 throw new EckRemoteClusterException(
-                    "KubeContextNotFound",
+                    ErrorIds.KubeContextNotFound,
                     EckErrorCategory.ObjectNotFound,
                     $"Context '{target.Context}' was asked for, but the only configuration here is the pod's service account (in-cluster).",
                     "Leave out -Context inside a pod, or give -KubeConfig with that context.");
@@ -80,7 +80,7 @@ internal sealed class KubernetesSessions
             catch (Exception ex) when (ex is KubeConfigException or IOException or YamlDotNet.Core.YamlException)
             {
                 throw new EckRemoteClusterException(
-                    "KubeConfigInvalid",
+                    ErrorIds.KubeConfigInvalid,
                     EckErrorCategory.InvalidData,
                     $"The kubeconfig ({string.Join(Path.PathSeparator, files)}) cannot be read: {ex.Message}",
                     "Check the file with 'kubectl config view'; fix or regenerate it.",
@@ -92,7 +92,7 @@ internal sealed class KubernetesSessions
             {
                 var known = string.Join(", ", merged.Contexts?.Select(c => c.Name) ?? []);
                 throw new EckRemoteClusterException(
-                    "KubeContextNotFound",
+                    ErrorIds.KubeContextNotFound,
                     EckErrorCategory.ObjectNotFound,
                     string.IsNullOrEmpty(contextName)
                         ? "The kubeconfig has no current context and no -Context was given."
@@ -109,7 +109,7 @@ internal sealed class KubernetesSessions
             catch (KubeConfigException ex)
             {
                 throw new EckRemoteClusterException(
-                    "KubeConfigInvalid",
+                    ErrorIds.KubeConfigInvalid,
                     EckErrorCategory.InvalidData,
                     $"Context '{contextName}' of the kubeconfig is incomplete: {ex.Message}",
                     "Check the context's cluster and user entries with 'kubectl config view --minify --context " + contextName + "'.",
@@ -144,7 +144,7 @@ internal sealed class KubernetesSessions
         if (string.IsNullOrWhiteSpace(exec.Command) || string.IsNullOrWhiteSpace(exec.ApiVersion))
         {
             throw new EckRemoteClusterException(
-                "KubeConfigInvalid",
+                ErrorIds.KubeConfigInvalid,
                 EckErrorCategory.InvalidData,
                 $"The exec entry of kubeconfig user '{userName}' needs both a command and an apiVersion.",
                 "Check the user's exec entry with 'kubectl config view --minify --context " + contextName + "'.",
@@ -176,7 +176,7 @@ internal sealed class KubernetesSessions
             if (explicitPaths is not null && files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
             {
                 throw new EckRemoteClusterException(
-                    "KubeConfigNotFound",
+                    ErrorIds.KubeConfigNotFound,
                     EckErrorCategory.ObjectNotFound,
                     $"The kubeconfig file '{missing}' does not exist.",
                     "Give the path of an existing kubeconfig file to -KubeConfig.",

@@ -53,7 +53,7 @@ internal static class NodeJournal
         catch (JsonException ex)
         {
             throw new EckRemoteClusterException(
-                "NodeJournalUnreadable",
+                ErrorIds.NodeJournalUnreadable,
                 EckErrorCategory.InvalidData,
                 $"'{path}' (the record of an unfinished change by this module) cannot be read: {ex.Message}",
                 "Compare the node's files with their .bak copies, keep the right ones, then delete the journal file and run the command again.",
@@ -86,7 +86,7 @@ internal static class NodeJournal
             if (missing.Count > 0)
             {
                 throw new EckRemoteClusterException(
-                    "NodeBatchInterrupted",
+                    ErrorIds.NodeBatchInterrupted,
                     EckErrorCategory.InvalidOperation,
                     $"An earlier run ('{content.Operation}', started {content.Started:u}) was interrupted while writing several nodes; "
                     + $"it can only be finished or undone with all of them, and this run does not include {string.Join(", ", missing)}.",

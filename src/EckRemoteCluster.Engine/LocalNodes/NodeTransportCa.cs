@@ -52,7 +52,7 @@ internal static class NodeTransportCa
         else
         {
             throw new EckRemoteClusterException(
-                "TransportCaNotConfigured",
+                ErrorIds.TransportCaNotConfigured,
                 EckErrorCategory.ObjectNotFound,
                 $"{ymlPath} sets neither xpack.security.transport.ssl.certificate_authorities nor xpack.security.transport.ssl.truststore.path, so the node names no transport CA.",
                 "Give the CA that signed the nodes' transport certificates as a PEM file instead (the one elasticsearch-certutil ca created).",
@@ -91,7 +91,7 @@ internal static class NodeTransportCa
         if (!File.Exists(path))
         {
             throw new EckRemoteClusterException(
-                "CertificateFileNotFound",
+                ErrorIds.CertificateFileNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"The certificate file '{path}' named in elasticsearch.yml does not exist.",
                 "Check the xpack.security.transport.ssl settings of the node (relative paths are resolved against the config directory).",
@@ -106,7 +106,7 @@ internal static class NodeTransportCa
         catch (CryptographicException ex)
         {
             throw new EckRemoteClusterException(
-                "InvalidCertificate",
+                ErrorIds.InvalidCertificate,
                 EckErrorCategory.InvalidData,
                 $"'{path}' is not a PEM certificate file: {ex.Message}",
                 "Check the xpack.security.transport.ssl settings of the node: they must name PEM certificate files.",

@@ -79,7 +79,7 @@ internal static class TransportTruststore
         if (files.GetInfo(path) is null)
         {
             throw new EckRemoteClusterException(
-                "TransportTruststoreNotFound",
+                ErrorIds.TransportTruststoreNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"The store '{path}' named in elasticsearch.yml does not exist.",
                 "Check the truststore.path / keystore.path settings in the node's elasticsearch.yml (relative paths are resolved against the config directory).",
@@ -93,7 +93,7 @@ internal static class TransportTruststore
         catch (CryptographicException ex)
         {
             throw new EckRemoteClusterException(
-                "TransportTruststoreUnreadable",
+                ErrorIds.TransportTruststoreUnreadable,
                 EckErrorCategory.InvalidData,
                 $"The store '{path}' could not be opened with the password from the node's keystore: {ex.Message}",
                 "Check that the node's elasticsearch.keystore holds the store's password as the matching ...secure_password setting "
@@ -122,7 +122,7 @@ internal static class TransportTruststore
         if (storePath.EndsWith(".jks", StringComparison.OrdinalIgnoreCase))
         {
             throw new EckRemoteClusterException(
-                "NodeTruststoreNotPkcs12",
+                ErrorIds.NodeTruststoreNotPkcs12,
                 EckErrorCategory.InvalidData,
                 $"The node trusts the certificates of the JKS store '{storePath}'; this module only adds CAs to PKCS#12 stores, and "
                 + "Elasticsearch rejects certificate_authorities beside a truststore, so nothing was changed.",

@@ -145,7 +145,7 @@ internal sealed class TrustBatch : ITrustBatch
         if (value.Items.Any(item => item.Contains("${", StringComparison.Ordinal)))
         {
             throw new EckRemoteClusterException(
-                "NodeSettingFromEnvironment",
+                ErrorIds.NodeSettingFromEnvironment,
                 EckErrorCategory.InvalidData,
                 $"{ymlPath}: {key} is {value}, which Elasticsearch takes from the environment at start-up; this module will not replace it. Nothing was changed.",
                 $"Set the variable to include the CA file (or trust it there), or write {key} in elasticsearch.yml without ${{...}}, then run Add-RemoteClusterTrust again.",

@@ -303,7 +303,7 @@ public sealed partial class ElasticsearchKeystore : IDisposable
         if (index < 0)
         {
             throw new EckRemoteClusterException(
-                "KeystoreSettingNotFound",
+                ErrorIds.KeystoreSettingNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"The keystore has no setting [{name}].",
                 "List the keystore's settings with 'bin/elasticsearch-keystore list'.",

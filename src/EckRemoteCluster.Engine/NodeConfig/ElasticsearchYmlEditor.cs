@@ -250,7 +250,7 @@ public sealed partial class ElasticsearchYmlEditor
         if (!SettingKey().IsMatch(key ?? string.Empty))
         {
             throw new EckRemoteClusterException(
-                "InvalidSettingKey",
+                ErrorIds.InvalidSettingKey,
                 EckErrorCategory.InvalidArgument,
                 $"[{key}] is not an Elasticsearch setting key.",
                 "Give the flat setting key, e.g. xpack.security.remote_cluster_client.ssl.certificate_authorities.",

@@ -209,7 +209,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         if (index.IndexOfAny(['/', ' ', '?', '#', '"', '\\']) >= 0)
         {
             throw new EckRemoteClusterException(
-                "InvalidIndexPattern",
+                ErrorIds.InvalidIndexPattern,
                 EckErrorCategory.InvalidArgument,
                 $"'{index}' is not an index name or pattern: it contains a character Elasticsearch forbids in index names.",
                 "Give an index name or pattern such as logs-* (several separated by commas).",
@@ -284,7 +284,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                 if (remaining <= TimeSpan.Zero)
                 {
                     throw new EckRemoteClusterException(
-                        "RemoteClusterNotConnected",
+                        ErrorIds.RemoteClusterNotConnected,
                         EckErrorCategory.ConnectionError,
                         $"Remote cluster '{alias}' did not connect within {timeout.TotalSeconds:0} s ({result.Cause}): {result.Evidence}",
                         result.RecommendedAction ?? "Run Test-RemoteCluster for a diagnosis.",

@@ -15,7 +15,7 @@ internal static class RemoteRoles
         if (string.IsNullOrWhiteSpace(role.Name) || role.Name.StartsWith('_') || role.Name.Length > 507)
         {
             throw new EckRemoteClusterException(
-                "InvalidRoleName",
+                ErrorIds.InvalidRoleName,
                 EckErrorCategory.InvalidArgument,
                 $"'{role.Name}' is not a valid role name: it must be 1 to 507 characters and must not start with '_'.",
                 "Choose another role name.",
@@ -30,7 +30,7 @@ internal static class RemoteRoles
         if (localVersion < RemoteIndicesSince)
         {
             throw new EckRemoteClusterException(
-                "RemoteIndicesNotSupported",
+                ErrorIds.RemoteIndicesNotSupported,
                 EckErrorCategory.NotImplemented,
                 $"The local cluster runs Elasticsearch {localVersion}; roles with remote_indices for API-key remote clusters need 8.14 or later.",
                 "Upgrade the local cluster to 8.14 or later, or use the certificate model, where remote privileges are granted by roles on the remote cluster.",
@@ -40,7 +40,7 @@ internal static class RemoteRoles
         if (role.RemoteClusterPrivileges.Length > 0 && localVersion < RemoteClusterFieldSince)
         {
             throw new EckRemoteClusterException(
-                "RemoteClusterPrivilegeNotSupported",
+                ErrorIds.RemoteClusterPrivilegeNotSupported,
                 EckErrorCategory.NotImplemented,
                 $"The local cluster runs Elasticsearch {localVersion}; the remote_cluster role field needs 8.15 or later.",
                 "Leave out -RemoteClusterPrivilege, or upgrade the local cluster to 8.15 or later.",

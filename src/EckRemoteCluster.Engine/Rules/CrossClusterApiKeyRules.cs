@@ -40,7 +40,7 @@ public static class CrossClusterApiKeyRules
         if (failures.Count > 0)
         {
             throw new EckRemoteClusterException(
-                "InvalidApiKeyName",
+                ErrorIds.InvalidApiKeyName,
                 EckErrorCategory.InvalidArgument,
                 $"API key name [{name}] is not valid: {ValidationFailed(failures)}",
                 "Give a name of 1 to 256 characters that does not start with '_' or begin or end with whitespace, "
@@ -56,7 +56,7 @@ public static class CrossClusterApiKeyRules
         if (reserved.Count > 0)
         {
             throw new EckRemoteClusterException(
-                "InvalidApiKeyMetadata",
+                ErrorIds.InvalidApiKeyMetadata,
                 EckErrorCategory.InvalidArgument,
                 $"API key metadata keys may not start with [_]: [{string.Join(", ", reserved)}].",
                 "Rename the metadata keys so they do not start with '_'.",
@@ -106,7 +106,7 @@ public static class CrossClusterApiKeyRules
     }
 
     private static EckRemoteClusterException AccessError(string reason, string action, object? target) => new(
-        "InvalidApiKeyAccess",
+        ErrorIds.InvalidApiKeyAccess,
         EckErrorCategory.InvalidArgument,
         $"Cross-cluster API key access is not valid: {reason}.",
         action,

@@ -75,7 +75,7 @@ public sealed partial record ProxyAddress(string Host, int Port)
 
     public static ProxyAddress Parse(string? address) =>
         TryParse(address, out var result) ? result! : throw new EckRemoteClusterException(
-            "InvalidProxyAddress",
+            ErrorIds.InvalidProxyAddress,
             EckErrorCategory.InvalidArgument,
             $"Proxy address [{address}] is not valid: remote hosts need to be configured as [host:port] with a port "
             + "from 1 to 65535, and an IPv6 address in brackets.",

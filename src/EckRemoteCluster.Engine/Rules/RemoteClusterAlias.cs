@@ -19,7 +19,7 @@ public static partial class RemoteClusterAlias
 
         string shown = alias ?? string.Empty;
         throw new EckRemoteClusterException(
-            "InvalidRemoteClusterAlias",
+            ErrorIds.InvalidRemoteClusterAlias,
             EckErrorCategory.InvalidArgument,
             shown.Length == 0
                 ? "The remote cluster alias is empty."

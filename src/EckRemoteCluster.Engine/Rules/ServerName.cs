@@ -15,7 +15,7 @@ public static partial class ServerName
         if (!IsValid(name))
         {
             throw new EckRemoteClusterException(
-                "InvalidServerName",
+                ErrorIds.InvalidServerName,
                 EckErrorCategory.InvalidArgument,
                 $"invalid server_name [{name}]: it must be a DNS host name.",
                 "Use the DNS name in the remote cluster's certificate, e.g. '<name>-es-remote-cluster.<namespace>.svc', or leave it empty.",

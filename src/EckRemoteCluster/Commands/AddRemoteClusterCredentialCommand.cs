@@ -56,7 +56,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     protected override void ProcessRecordCore()
     {
         var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
-            InputObject is null ? "ApiKeyRequired" : "EncodedKeyUnavailable",
+            InputObject is null ? "ApiKeyRequired" : ErrorIds.EncodedKeyUnavailable,
             EckErrorCategory.InvalidArgument,
             InputObject is null
                 ? "No API key was given."
@@ -69,7 +69,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         if (string.IsNullOrEmpty(alias))
         {
             throw new EckRemoteClusterException(
-                "AliasRequired",
+                ErrorIds.AliasRequired,
                 EckErrorCategory.InvalidArgument,
                 "No alias was given, and the key was not created for one.",
                 "Give -Alias, the name the local cluster registers the remote under (or create the key with New-CrossClusterApiKey -Alias).",
@@ -85,7 +85,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         {
             // Checked before any keystore is touched: the credential would be useless on this cluster.
             throw new EckRemoteClusterException(
-                "ApiKeyModelUnsupportedVersion",
+                ErrorIds.ApiKeyModelUnsupportedVersion,
                 EckErrorCategory.NotImplemented,
                 $"The local cluster '{Connection.ClusterName}' runs Elasticsearch {Connection.Version}; the API-key security model needs 8.14 or later (8.10 to 8.13 had it as a beta).",
                 "Upgrade the local cluster to 8.14 or later, or connect with the TLS-certificate model (port 9300).",
@@ -135,7 +135,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         {
             WriteError(ErrorRecords.Create(
                 new InvalidOperationException($"Node '{failed.NodeName}' could not reload its secure settings: {failed.Failure}"),
-                "SecureSettingsReloadFailed",
+                ErrorIds.SecureSettingsReloadFailed,
                 ErrorCategory.InvalidOperation,
                 failed.NodeName,
                 failed.Failure?.Contains("password", StringComparison.OrdinalIgnoreCase) == true

@@ -15,7 +15,7 @@ internal static class CertificateAuthorityChecks
             if (certificate.NotAfter.ToUniversalTime() < now.UtcDateTime)
             {
                 throw new EckRemoteClusterException(
-                    "CertificateAuthorityExpired",
+                    ErrorIds.CertificateAuthorityExpired,
                     EckErrorCategory.InvalidData,
                     $"The CA '{certificate.Subject}' expired on {certificate.NotAfter:u}; connections signed by it would fail.",
                     "Fetch the current CA again (Get-EckTransportCa); ECK rotates its CAs before they expire.",
@@ -26,7 +26,7 @@ internal static class CertificateAuthorityChecks
             if (constraints is { CertificateAuthority: false })
             {
                 throw new EckRemoteClusterException(
-                    "NotACertificateAuthority",
+                    ErrorIds.NotACertificateAuthority,
                     EckErrorCategory.InvalidData,
                     $"'{certificate.Subject}' is not a CA certificate (its basic constraints say CA:FALSE).",
                     "Give the CA that signed the remote's certificates (ca.crt of the ECK transport-certs-public secret), not a node certificate.",

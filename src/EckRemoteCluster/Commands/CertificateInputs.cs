@@ -67,7 +67,7 @@ internal static class CertificateInputs
         if (!File.Exists(path))
         {
             throw new EckRemoteClusterException(
-                "CertificateFileNotFound",
+                ErrorIds.CertificateFileNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"The certificate file '{path}' does not exist.",
                 "Give the path of a PEM file holding the CA certificate (for ECK: Get-EckTransportCa -OutFile).",
@@ -98,7 +98,7 @@ internal static class CertificateInputs
     }
 
     private static EckRemoteClusterException Invalid(string message, object? target, Exception? inner = null) => new(
-        "InvalidCertificate",
+        ErrorIds.InvalidCertificate,
         EckErrorCategory.InvalidData,
         message,
         "Give the CA as a PEM file (-----BEGIN CERTIFICATE-----), an X509Certificate2, or the output of Get-EckTransportCa.",

@@ -29,7 +29,7 @@ public abstract class CrossClusterApiKeyTargetCmdlet : EckRemoteClusterCmdlet
         }
 
         var connection = InputObject.Connection ?? throw new EckRemoteClusterException(
-            "CrossClusterApiKeyWithoutConnection",
+            ErrorIds.CrossClusterApiKeyWithoutConnection,
             EckErrorCategory.InvalidArgument,
             $"Key '{InputObject}' does not say which cluster it came from (it was not read in this session).",
             "Give -Id and -Connection instead.",

@@ -51,7 +51,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
         if (RemoveCredential && ConfigPath is null)
         {
             ThrowTerminating(new EckRemoteClusterException(
-                "ConfigPathRequired",
+                ErrorIds.ConfigPathRequired,
                 EckErrorCategory.InvalidArgument,
                 "-RemoveCredential needs -ConfigPath: the config directory of every local node.",
                 "Add -ConfigPath with every node's config directory."));
@@ -60,7 +60,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
         if (RevokeApiKey && RemoteConnection is null)
         {
             ThrowTerminating(new EckRemoteClusterException(
-                "RemoteConnectionRequired",
+                ErrorIds.RemoteConnectionRequired,
                 EckErrorCategory.InvalidArgument,
                 "-RevokeApiKey needs -RemoteConnection: a connection to the remote cluster that holds the keys.",
                 "Add -RemoteConnection (Get-EckCluster ... | New-ElasticsearchConnection)."));

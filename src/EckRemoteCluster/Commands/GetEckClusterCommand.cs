@@ -48,7 +48,7 @@ public sealed class GetEckClusterCommand : EckRemoteClusterCmdlet
                 {
                     WriteObject(RunWithReporting((reporter, token) => Engine.Eck.GetClusterAsync(target, ns, name, reporter, token)));
                 }
-                catch (EckRemoteClusterException ex) when (ex.ErrorId == "EckClusterNotFound")
+                catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.EckClusterNotFound)
                 {
                     WriteError(ErrorRecords.From(ex));
                 }
@@ -70,7 +70,7 @@ public sealed class GetEckClusterCommand : EckRemoteClusterCmdlet
         foreach (var name in exact.Where(n => !clusters.Any(c => string.Equals(c.Name, n, StringComparison.OrdinalIgnoreCase))))
         {
             WriteError(ErrorRecords.From(new EckRemoteClusterException(
-                "EckClusterNotFound",
+                ErrorIds.EckClusterNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"There is no Elasticsearch cluster '{name}' {(AllNamespaces ? "in any namespace" : "in that namespace")}.",
                 "Check the name with Get-EckCluster -AllNamespaces.",

@@ -14,7 +14,7 @@ public sealed class GetEckRemoteClusterEndpointCommand : EckClusterCmdlet
         if (endpoints.Count == 0)
         {
             WriteError(ErrorRecords.From(new EckRemoteClusterException(
-                "RemoteClusterServerNotPublished",
+                ErrorIds.RemoteClusterServerNotPublished,
                 EckErrorCategory.ObjectNotFound,
                 cluster.RemoteClusterServerEnabled
                     ? $"The remote cluster server of {cluster} is not reachable from outside Kubernetes (no LoadBalancer or NodePort service with an address)."

@@ -25,7 +25,7 @@ public sealed class GetEckTransportCaCommand : EckClusterCmdlet
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 ThrowTerminating(new EckRemoteClusterException(
-                    "TransportCaWriteFailed",
+                    ErrorIds.TransportCaWriteFailed,
                     EckErrorCategory.WriteError,
                     $"The CA could not be written to '{path}': {ex.Message}",
                     "Give a path in a folder you may write to.",

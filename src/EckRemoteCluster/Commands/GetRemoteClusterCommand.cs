@@ -30,7 +30,7 @@ public sealed class GetRemoteClusterCommand : EckRemoteClusterCmdlet
             {
                 WriteError(ErrorRecords.Create(
                     new ItemNotFoundException($"No remote cluster '{pattern}' is registered on '{Connection.ClusterName}'."),
-                    "RemoteClusterNotFound",
+                    ErrorIds.RemoteClusterNotFound,
                     ErrorCategory.ObjectNotFound,
                     pattern,
                     "Register it with Connect-RemoteCluster, or check the alias (Get-RemoteCluster lists them all)."));

@@ -45,7 +45,7 @@ public sealed class InvokeElasticsearchRequestCommand : EckRemoteClusterCmdlet
         {
             WriteError(ErrorRecords.Create(
                 new InvalidOperationException($"Elasticsearch answered {response.StatusCode} ({response.ErrorType}): {response.ErrorReason}"),
-                "ElasticsearchRequestFailed",
+                ErrorIds.ElasticsearchRequestFailed,
                 response.StatusCode is 401 or 403 ? ErrorCategory.PermissionDenied : ErrorCategory.InvalidOperation,
                 Path,
                 "Read Elasticsearch's reason; the request and its body are as you gave them."));

@@ -17,7 +17,7 @@ internal static class JsonValues
             null => null,
             JsonObject o => o,
             _ => throw new EckRemoteClusterException(
-                "InvalidJsonParameter",
+                ErrorIds.InvalidJsonParameter,
                 EckErrorCategory.InvalidArgument,
                 $"-{parameter} must be a hashtable or a JSON object.",
                 $"Give -{parameter} as @{{ key = 'value' }} or '{{\"key\":\"value\"}}'.",
@@ -40,7 +40,7 @@ internal static class JsonValues
                 catch (JsonException ex)
                 {
                     throw new EckRemoteClusterException(
-                        "InvalidJsonParameter",
+                        ErrorIds.InvalidJsonParameter,
                         EckErrorCategory.InvalidArgument,
                         $"-{parameter} is not valid JSON: {ex.Message}",
                         "Check the JSON text, or give a hashtable instead.",

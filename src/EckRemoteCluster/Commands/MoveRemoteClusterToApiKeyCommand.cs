@@ -72,7 +72,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
         var remotes = Engine.RemoteClusters;
         var current = RunWithReporting((_, token) => remotes.GetAsync(client, Connection.ClusterName, token)).FirstOrDefault(r => r.Alias == Alias)
             ?? throw new EckRemoteClusterException(
-                "RemoteClusterNotFound",
+                ErrorIds.RemoteClusterNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"No remote cluster '{Alias}' is registered on '{Connection.ClusterName}', so there is nothing to move.",
                 "Check the alias with Get-RemoteCluster; to connect a new remote with API keys, follow the API-key workflow (Enable-EckRemoteClusterServer ... Connect-RemoteCluster).",
@@ -198,7 +198,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
             if (!tested.Connected)
             {
                 throw new EckRemoteClusterException(
-                    "RemoteClusterNotConnected",
+                    ErrorIds.RemoteClusterNotConnected,
                     EckErrorCategory.ConnectionError,
                     $"'{Alias}' connected on the API-key model but the search of {Search[0]} failed ({tested.Cause}): {tested.Evidence}",
                     tested.RecommendedAction ?? "Run Test-RemoteCluster for a diagnosis.",
@@ -226,7 +226,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
                 return true;
             });
             throw new EckRemoteClusterException(
-                "RemoteClusterMigrationFailed",
+                ErrorIds.RemoteClusterMigrationFailed,
                 EckErrorCategory.ConnectionError,
                 failure.Message + $" The previous registration of '{Alias}' was put back.",
                 failure.RecommendedAction,

@@ -65,7 +65,7 @@ public sealed class NewElasticsearchConnectionCommand : EckRemoteClusterCmdlet
         if (trustOptions > 1)
         {
             ThrowTerminating(new EckRemoteClusterException(
-                "ConflictingTlsOptions",
+                ErrorIds.ConflictingTlsOptions,
                 EckErrorCategory.InvalidArgument,
                 "-CertificateAuthority, -CertificateFingerprint and -SkipCertificateCheck each decide how the server's certificate is checked; give one.",
                 "Prefer -CertificateAuthority with the cluster's http_ca.crt."));
@@ -79,7 +79,7 @@ public sealed class NewElasticsearchConnectionCommand : EckRemoteClusterCmdlet
         if (Uri.FirstOrDefault(u => !u.IsAbsoluteUri || (u.Scheme != "https" && u.Scheme != "http")) is { } bad)
         {
             ThrowTerminating(new EckRemoteClusterException(
-                "InvalidElasticsearchUri",
+                ErrorIds.InvalidElasticsearchUri,
                 EckErrorCategory.InvalidArgument,
                 $"'{bad}' is not an http(s) URI of an Elasticsearch node.",
                 "Give the node's address with scheme and port, e.g. https://es1:9200.",

@@ -24,7 +24,7 @@ internal static class ProviderPaths
                 if (provider.Name != "FileSystem")
                 {
                     throw new EckRemoteClusterException(
-                        "PathNotFileSystem",
+                        ErrorIds.PathNotFileSystem,
                         EckErrorCategory.InvalidArgument,
                         $"'{path}' is not a file-system path. Nothing was changed.",
                         "Give a path on a file-system drive or a share.",
@@ -34,7 +34,7 @@ internal static class ProviderPaths
             catch (ItemNotFoundException ex)
             {
                 throw new EckRemoteClusterException(
-                    "PathNotFound",
+                    ErrorIds.PathNotFound,
                     EckErrorCategory.ObjectNotFound,
                     $"{ex.Message} Nothing was changed: a node left out would be left behind.",
                     "Give every node's config directory, the folder that holds elasticsearch.yml (for example /etc/elasticsearch); "
@@ -46,7 +46,7 @@ internal static class ProviderPaths
             if (resolved.Count == 0)
             {
                 throw new EckRemoteClusterException(
-                    "PathNotFound",
+                    ErrorIds.PathNotFound,
                     EckErrorCategory.ObjectNotFound,
                     $"'{path}' matches no directory. Nothing was changed: a node left out would be left behind.",
                     "Give every node's config directory; Get-ElasticsearchNodeConfig lists what a path or wildcard finds.",
@@ -79,7 +79,7 @@ internal static class ProviderPaths
                 {
                     cmdlet.WriteError(ErrorRecords.Create(
                         new ArgumentException($"'{path}' is not a file-system path."),
-                        "PathNotFileSystem",
+                        ErrorIds.PathNotFileSystem,
                         ErrorCategory.InvalidArgument,
                         path,
                         "Give a path on a file-system drive or a share."));
@@ -90,7 +90,7 @@ internal static class ProviderPaths
             {
                 cmdlet.WriteError(ErrorRecords.Create(
                     ex,
-                    "PathNotFound",
+                    ErrorIds.PathNotFound,
                     ErrorCategory.ObjectNotFound,
                     path,
                     recommendedAction));

@@ -82,7 +82,7 @@ public sealed class RestartElasticsearchNodeCommand : EckRemoteClusterCmdlet
         {
             if (Session.Length > 0 && ConfigPath.Length > 0 && ConfigPath.Length != Session.Length)
             {
-                throw new EckRemoteClusterException("SessionConfigPathMismatch", EckErrorCategory.InvalidArgument,
+                throw new EckRemoteClusterException(ErrorIds.SessionConfigPathMismatch, EckErrorCategory.InvalidArgument,
                     $"{Session.Length} sessions and {ConfigPath.Length} config paths: with -Session, -ConfigPath gives each session's config directory, one per session. Nothing was changed.",
                     "Give one -ConfigPath per -Session in the same order, or leave -ConfigPath out to have each node's found.");
             }
@@ -135,7 +135,7 @@ public sealed class RestartElasticsearchNodeCommand : EckRemoteClusterCmdlet
                 _targets.AddRange(ProviderPaths.ResolveDirectories(this, [path]).Select(p => ((PSSession?)null, (string?)p)));
                 break;
             default:
-                WriteError(ErrorRecords.From(new EckRemoteClusterException("UnsupportedNodeInput", EckErrorCategory.InvalidArgument,
+                WriteError(ErrorRecords.From(new EckRemoteClusterException(ErrorIds.UnsupportedNodeInput, EckErrorCategory.InvalidArgument,
                     $"Restart-ElasticsearchNode does not know which node a {input.GetType().Name} is.",
                     "Pipe PSSessions, the results of Add-RemoteClusterTrust or Move-RemoteClusterToApiKey, Get-ElasticsearchNodeConfig objects or config paths.",
                     input)));
@@ -219,14 +219,14 @@ public sealed class RestartElasticsearchNodeCommand : EckRemoteClusterCmdlet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new EckRemoteClusterException("ConfigPathNotFound", EckErrorCategory.ReadError, $"Cannot read {ymlPath}: {e.Message}",
+            throw new EckRemoteClusterException(ErrorIds.ConfigPathNotFound, EckErrorCategory.ReadError, $"Cannot read {ymlPath}: {e.Message}",
                 "Give the node's config directory (the folder with elasticsearch.yml), or reach the node with -Session.", path, e);
         }
 
         var nodeName = Engine.NodeRestarts.NodeNameFromConfig(Decode(yml), ymlPath, Environment.MachineName);
         if (RestartCommand is null)
         {
-            throw new EckRemoteClusterException("NodeRestartMethodMissing", EckErrorCategory.InvalidArgument,
+            throw new EckRemoteClusterException(ErrorIds.NodeRestartMethodMissing, EckErrorCategory.InvalidArgument,
                 $"{path} is reached as a path, so the module cannot restart its node's service. Nothing was changed.",
                 "Reach the node through a PSSession (-Session, or pipe New-PSSession's sessions) to restart its service, or give -RestartCommand.",
                 path);
@@ -250,7 +250,7 @@ public sealed class RestartElasticsearchNodeCommand : EckRemoteClusterCmdlet
         }
         catch (RuntimeException e) when (e is not PipelineStoppedException)
         {
-            throw new EckRemoteClusterException("NodeRestartFailed", EckErrorCategory.InvalidOperation,
+            throw new EckRemoteClusterException(ErrorIds.NodeRestartFailed, EckErrorCategory.InvalidOperation,
                 $"-RestartCommand failed for {nodeName}: {e.Message}",
                 "Fix the restart command (it gets the node as $_: NodeName, ConfigPath, Session) and run Restart-ElasticsearchNode again.",
                 nodeName, e);

@@ -8,7 +8,7 @@ internal static class NodeFileErrors
     /// [...], because this incurs changing the file owner". Thrown before any file of any node is written.
     /// </summary>
     public static EckRemoteClusterException OwnerWouldChange(NodeFileInfo file, string why) => new(
-        "NodeFileOwnerWouldChange",
+        ErrorIds.NodeFileOwnerWouldChange,
         EckErrorCategory.PermissionDenied,
         $"Will not overwrite [{file.Path}], because this incurs changing the file owner: {why}. Nothing was changed.",
         "Run the command as root (the module then keeps each file's owner, group and mode) or as the user that owns the node's files, "
@@ -16,7 +16,7 @@ internal static class NodeFileErrors
         file.Path);
 
     public static EckRemoteClusterException WriteFailed(string path, Exception inner) => new(
-        inner is UnauthorizedAccessException ? "NodeConfigAccessDenied" : "NodeConfigWriteFailed",
+        inner is UnauthorizedAccessException ? ErrorIds.NodeConfigAccessDenied : ErrorIds.NodeConfigWriteFailed,
         inner is UnauthorizedAccessException ? EckErrorCategory.PermissionDenied : EckErrorCategory.WriteError,
         $"Could not write '{path}': {inner.Message}",
         "Run with an account that may write the node's config directory (root, or the user Elasticsearch runs as), then run the command again: "
@@ -25,7 +25,7 @@ internal static class NodeFileErrors
         inner);
 
     public static EckRemoteClusterException ReadFailed(string path, Exception inner) => new(
-        inner is UnauthorizedAccessException ? "NodeConfigAccessDenied" : "NodeConfigReadFailed",
+        inner is UnauthorizedAccessException ? ErrorIds.NodeConfigAccessDenied : ErrorIds.NodeConfigReadFailed,
         inner is UnauthorizedAccessException ? EckErrorCategory.PermissionDenied : EckErrorCategory.ReadError,
         $"Could not read '{path}': {inner.Message}",
         "Run with an account that may read the node's config directory (root, or the user Elasticsearch runs as).",
@@ -33,7 +33,7 @@ internal static class NodeFileErrors
         inner);
 
     public static EckRemoteClusterException Locked(string directory, TimeSpan waited, Exception? inner = null) => new(
-        "NodeConfigLocked",
+        ErrorIds.NodeConfigLocked,
         EckErrorCategory.ResourceUnavailable,
         $"Another run of the module holds the lock on '{directory}' ({NodeFileNames.LockFile}); waited {waited.TotalSeconds:0} s.",
         "Wait for the other Add-RemoteClusterCredential, Add-RemoteClusterTrust, Move-RemoteClusterToApiKey or Disconnect-RemoteCluster to finish, then run this again.",

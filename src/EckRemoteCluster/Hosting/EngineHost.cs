@@ -28,7 +28,7 @@ internal static class EngineHost
         if (!File.Exists(enginePath))
         {
             throw new EckRemoteClusterException(
-                "EngineNotFound",
+                ErrorIds.EngineNotFound,
                 EckErrorCategory.NotInstalled,
                 $"The module's engine was not found at '{enginePath}'.",
                 "Reinstall the EckRemoteCluster module; the Dependencies folder beside EckRemoteCluster.dll is incomplete.");

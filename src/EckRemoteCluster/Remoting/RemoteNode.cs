@@ -16,15 +16,15 @@ internal sealed record RemoteNode(
     public static async Task<RemoteNode> FindAsync(PSSession session, string? configPath, string? serviceName, CancellationToken cancellationToken)
     {
         var output = await SessionCommand.InvokeAsync(session, Scripts.Get("Find-NodeConfig"), [configPath, serviceName],
-            "ConfigPathNotFound", "Pass -ConfigPath with the node's config directory (the folder that holds elasticsearch.yml).", cancellationToken);
-        var info = output.LastOrDefault() ?? throw new EckRemoteClusterException("RemoteCommandFailed", EckErrorCategory.InvalidData,
+            ErrorIds.ConfigPathNotFound, "Pass -ConfigPath with the node's config directory (the folder that holds elasticsearch.yml).", cancellationToken);
+        var info = output.LastOrDefault() ?? throw new EckRemoteClusterException(ErrorIds.RemoteCommandFailed, EckErrorCategory.InvalidData,
             $"Finding the config directory on {SessionCommand.Describe(session)} returned nothing.", "Run the command again; check the session with Invoke-Command.", session.ComputerName);
         string? Text(string name) => info.Properties[name]?.Value?.ToString();
         var found = Text("ConfigPath");
         if (string.IsNullOrEmpty(found))
         {
             var tried = info.Properties["Tried"]?.Value is object tries ? LanguagePrimitives.ConvertTo<string[]>(tries) : [];
-            throw new EckRemoteClusterException("ConfigPathNotFound", EckErrorCategory.ObjectNotFound,
+            throw new EckRemoteClusterException(ErrorIds.ConfigPathNotFound, EckErrorCategory.ObjectNotFound,
                 $"No Elasticsearch config directory was found on {SessionCommand.Describe(session)} (tried: {(tried.Length == 0 ? "ES_PATH_CONF of the service, /etc/elasticsearch, the MSI's ProgramData path, running processes" : string.Join("; ", tried))}).",
                 "Pass -ConfigPath with the node's config directory (the folder that holds elasticsearch.yml), or -ServiceName when the service has another name.",
                 session.ComputerName);
@@ -43,7 +43,7 @@ internal sealed record RemoteNode(
 
     /// <summary>Restarts the node's Elasticsearch service (systemd or Windows) and returns when the service manager says it started.</summary>
     public Task RestartServiceAsync(string? serviceName, CancellationToken cancellationToken) =>
-        SessionCommand.InvokeAsync(Session, Scripts.Get("Restart-NodeService"), [serviceName], "NodeRestartFailed",
+        SessionCommand.InvokeAsync(Session, Scripts.Get("Restart-NodeService"), [serviceName], ErrorIds.NodeRestartFailed,
             IsWindows
                 ? "Read the service's log (the node's logs directory) for why it did not start; the session's user must be allowed to restart the service (an administrator)."
                 : "Read why with journalctl -u elasticsearch on the node; the session's user must be root or allowed 'sudo -n systemctl restart elasticsearch'.",

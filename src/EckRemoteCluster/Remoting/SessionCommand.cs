@@ -71,7 +71,7 @@ internal static class SessionCommand
         var state = session.Runspace.RunspaceStateInfo.State;
         if (state != RunspaceState.Opened || session.Runspace.RunspaceAvailability is not (RunspaceAvailability.Available or RunspaceAvailability.AvailableForNestedCommand))
         {
-            throw new EckRemoteClusterException("SessionUnavailable", EckErrorCategory.ConnectionError,
+            throw new EckRemoteClusterException(ErrorIds.SessionUnavailable, EckErrorCategory.ConnectionError,
                 $"The session to {Describe(session)} is {state}/{session.Runspace.RunspaceAvailability}, so nothing can be done on that node through it.",
                 "Open a new session (New-PSSession -HostName ... or -ComputerName ...) and pass it to -Session; Get-PSSession shows the state of yours.",
                 session.ComputerName);
@@ -82,7 +82,7 @@ internal static class SessionCommand
         new(errorId, EckErrorCategory.InvalidOperation, $"On {Describe(session)}: {message}", recommendedAction, session.ComputerName, inner);
 
     private static EckRemoteClusterException Lost(PSSession session, Exception inner) =>
-        new("SessionLost", EckErrorCategory.ConnectionError,
+        new(ErrorIds.SessionLost, EckErrorCategory.ConnectionError,
             $"The session to {Describe(session)} broke: {inner.Message}",
             "Open a new session to the node and run the command again; what the module writes is all-or-none per node, and a second run finishes what is left.",
             session.ComputerName, inner);
