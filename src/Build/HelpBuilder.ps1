@@ -308,6 +308,8 @@ function Write-ModuleHelp {
     $helpFile = Join-Path $ModuleFolder 'en-US' 'EckRemoteCluster.dll-Help.xml'
     $script = @"
 `$ErrorActionPreference = 'Stop'
+`$PSStyle.OutputRendering = 'PlainText'
+trap { [Console]::Error.WriteLine(`$_.Exception.Message); exit 1 }
 Set-StrictMode -Version 3.0
 . '$(Join-Path $PSScriptRoot 'HelpBuilder.ps1')'
 `$module = Import-Module '$(Join-Path $ModuleFolder 'EckRemoteCluster.psd1')' -PassThru
@@ -318,5 +320,5 @@ ConvertTo-MamlHelp -MarkdownFolder '$(Join-Path $Root 'docs' 'en-US')' -Commands
     $process = [Environment]::ProcessPath
     $pwsh = if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { @($process) }
     $output = $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "The help could not be generated: $($output -join "`n")" }
+    if ($LASTEXITCODE -ne 0) { throw "The help could not be generated: $(($output | ForEach-Object { "$_" }) -join "`n")" }
 }

@@ -5,7 +5,7 @@ namespace EckRemoteCluster.Commands;
 /// <summary>-Force for ConfirmImpact High cmdlets: it skips the confirmation prompt, never -WhatIf.</summary>
 internal static class ChangeConfirmation
 {
-    public static bool ShouldChange(PSCmdlet cmdlet, bool force, string target, string action) =>
+    public static bool ShouldChange(EckRemoteClusterCmdlet cmdlet, bool force, string target, string action) =>
         force && !WhatIfRequested(cmdlet) || cmdlet.ShouldProcess(target, action);
 
     private static bool WhatIfRequested(PSCmdlet cmdlet)

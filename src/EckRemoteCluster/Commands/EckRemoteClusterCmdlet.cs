@@ -28,6 +28,11 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
         {
             ProcessRecordCore();
         }
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == ConfirmationRequired)
+        {
+            // A runbook that cannot answer a prompt must stop here, not go on to the next record or step.
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
         catch (EckRemoteClusterException ex)
         {
             WriteError(ErrorRecords.From(ex));
@@ -123,6 +128,48 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
             WriteWarning(line);
         }
     }
+
+    internal const string ConfirmationRequired = "ConfirmationRequired";
+
+    /// <summary>
+    /// ShouldProcess that stops when it must ask and the host cannot (pwsh -NonInteractive, a scheduled runbook):
+    /// PowerShell's own prompt then fails with "Read and Prompt functionality is not available" and a script goes on
+    /// to its next step. Here it is the terminating error ConfirmationRequired, raised before the change is made.
+    /// </summary>
+    public new bool ShouldProcess(string target, string action)
+    {
+        try
+        {
+            return base.ShouldProcess(target, action);
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            throw ConfirmationUnavailable(target, action, ex);
+        }
+    }
+
+    /// <inheritdoc cref="ShouldProcess(string, string)"/>
+    public new bool ShouldProcess(string target)
+    {
+        try
+        {
+            return base.ShouldProcess(target);
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            throw ConfirmationUnavailable(target, MyInvocation.MyCommand.Name, ex);
+        }
+    }
+
+    private EckRemoteClusterException ConfirmationUnavailable(string target, string action, Exception ex) => new(
+        ConfirmationRequired,
+        EckErrorCategory.InvalidOperation,
+        $"{MyInvocation.MyCommand.Name} must ask before it can '{action}' on {target}, and this session cannot show a prompt (it is non-interactive). Nothing was changed.",
+        MyInvocation.MyCommand.Parameters.ContainsKey("Force")
+            ? $"In a runbook, add -Force (or -Confirm:$false) to {MyInvocation.MyCommand.Name} to confirm in advance; run it with -WhatIf first to see the change."
+            : $"In a runbook, add -Confirm:$false to {MyInvocation.MyCommand.Name} to confirm in advance; run it with -WhatIf first to see the change.",
+        target,
+        ex);
 
     /// <summary>Turns a failure into a terminating error for cases where going on with the pipeline makes no sense.</summary>
     protected void ThrowTerminating(EckRemoteClusterException ex) => ThrowTerminatingError(ErrorRecords.From(ex));

@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// and what to do. With -ConfigPath it also checks that every node's keystore holds the same credential.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "RemoteCluster")]
-[OutputType(typeof(RemoteClusterTestResult))]
+[OutputType(typeof(RemoteClusterTestResult), typeof(bool))]
 public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
@@ -38,6 +38,54 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     public SecureString? KeystorePassword { get; set; }
 
+    /// <summary>Writes one $true when every remote tested is healthy, else $false, instead of the results.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Writes the error RemoteClusterNotConnected, with the cause and what to do, for each remote that is not healthy.</summary>
+    [Parameter]
+    public SwitchParameter ErrorIfNotConnected { get; set; }
+
+    private bool _allHealthy = true;
+    private bool _anyTested;
+
+    protected override void EndProcessing()
+    {
+        if (Quiet)
+        {
+            WriteObject(_anyTested && _allHealthy);
+        }
+    }
+
+    /// <summary>Connected, no diagnosis (a refused search is one), and every node's keystore holds the same credential.</summary>
+    internal static bool IsHealthy(RemoteClusterTestResult result) =>
+        result.Connected && result.Cause is null && result.NodeCredentials.All(n => n.Present && n.SameAsOtherNodes);
+
+    private void Report(RemoteClusterTestResult result)
+    {
+        _anyTested = true;
+        var healthy = IsHealthy(result);
+        _allHealthy &= healthy;
+        if (!healthy && ErrorIfNotConnected)
+        {
+            var why = result.Cause ?? (result.Connected ? "NodeCredentialsDiffer" : "NotConnected");
+            var credentials = result.NodeCredentials.Where(n => !n.Present || !n.SameAsOtherNodes).Select(n => n.ConfigPath).ToList();
+            var message = $"Remote cluster '{result.Alias}' is not healthy: {why}"
+                + (string.IsNullOrEmpty(result.Evidence) ? string.Empty : $" ({result.Evidence})")
+                + (credentials.Count == 0 ? "." : $"; the keystores of {string.Join(", ", credentials)} lack its credential or hold another one.");
+            var action = result.RecommendedAction
+                ?? (credentials.Count > 0
+                    ? $"Write the same key to every node: New-CrossClusterApiKey ... | Add-RemoteClusterCredential -Alias {result.Alias} -ConfigPath <every node> -Connection <local>."
+                    : $"Run Test-RemoteCluster -Alias {result.Alias} | Format-List for the details.");
+            WriteError(ErrorRecords.Create(new InvalidOperationException(message), "RemoteClusterNotConnected", ErrorCategory.ConnectionError, result.Alias, action));
+        }
+
+        if (!Quiet)
+        {
+            WriteObject(result);
+        }
+    }
+
     protected override void ProcessRecordCore()
     {
         var client = Connection.Client;
@@ -48,7 +96,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);
             var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, credentials, SearchIndex, token));
-            WriteObject(result);
+            Report(result);
         }
     }
 
