@@ -38,7 +38,7 @@ Describe 'The API-key workflow' {
         $remote = $eck | New-ElasticsearchConnection
         $remote | New-CrossClusterApiKey -Name whatif-key -Alias eck -Search 'logs-*' -WhatIf | Out-Null
         $local = Connect-Local
-        $fakeKey = ConvertTo-SecureString 'aWQ6a2V5' -AsPlainText -Force
+        $fakeKey = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         Add-RemoteClusterCredential -Alias eck -ApiKey $fakeKey -ConfigPath $Nodes -Connection $local -WhatIf | Out-Null
         $eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes -WhatIf | Out-Null
         Connect-RemoteCluster -Connection $local -Alias eck -ProxyAddress '127.0.0.1:9443' -ServerName 'quickstart-es-remote-cluster.elastic.svc' -WhatIf | Out-Null
@@ -272,7 +272,7 @@ Describe 'When the connection breaks' {
 
 Describe 'Bad input changes nothing' {
     BeforeAll {
-        $script:FakeKey = ConvertTo-SecureString 'aWQ6a2V5' -AsPlainText -Force
+        $script:FakeKey = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         $fixtures = Join-Path (Get-RepositoryRoot) 'tests/EckRemoteCluster.Tests/NodeConfig/Fixtures'
 
         # Node config directories with one thing wrong each, beside the real nodes: a bad one must stop the change

@@ -44,7 +44,7 @@ http.host: 0.0.0.0
         $request.CreateSelfSigned($notBefore, [DateTimeOffset]::UtcNow.AddDays($Days))
     }
 
-    $script:Key = ConvertTo-SecureString 'aWQxMjM0NTY3ODkwYWJjZGVmZ2g6c2VjcmV0c2VjcmV0c2VjcmV0c2Vj' -AsPlainText -Force
+    $script:Key = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
 }
 
 Describe 'Get-ElasticsearchKeystore' {

@@ -21,7 +21,7 @@ Describe 'A local cluster older than 8.14' {
 
     It 'refuses the API-key credential before writing any keystore' {
         $before = Get-NodeFileSnapshot
-        $key = ConvertTo-SecureString 'aWQ6a2V5' -AsPlainText -Force
+        $key = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         { Add-RemoteClusterCredential -Alias eck -ApiKey $key -ConfigPath $Nodes -Connection $Local -ErrorAction Stop } |
             Should -Throw -ErrorId 'ApiKeyModelUnsupportedVersion,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
         Get-NodeFileSnapshot | Should -Be $before

@@ -12,7 +12,17 @@ namespace EckRemoteCluster.Engine.LocalNodes;
 /// </summary>
 internal sealed class LocalNodeFiles : INodeFiles
 {
-    public static readonly LocalNodeFiles Instance = new();
+    public static readonly LocalNodeFiles Instance = new(() => UnixFiles.EffectiveUserId, UnixFiles.Groups);
+
+    private readonly Func<long> _effectiveUser;
+    private readonly Func<IReadOnlySet<long>> _groups;
+
+    /// <summary>Who this process is to the file system; tests give another identity to see what a non-root run decides.</summary>
+    internal LocalNodeFiles(Func<long> effectiveUser, Func<IReadOnlySet<long>> groups)
+    {
+        _effectiveUser = effectiveUser;
+        _groups = groups;
+    }
 
     private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;
 
@@ -72,7 +82,7 @@ internal sealed class LocalNodeFiles : INodeFiles
             return;
         }
 
-        var self = UnixFiles.EffectiveUserId;
+        var self = _effectiveUser();
         if (self == 0)
         {
             return;
@@ -83,7 +93,7 @@ internal sealed class LocalNodeFiles : INodeFiles
             throw NodeFileErrors.OwnerWouldChange(like, $"it is owned by user {uid} and this process runs as user {self}");
         }
 
-        if (!UnixFiles.Groups().Contains(gid))
+        if (!_groups().Contains(gid))
         {
             throw NodeFileErrors.OwnerWouldChange(like, $"its group is {gid}, which this process (user {self}) is not a member of");
         }

@@ -157,7 +157,35 @@ internal static class NodeWriteBatch
         return new Target(write, existing, real, backup, existing ?? node.Yml with { Path = write.Path });
     }
 
-    private static void Step(string step, LockedNode node) => BeforeStep?.Invoke($"{step}:{node.ConfigPath}");
+    private static void Step(string step, LockedNode node)
+    {
+        var name = $"{step}:{node.ConfigPath}";
+        BeforeStep?.Invoke(name);
+        PauseForKillTest(step, node);
+    }
+
+    /// <summary>
+    /// Fault-test seam for whole processes (a kill -9 cannot be simulated in-process): when
+    /// ECKREMOTECLUSTER_TEST_PAUSE_BEFORE names this step ("commit") and ECKREMOTECLUSTER_TEST_PAUSE_NODE is empty or
+    /// ends this node's config path, the run writes ECKREMOTECLUSTER_TEST_PAUSE_MARKER and waits there to be killed.
+    /// </summary>
+    private static void PauseForKillTest(string step, LockedNode node)
+    {
+        if (Environment.GetEnvironmentVariable("ECKREMOTECLUSTER_TEST_PAUSE_BEFORE") != step
+            || Environment.GetEnvironmentVariable("ECKREMOTECLUSTER_TEST_PAUSE_MARKER") is not { Length: > 0 } marker)
+        {
+            return;
+        }
+
+        var onNode = Environment.GetEnvironmentVariable("ECKREMOTECLUSTER_TEST_PAUSE_NODE");
+        if (!string.IsNullOrEmpty(onNode) && !node.ConfigPath.TrimEnd('/', '\\').EndsWith(onNode, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        File.WriteAllText(marker, step);
+        Thread.Sleep(Timeout.Infinite);
+    }
 
     private static void Try(Action action)
     {

@@ -37,10 +37,26 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     // The alias this record resolved to (-Alias or the key's); kept apart so no bound parameter is overwritten.
     private string _alias = string.Empty;
 
-    /// <summary>The config directory of every node of the local cluster.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>
+    /// The config directory of every node of the local cluster (wildcards allowed; each must match). Node objects
+    /// from Get-ElasticsearchNodeConfig bind by property name, and are then written together once all have arrived.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
+
+    private bool _collectNodes;
+    private readonly List<string> _pipedNodes = [];
+
+    protected override void BeginProcessing() => _collectNodes = ConfigPathFromPipeline();
+
+    protected override void EndProcessing()
+    {
+        if (_collectNodes && _pipedNodes.Count > 0)
+        {
+            Guarded(() => Write([.. _pipedNodes]));
+        }
+    }
 
     /// <summary>The keystores' password, when they are password protected.</summary>
     [Parameter]
@@ -54,6 +70,17 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     public ElasticsearchConnection? Connection { get; set; }
 
     protected override void ProcessRecordCore()
+    {
+        if (_collectNodes)
+        {
+            _pipedNodes.AddRange(ConfigPath);
+            return;
+        }
+
+        Write(ConfigPath);
+    }
+
+    private void Write(string[] configPaths)
     {
         var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
             InputObject is null ? "ApiKeyRequired" : ErrorIds.EncodedKeyUnavailable,
@@ -78,8 +105,9 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
 
         _alias = alias;
         Engine.Rules.ValidateRemoteClusterAlias(_alias);
+        Engine.Rules.ValidateEncodedApiKey(secret);
         // A node we cannot reach would be left without the credential: an unresolved path stops the cmdlet here.
-        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
+        var directories = ProviderPaths.ResolveNodeDirectories(this, configPaths);
 
         if (Connection is not null && !ElasticsearchVersions.AtLeast(Connection.Version, 8, 14))
         {
@@ -150,6 +178,34 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     /// nodes gets a request of its own, addressed by node name.
     /// </summary>
     private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? Reload(
+        IReadOnlyList<KeystoreSaveResult> nodes,
+        IReadOnlyDictionary<string, string?> nodeNames)
+    {
+        try
+        {
+            return ReloadCore(nodes, nodeNames);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or PipelineStoppedException && CancellationToken.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C): the pipeline takes no more records, but the host still shows a line. Say what is on
+            // disk and what is left, so the nodes are not left holding a credential nobody knows is there.
+            Host.UI.WriteWarningLine(InterruptedReloadMessage(nodes));
+            throw;
+        }
+    }
+
+    internal string InterruptedReloadMessage(IReadOnlyList<KeystoreSaveResult> nodes)
+    {
+        var written = nodes.Where(n => n.Change != KeystoreChange.Unchanged).Select(n => n.KeystorePath).ToList();
+        return $"Stopped during the reload of secure settings on '{Connection!.ClusterName}'. "
+            + (written.Count > 0
+                ? $"Written: {RemoteClusterNames.CredentialsSetting(_alias)} in {string.Join(", ", written)} (previous keystores kept as .bak). "
+                : $"No keystore needed a change; every node already holds {RemoteClusterNames.CredentialsSetting(_alias)}. ")
+            + "Remaining: the running nodes may not have reloaded it yet. To finish, run Add-RemoteClusterCredential again with the same "
+            + "-ConfigPath and -Connection (the keystores are up to date, so it only reloads), or restart the nodes.";
+    }
+
+    private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? ReloadCore(
         IReadOnlyList<KeystoreSaveResult> nodes,
         IReadOnlyDictionary<string, string?> nodeNames)
     {

@@ -19,10 +19,27 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object CertificateAuthority { get; set; } = null!;
 
-    /// <summary>The config directory of every node of the local cluster.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>
+    /// The config directory of every node of the local cluster (wildcards allowed; each must match). Node objects
+    /// from Get-ElasticsearchNodeConfig bind by property name (give -CertificateAuthority then), and are written
+    /// together once all have arrived.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
+
+    private bool _collectNodes;
+    private readonly List<string> _pipedNodes = [];
+
+    protected override void BeginProcessing() => _collectNodes = ConfigPathFromPipeline();
+
+    protected override void EndProcessing()
+    {
+        if (_collectNodes && _pipedNodes.Count > 0)
+        {
+            Guarded(() => Write([.. _pipedNodes]));
+        }
+    }
 
     /// <summary>ApiKey (default): remote_cluster_client TLS, port 9443. Certificate: transport TLS, port 9300.</summary>
     [Parameter]
@@ -34,9 +51,20 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
+        if (_collectNodes)
+        {
+            _pipedNodes.AddRange(ConfigPath);
+            return;
+        }
+
+        Write(ConfigPath);
+    }
+
+    private void Write(string[] configPaths)
+    {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
         CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);
-        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
+        var directories = ProviderPaths.ResolveNodeDirectories(this, configPaths);
 
         var scope = SecurityModel == RemoteClusterSecurityModel.Certificate ? TrustScope.Transport : TrustScope.RemoteClusterClient;
         using var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), scope, KeystorePassword);

@@ -22,11 +22,14 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    protected sealed override void ProcessRecord()
+    protected sealed override void ProcessRecord() => Guarded(ProcessRecordCore);
+
+    /// <summary>Runs a step with the same error handling as ProcessRecord (for work done in EndProcessing).</summary>
+    protected void Guarded(Action step)
     {
         try
         {
-            ProcessRecordCore();
+            step();
         }
         catch (EckRemoteClusterException ex) when (ex.ErrorId == ConfirmationRequired)
         {
@@ -44,6 +47,13 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
     }
 
     protected abstract void ProcessRecordCore();
+
+    /// <summary>
+    /// Whether -ConfigPath comes from the pipeline (node objects from Get-ElasticsearchNodeConfig, bound by property
+    /// name) rather than the command line; then a writing cmdlet collects every node and writes them all at once in
+    /// EndProcessing, so piped nodes are all or none like a -ConfigPath list. Call from BeginProcessing.
+    /// </summary>
+    protected bool ConfigPathFromPipeline() => !MyInvocation.BoundParameters.ContainsKey("ConfigPath");
 
     /// <summary>
     /// Runs engine work that may take time, writing what it reports as it goes; returns when it ends.

@@ -106,6 +106,38 @@ public sealed class NodeFilesTests : IDisposable
         Assert.Empty(Leftovers(node));
     }
 
+    [Theory]
+    [InlineData(4242, 4243, 5000, "owned by user 4242")] // another user's file (elasticsearch:elasticsearch), this run not root
+    [InlineData(0, 4243, 5000, "owned by user 0")]       // root:elasticsearch, this run not root
+    [InlineData(5000, 4243, 5000, "its group is 4243")]  // its own file, but in a group this run is not in
+    public void ARunThatCannotKeepTheOwnerRefusesBeforeAnyNodeIsWritten(long uid, long gid, long self, string why)
+    {
+        if (!CanChown)
+        {
+            return;
+        }
+
+        var a = NewNode("a");
+        var b = NewNode("b");
+        Chown(Path.Combine(b, ElasticsearchKeystore.FileName), uid, gid);
+        var before = (File.ReadAllBytes(Path.Combine(a, ElasticsearchKeystore.FileName)), File.ReadAllBytes(Path.Combine(b, ElasticsearchKeystore.FileName)));
+        var asUser = new LocalNodeFiles(() => self, () => new HashSet<long> { self });
+        Chown(Path.Combine(a, ElasticsearchKeystore.FileName), self, self);
+        Chown(Path.Combine(a, "elasticsearch.yml"), self, self);
+        Chown(Path.Combine(b, "elasticsearch.yml"), self, self);
+
+        using var batch = KeystoreBatch.Open([new NodeDirectory(asUser, a), new NodeDirectory(asUser, b)], null);
+        batch.SetEntry(Setting, Secret("key-1"));
+        var error = Assert.Throws<EckRemoteClusterException>(() => batch.Save("test"));
+
+        Assert.Equal("NodeFileOwnerWouldChange", error.ErrorId);
+        Assert.Contains("because this incurs changing the file owner", error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+        Assert.Equal(before.Item1, File.ReadAllBytes(Path.Combine(a, ElasticsearchKeystore.FileName)));
+        Assert.Equal(before.Item2, File.ReadAllBytes(Path.Combine(b, ElasticsearchKeystore.FileName)));
+        Assert.Empty(Leftovers(_root.Path));
+    }
+
     [Fact]
     public void TemporariesHaveTheFinalOwnerAndModeBeforeTheSecretIsWritten()
     {
