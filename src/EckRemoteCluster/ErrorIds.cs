@@ -44,6 +44,7 @@ internal static class ErrorIds
     public const string ElasticsearchYmlInvalid = nameof(ElasticsearchYmlInvalid);
     public const string EncodedKeyUnavailable = nameof(EncodedKeyUnavailable);
     public const string EngineNotFound = nameof(EngineNotFound);
+    public const string InvalidApiKey = nameof(InvalidApiKey);
     public const string InvalidApiKeyAccess = nameof(InvalidApiKeyAccess);
     public const string InvalidApiKeyMetadata = nameof(InvalidApiKeyMetadata);
     public const string InvalidApiKeyName = nameof(InvalidApiKeyName);

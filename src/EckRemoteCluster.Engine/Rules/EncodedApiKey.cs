@@ -82,7 +82,7 @@ public static class EncodedApiKey
     }
 
     private static EckRemoteClusterException Invalid(string why) => new(
-        "InvalidApiKey",
+        ErrorIds.InvalidApiKey,
         EckErrorCategory.InvalidArgument,
         why + " Nothing was changed.",
         "Give the 'encoded' value of a cross-cluster API key: pipe New-CrossClusterApiKey into Add-RemoteClusterCredential, "
