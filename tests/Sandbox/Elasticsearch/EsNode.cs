@@ -145,38 +145,63 @@ public sealed class EsNode : IAsyncDisposable
     public void ApplyReloadableConfig(NodeConfig config) => Config = config;
 
     /// <summary>
-    /// Re-reads the keystore (POST _nodes/reload_secure_settings). Remote credentials are reloadable from 8.13 on; the
-    /// aliases whose credentials changed are reconnected. Returns this node's entry of the response.
+    /// This node's part of POST _nodes/reload_secure_settings (TransportNodesReloadSecureSettingsAction.nodeOperation):
+    /// the keystore is read again (a wrong password or an unreadable file fails the node), then every reloadable plugin
+    /// gets the new settings and a failing one does not stop the others. Remote credentials are reloadable from 8.13, by
+    /// the Security plugin with the caller's privileges: <paramref name="credentialsDenied"/> (the authorization failure,
+    /// when the caller may not reload them) leaves the node's credentials as they were and becomes its reload_exception.
+    /// Connections are rebuilt only for aliases whose credential was added or removed (RemoteClusterService
+    /// .updateRemoteClusterCredentials); a changed one is used by the next request on the existing connection.
     /// </summary>
-    public JsonObject ReloadSecureSettings(string password)
+    public JsonObject ReloadSecureSettings(string password, EsException? credentialsDenied)
     {
         var entry = new JsonObject { ["name"] = Name };
         try
         {
             var loaded = _secureSettings.Load(password);
-            var before = RemoteCredentials;
-            if (Cluster.State.Version.ReloadsRemoteCredentials)
-            {
-                ApplySecureSettings(loaded);
-            }
-            else
+            EsException? failure = null;
+            var rebuilt = new List<string>();
+            if (!Cluster.State.Version.ReloadsRemoteCredentials)
             {
                 SecureSettings = loaded;
             }
-
-            var changed = before.Keys.Union(RemoteCredentials.Keys)
-                .Where(alias => before.GetValueOrDefault(alias) != RemoteCredentials.GetValueOrDefault(alias))
-                .ToList();
-            if (changed.Count > 0)
+            else if (credentialsDenied is not null)
             {
-                Background(ct => Connections.RefreshAsync(changed, ct));
+                SecureSettings = loaded;
+                failure = credentialsDenied;
+            }
+            else
+            {
+                var before = RemoteCredentials;
+                ApplySecureSettings(loaded);
+                rebuilt = [.. before.Keys.Except(RemoteCredentials.Keys).Concat(RemoteCredentials.Keys.Except(before.Keys)).Order(StringComparer.Ordinal)];
+                if (rebuilt.Count > 0)
+                {
+                    Background(ct => Connections.RefreshAsync(rebuilt, ct));
+                }
             }
 
-            Log("reloaded secure settings" + (changed.Count > 0 ? $"; remote credentials changed for [{string.Join(", ", changed)}]" : string.Empty));
+            if (failure is not null)
+            {
+                entry["reload_exception"] = failure.ToCauseJson();
+                Log($"failed to reload secure settings: {failure.Reason}");
+            }
+            else
+            {
+                Log("reloaded secure settings" + (rebuilt.Count > 0 ? $"; remote credentials added or removed for [{string.Join(", ", rebuilt)}]" : string.Empty));
+            }
+
+            if (Cluster.State.Version.ReportsKeystoreDetailsOnReload && _secureSettings.Details(password) is { } details)
+            {
+                entry["secure_setting_names"] = new JsonArray([.. details.SettingNames.Select(n => (JsonNode)n)]);
+                entry["keystore_path"] = details.Path;
+                entry["keystore_digest"] = details.Sha256Hex;
+                entry["keystore_last_modified_time"] = details.LastModified.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
         catch (EsException e)
         {
-            entry["reload_exception"] = new JsonObject { ["type"] = e.Type, ["reason"] = e.Reason };
+            entry["reload_exception"] = e.ToCauseJson();
             Log($"failed to reload secure settings: {e.Reason}");
         }
 

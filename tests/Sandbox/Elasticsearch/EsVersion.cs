@@ -28,6 +28,20 @@ public sealed record EsVersion(int Major, int Minor, int Patch) : IComparable<Es
 
     public bool HasResolveCluster => AtLeast(8, 13);
 
+    /// <summary>
+    /// The action that reloads remote credentials, run with the caller's privileges: until 8.15.0 it was
+    /// <c>cluster:admin/xpack/security/remote_cluster_credentials/reload</c>, granted by manage_security (not manage);
+    /// elastic/elasticsearch#111535 renamed it under reload_secure_settings, granted by manage (8.15.1, 8.16.0+).
+    /// </summary>
+    public bool RemoteCredentialsReloadNeedsManageSecurity =>
+        ReloadsRemoteCredentials && !(AtLeast(8, 16) || (Major == 8 && Minor == 15 && Patch >= 1));
+
+    /// <summary>
+    /// reload_secure_settings reports secure_setting_names, keystore_path, keystore_digest and keystore_last_modified_time
+    /// per node from 9.3 (elastic/elasticsearch#138052).
+    /// </summary>
+    public bool ReportsKeystoreDetailsOnReload => AtLeast(9, 3);
+
     /// <summary>_resolve/cluster without an index expression, and its timeout parameter (elastic/elasticsearch#120542): 8.18+.</summary>
     public bool HasResolveClusterTimeout => AtLeast(8, 18);
 

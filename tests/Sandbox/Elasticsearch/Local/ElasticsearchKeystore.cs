@@ -79,8 +79,13 @@ public static class ElasticsearchKeystore
         return file.ToArray();
     }
 
-    /// <summary>Reads and decrypts; failures are the security_exception Elasticsearch reports at start and on reload.</summary>
-    public static Contents Read(byte[] bytes, string password)
+    /// <summary>The oldest format KeyStoreWrapper reads (MIN_FORMAT_VERSION, 6.3's).</summary>
+    public const int MinFormatVersion = 3;
+
+    /// <summary>Reads and decrypts; failures are the exceptions Elasticsearch reports at start and on reload.</summary>
+    /// <param name="maxFormatVersion">The newest format the reading node's Elasticsearch knows (its KeyStoreWrapper.CURRENT_VERSION).</param>
+    /// <param name="path">The keystore's path, as the messages name it.</param>
+    public static Contents Read(byte[] bytes, string password, int maxFormatVersion = 6, string path = FileName)
     {
         if (bytes.Length < 16 + CodecName.Length || BinaryPrimitives.ReadInt32BigEndian(bytes) != CodecMagic)
         {
@@ -105,16 +110,9 @@ public static class ElasticsearchKeystore
         position += nameLength;
         var version = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(position));
         position += 4;
-        if (version > 6)
+        if (version > maxFormatVersion || version < MinFormatVersion)
         {
-            throw new EsException(500, "index_format_too_new_exception",
-                $"Format version is not supported (resource {FileName}): {version} (needs to be between 3 and 6)");
-        }
-
-        if (version < 3)
-        {
-            throw new EsException(500, "index_format_too_old_exception",
-                $"Format version is not supported (resource {FileName}): {version} (needs to be between 3 and 6)");
+            throw FormatNotSupported(version, maxFormatVersion, path);
         }
 
         var hasPassword = bytes[position++] == 1;
@@ -207,4 +205,18 @@ public static class ElasticsearchKeystore
     }
 
     private static EsException Corrupted() => new(500, "security_exception", "Keystore has been corrupted or tampered with");
+
+    /// <summary>
+    /// KeyStoreWrapper.load around Lucene's CodecUtil.checkHeader: an IllegalStateException ("format is too new. Are you
+    /// trying to downgrade?" or "too old") caused by IndexFormatTooNewException/IndexFormatTooOldException.
+    /// </summary>
+    private static EsException FormatNotSupported(int version, int maxFormatVersion, string path)
+    {
+        var tooNew = version > maxFormatVersion;
+        var lucene = new EsException(500, tooNew ? "index_format_too_new_exception" : "index_format_too_old_exception",
+            $"Format version is not supported (resource BufferedChecksumIndexInput(SimpleFSIndexInput(path=\"{path}\"))): {version} (needs to be between {MinFormatVersion} and {maxFormatVersion})");
+        return new EsException(500, "illegal_state_exception", tooNew
+            ? $"The Elasticsearch keystore [{path}] format is too new. Are you trying to downgrade? You should delete and recreate it in order to downgrade."
+            : $"The Elasticsearch keystore [{path}] format is too old. You should delete and recreate it in order to upgrade.", lucene);
+    }
 }

@@ -36,7 +36,7 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
 
         foreach (var installed in _installed)
         {
-            var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword);
+            var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword, Cluster.State.Version.KeystoreFormatVersion);
             var config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Load(source.StartupPassword));
             var node = new EsNode(Cluster, config, source, pipeline);
             Cluster.Add(node);
@@ -63,7 +63,7 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
         var node = Find(name) ?? throw new EsException(404, "resource_not_found_exception", $"no node [{name}] in the local cluster");
         var installed = _installed.First(i => i.Name == name);
         await node.StopAsync();
-        var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword);
+        var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword, Cluster.State.Version.KeystoreFormatVersion);
         NodeConfig config;
         try
         {

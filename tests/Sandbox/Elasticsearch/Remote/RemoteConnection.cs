@@ -288,7 +288,9 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
         var request = new JsonObject { ["action"] = action };
         if (Credentials is not null)
         {
-            request["credentials"] = Credentials;
+            // The credentials manager is asked on every request: a key replaced by reload_secure_settings is sent at once,
+            // on the connection that already exists (only an added or removed credential rebuilds it).
+            request["credentials"] = node.RemoteCredentials.GetValueOrDefault(Config.Alias) ?? Credentials;
         }
 
         foreach (var (key, value) in payload)

@@ -14,9 +14,27 @@ public sealed record ClusterAction(string Name, IReadOnlyList<string> GrantedBy)
 
     public static ClusterAction ApiKeys(string name) => new(name, ["manage_api_key", "manage_own_api_key", "manage_security", "all"]);
 
-    /// <summary>Reloading remote credentials needs manage_security on top of reload's own privilege (8.13+).</summary>
-    public static ClusterAction ReloadRemoteCredentials { get; } =
-        Security("cluster:admin/xpack/security/remote_cluster_credentials/reload");
+    /// <summary>
+    /// The transport action the Security plugin runs, with the caller's privileges, to reload remote credentials (8.13+):
+    /// under cluster:admin/xpack/security (manage_security) until 8.15.0, under reload_secure_settings (manage) since.
+    /// </summary>
+    public static ClusterAction ReloadRemoteCredentials(EsVersion version) => version.RemoteCredentialsReloadNeedsManageSecurity
+        ? Security("cluster:admin/xpack/security/remote_cluster_credentials/reload")
+        : Manage("cluster:admin/nodes/reload_secure_settings/security/remote_cluster_credentials");
+
+    /// <summary>The 403 <see cref="Authorize"/> would throw, or null when <paramref name="principal"/> holds a granting privilege.</summary>
+    public EsException? Denial(Principal principal)
+    {
+        try
+        {
+            Authorize(principal);
+            return null;
+        }
+        catch (EsException e)
+        {
+            return e;
+        }
+    }
 
     public void Authorize(Principal principal)
     {

@@ -77,23 +77,24 @@ public static partial class RestApi
 
     private static Task<RestResponse> RemoteInfo(RestRequest request) => Done(request.Node.Connections.Info());
 
+    /// <summary>
+    /// POST _nodes[/{node_id}]/reload_secure_settings (RestReloadSecureSettingsAction, TransportNodesReloadSecureSettingsAction):
+    /// the caller needs manage for the request; a failure on a node (wrong keystore password, unreadable keystore, or a
+    /// caller who may not reload remote credentials) is that node's reload_exception in a 200 answer.
+    /// </summary>
     private static Task<RestResponse> ReloadSecureSettings(RestRequest request)
     {
         var cluster = request.Node.Cluster;
-        if (cluster.State.Version.ReloadsRemoteCredentials)
-        {
-            ClusterAction.ReloadRemoteCredentials.Authorize(request.Principal);
-        }
-
+        var version = cluster.State.Version;
+        var credentialsDenied = version.ReloadsRemoteCredentials
+            ? ClusterAction.ReloadRemoteCredentials(version).Denial(request.Principal)
+            : null;
         var password = (request.Body as JsonObject)?["secure_settings_password"]?.GetValue<string>() ?? string.Empty;
-        var filter = request.PathParameters.GetValueOrDefault("node_id");
-        var selected = cluster.Nodes.Where(n => n.Running)
-            .Where(n => filter is null or "_all" || filter.Split(',').Any(f => f == n.Name || f == n.Id || (f == "_local" && n == request.Node)))
-            .ToList();
+        var selected = NodeFilter.Resolve(request.PathParameters.GetValueOrDefault("node_id"), cluster, request.Node);
         var nodes = new JsonObject();
         foreach (var node in selected)
         {
-            nodes[node.Id] = node.ReloadSecureSettings(password);
+            nodes[node.Id] = node.ReloadSecureSettings(password, credentialsDenied);
         }
 
         return Done(new JsonObject

@@ -204,7 +204,8 @@ public static partial class RestApi
                 if (part.StartsWith('{'))
                 {
                     // A parameter never swallows an API name such as _search.
-                    matches = !(segments[i].StartsWith('_') && part is "{index}" or "{node_id}") || segments[i] == "_all";
+                    matches = !(segments[i].StartsWith('_') && part is "{index}" or "{node_id}") || segments[i] == "_all"
+                        || (part == "{node_id}" && segments[i] is "_local" or "_master" or "_elected_master");
                     parameters[part.Trim('{', '}')] = segments[i];
                 }
                 else
