@@ -22,13 +22,13 @@ AfterAll {
 }
 
 Describe 'Get-EckCluster' {
-    It 'lists the quickstart cluster as a typed object with its ECK version and context' {
+    It 'lists the quickstart cluster as a typed object with its context' {
         $cluster = Get-EckCluster -Name quickstart
         $cluster | Should -BeOfType ([EckRemoteCluster.EckCluster])
         $cluster.Version | Should -Be '9.1.0'
         $cluster.Phase | Should -Be 'Ready'
         $cluster.AvailableNodes | Should -Be 3
-        $cluster.EckVersion | Should -Be '3.3.0'
+        $cluster.PSObject.Properties.Name | Should -Not -Contain 'EckVersion'
         $cluster.Context | Should -Be $Sandbox.kubernetes.adminContext
         $cluster.RemoteClusterServerEnabled | Should -BeFalse
     }
@@ -110,7 +110,46 @@ Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
         Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
     }
 
-    It 'sets the template and returns the load balancer endpoint' {
+    It 'tells ECK 3.3 from the schema OpenAPI v3 serves, without a dry run' {
+        Clear-RequestLog
+        $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $verbose | Should -Contain "The API server's OpenAPI v3 schema of Elasticsearch has spec.remoteClusterServer.service (ECK 3.3 or later)."
+        (Get-LoggedRequest).path | Should -Contain '/openapi/v3'
+        @(Get-LoggedRequest | Where-Object { $_.path -like '*dryRun=All*' }) | Should -BeNullOrEmpty
+    }
+
+    It 'falls back to a server-side dry-run patch when OpenAPI v3 fails, and that changes nothing' {
+        Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
+        Clear-RequestLog
+        $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $verbose | Should -Contain 'A server-side dry-run patch kept spec.remoteClusterServer.service (ECK 3.3 or later).'
+        @(Get-LoggedRequest | Where-Object { $_.method -eq 'PATCH' -and $_.path -like '*dryRun=All*' }).Count | Should -Be 1
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+
+    It 'warns that the ECK version is unknown only when neither the schema nor a dry run answers' {
+        Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
+        Add-Fault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'dryRun=All'; status = 500; count = 1 }
+        Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings | Where-Object { "$_" -like '*ECK version is unknown*' }).Count | Should -Be 1
+        Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -BeNullOrEmpty
+    }
+
+    It 'ignores a stale ECK 1.x controller-version annotation' {
+        $resource = "$($Sandbox.kubernetes.server)/apis/elasticsearch.k8s.elastic.co/v1/namespaces/elastic/elasticsearches/quickstart"
+        $headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
+        $stale = '{"metadata":{"annotations":{"common.k8s.elastic.co/controller-version":"1.9.1"}}}'
+        Invoke-RestMethod -Method PATCH -Uri $resource -Headers $headers -Body $stale -ContentType 'application/merge-patch+json' -SkipCertificateCheck | Out-Null
+        (Invoke-RestMethod -Uri $resource -Headers $headers -SkipCertificateCheck).metadata.annotations.'common.k8s.elastic.co/controller-version' | Should -Be '1.9.1'
+        $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $verbose | Should -Contain "The API server's OpenAPI v3 schema of Elasticsearch has spec.remoteClusterServer.service (ECK 3.3 or later)."
+    }
+
+    It 'sets the template and returns the load balancer endpoint (the stale annotation still there)' {
         $endpoint = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer
         $endpoint | Should -BeOfType ([EckRemoteCluster.EckRemoteClusterEndpoint])
         $endpoint.Address | Should -Match '^127\.'

@@ -25,9 +25,12 @@ Describe 'Publish-EckRemoteClusterServer on ECK 3.2' {
 
     It 'creates its own labelled Service targeting 9443, and publishing again sends nothing' {
         $cluster = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait
-        $cluster.EckVersion | Should -Be '3.2.0'
         Clear-RequestLog
-        $endpoint = $cluster | Publish-EckRemoteClusterServer -Type LoadBalancer -Port 19443
+        $output = $cluster | Publish-EckRemoteClusterServer -Type LoadBalancer -Port 19443 -Verbose -WarningVariable warnings 4>&1
+        $endpoint = $output | Where-Object { $_ -is [EckRemoteCluster.EckRemoteClusterEndpoint] }
+        $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message |
+            Should -Contain "The API server's OpenAPI v3 schema of Elasticsearch has no spec.remoteClusterServer.service (ECK before 3.3)."
+        $warnings | Should -BeNullOrEmpty
         $endpoint.ServiceName | Should -Be 'quickstart-es-remote-cluster-lb'
         $endpoint.Port | Should -Be 19443
         $endpoint.ServerName | Should -Be 'quickstart-es-remote-cluster.elastic.svc'

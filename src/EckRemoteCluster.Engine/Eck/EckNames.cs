@@ -10,7 +10,6 @@ internal static class EckNames
     public const string ClusterNameLabel = "elasticsearch.k8s.elastic.co/cluster-name";
     public const string TypeLabel = "common.k8s.elastic.co/type";
     public const string TypeValue = "elasticsearch";
-    public const string ControllerVersionAnnotation = "common.k8s.elastic.co/controller-version";
 
     /// <summary>Marks a Service this module created, so Unpublish never removes one it did not create.</summary>
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
@@ -23,7 +22,10 @@ internal static class EckNames
     /// <summary>ECK refuses the remote cluster server below this Elasticsearch version.</summary>
     public static readonly Version MinimumRemoteClusterServerVersion = new(8, 10, 0);
 
-    /// <summary>spec.remoteClusterServer.service exists from this ECK release on.</summary>
+    /// <summary>
+    /// spec.remoteClusterServer.service exists from this ECK release on. Told from the served schema
+    /// (<see cref="ServiceTemplateSupport"/>): ECK writes its version on no resource.
+    /// </summary>
     public static readonly Version ServiceTemplateEckVersion = new(3, 3, 0);
 
     public static string ElasticUserSecret(string cluster) => $"{cluster}-es-elastic-user";

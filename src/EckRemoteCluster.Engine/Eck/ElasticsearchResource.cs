@@ -56,8 +56,6 @@ internal sealed class ElasticsearchResource : IKubernetesObject<V1ObjectMeta>
 
     public EckCluster ToEckCluster(Kubernetes.KubernetesSession session)
     {
-        string? eckVersion = null;
-        Metadata.Annotations?.TryGetValue(EckNames.ControllerVersionAnnotation, out eckVersion);
         return new EckCluster(
             Metadata.Name,
             Metadata.NamespaceProperty,
@@ -66,7 +64,6 @@ internal sealed class ElasticsearchResource : IKubernetesObject<V1ObjectMeta>
             Read(Status, "phase"),
             Status.ValueKind == JsonValueKind.Object && Status.TryGetProperty("availableNodes", out var nodes) && nodes.TryGetInt32(out var count) ? count : 0,
             RemoteClusterServerEnabled,
-            eckVersion,
             session.ContextName,
             session.Target.KubeConfig,
             Metadata.Generation ?? 0,

@@ -8,7 +8,8 @@ namespace EckRemoteCluster.Engine.Eck;
 
 /// <summary>
 /// Exposes an ECK cluster's remote cluster server outside Kubernetes. ECK 3.3+ renders &lt;name&gt;-es-remote-cluster
-/// from spec.remoteClusterServer.service; older ECK ignores that field, so the module creates a Service of its own
+/// from spec.remoteClusterServer.service (told by the served schema, <see cref="ServiceTemplateSupport"/>); before 3.3
+/// the API server prunes that field, so the module creates a Service of its own
 /// beside ECK's headless one. Either way what the module writes carries its managed-by label, and it only ever
 /// changes or removes what carries that label.
 /// </summary>
@@ -27,7 +28,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         var session = reader.Session(cluster);
-        var mechanism = MechanismFor(cluster, reporter);
+        var (mechanism, evidence) = await MechanismForAsync(session, cluster, reporter, cancellationToken).ConfigureAwait(false);
         if (mechanism == PublishMechanism.ServiceTemplate)
         {
             var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
@@ -49,7 +50,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             }
 
             return new PublishPlan(cluster, request, mechanism, serviceName, false,
-                $"Set spec.remoteClusterServer.service of {cluster} to a {request.Type} service on port {request.Port} (ECK {cluster.EckVersion} renders {serviceName})");
+                $"Set spec.remoteClusterServer.service of {cluster} to a {request.Type} service on port {request.Port} (ECK renders {serviceName}; {evidence})");
         }
 
         var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
@@ -76,7 +77,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         return new PublishPlan(cluster, request, mechanism, ownName, false,
-            $"Create Service {cluster.Namespace}/{ownName} ({request.Type}, port {request.Port} to 9443) for {cluster} (ECK {cluster.EckVersion ?? "of unknown version"} has no service template)");
+            $"Create Service {cluster.Namespace}/{ownName} ({request.Type}, port {request.Port} to 9443) for {cluster} ({evidence})");
     }
 
     public async Task<EckRemoteClusterEndpoint> PublishAsync(PublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken)
@@ -234,16 +235,18 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         return endpoints;
     }
 
-    private static PublishMechanism MechanismFor(EckCluster cluster, IOperationReporter reporter)
+    private static async Task<(PublishMechanism Mechanism, string Evidence)> MechanismForAsync(
+        KubernetesSession session, EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var eck = ElasticsearchVersions.Parse(cluster.EckVersion);
-        if (eck is null)
+        var support = await ServiceTemplateSupport.DetectAsync(session, cluster, reporter, cancellationToken).ConfigureAwait(false);
+        if (support.Supported is null)
         {
-            reporter.Warning($"{cluster} has no {EckNames.ControllerVersionAnnotation} annotation, so the ECK version is unknown; publishing through a Service of this module's own, which works with every ECK version.");
-            return PublishMechanism.OwnService;
+            reporter.Warning($"The ECK version is unknown: {support.Evidence}. Publishing {cluster} through a Service of this module's own, which works with every ECK version.");
+            return (PublishMechanism.OwnService, support.Evidence);
         }
 
-        return eck >= EckNames.ServiceTemplateEckVersion ? PublishMechanism.ServiceTemplate : PublishMechanism.OwnService;
+        reporter.Verbose($"{char.ToUpperInvariant(support.Evidence[0])}{support.Evidence[1..]}.");
+        return (support.Supported.Value ? PublishMechanism.ServiceTemplate : PublishMechanism.OwnService, support.Evidence);
     }
 
     private static async Task WriteOwnServiceAsync(KubernetesSession session, PublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)

@@ -14,7 +14,6 @@ public sealed class EckCluster
         string? phase,
         int availableNodes,
         bool remoteClusterServerEnabled,
-        string? eckVersion,
         string? context,
         string? kubeConfig,
         long generation,
@@ -28,7 +27,6 @@ public sealed class EckCluster
         Phase = phase;
         AvailableNodes = availableNodes;
         RemoteClusterServerEnabled = remoteClusterServerEnabled;
-        EckVersion = eckVersion;
         Context = context;
         KubeConfig = kubeConfig;
         Generation = generation;
@@ -52,9 +50,6 @@ public sealed class EckCluster
     public int AvailableNodes { get; }
 
     public bool RemoteClusterServerEnabled { get; }
-
-    /// <summary>The ECK release that last reconciled the cluster (annotation common.k8s.elastic.co/controller-version).</summary>
-    public string? EckVersion { get; }
 
     /// <summary>The kubeconfig context the cluster was read through; null inside a pod (in-cluster configuration).</summary>
     public string? Context { get; }

@@ -23,7 +23,7 @@ public sealed class MergePatchBodiesTests
         using var api = new FakeKubernetesApi(r => (200, Resource(enabled, template: null)));
         var eck = new EckService(new KubernetesSessions());
 
-        var updated = await eck.SetRemoteClusterServerAsync(Cluster(api, "3.3.0", !enabled), enabled, new RecordingReporter(), CancellationToken.None);
+        var updated = await eck.SetRemoteClusterServerAsync(Cluster(api, !enabled), enabled, new RecordingReporter(), CancellationToken.None);
 
         var patch = Assert.Single(api.Requests);
         Assert.Equal("PATCH", patch.Method);
@@ -37,7 +37,7 @@ public sealed class MergePatchBodiesTests
     [Fact]
     public async Task PublishOnEck33MergePatchesTheServiceTemplateAndCreatesNoService()
     {
-        using var api = new FakeKubernetesApi(r => r switch
+        using var api = new FakeKubernetesApi(r => OpenApi(r, service: true) ?? r switch
         {
             { Method: "GET", Path: ResourcePath } => (200, Resource(true, template: null)),
             { Method: "PATCH" } => (200, Resource(true, template: null)),
@@ -45,12 +45,13 @@ public sealed class MergePatchBodiesTests
             _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
         });
         var eck = new EckService(new KubernetesSessions());
-        var cluster = Cluster(api, "3.3.0", enabled: true);
+        var cluster = Cluster(api, enabled: true);
 
         var plan = await eck.PlanPublishAsync(cluster, LoadBalancer, new RecordingReporter(), CancellationToken.None);
         var endpoint = await eck.PublishAsync(plan, TimeSpan.FromSeconds(10), new RecordingReporter(), CancellationToken.None);
 
         Assert.Equal(PublishMechanism.ServiceTemplate, plan.Mechanism);
+        Assert.Contains("OpenAPI v3 schema of Elasticsearch has spec.remoteClusterServer.service", plan.Description, StringComparison.Ordinal);
         var patch = Assert.Single(api.Requests, r => r.Method == "PATCH");
         Assert.StartsWith("application/merge-patch+json", patch.ContentType, StringComparison.Ordinal);
         AssertJson("""
@@ -68,7 +69,7 @@ public sealed class MergePatchBodiesTests
     public async Task PublishOnEck32CreatesItsOwnLabelledServiceAndLeavesTheResourceAlone()
     {
         var created = false;
-        using var api = new FakeKubernetesApi(r => r switch
+        using var api = new FakeKubernetesApi(r => OpenApi(r, service: false) ?? r switch
         {
             { Method: "POST", Path: var p } when p.StartsWith(ServicesPath, StringComparison.Ordinal) => (201, Created(ref created, r.Body)),
             { Method: "GET", Path: var p } when p.StartsWith(ServicesPath + "/quickstart-es-remote-cluster-lb", StringComparison.Ordinal) && created =>
@@ -77,10 +78,11 @@ public sealed class MergePatchBodiesTests
         });
         var eck = new EckService(new KubernetesSessions());
 
-        var plan = await eck.PlanPublishAsync(Cluster(api, "3.2.0", enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None);
+        var plan = await eck.PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None);
         var endpoint = await eck.PublishAsync(plan, TimeSpan.FromSeconds(10), new RecordingReporter(), CancellationToken.None);
 
         Assert.Equal(PublishMechanism.OwnService, plan.Mechanism);
+        Assert.Contains("has no spec.remoteClusterServer.service (ECK before 3.3)", plan.Description, StringComparison.Ordinal);
         Assert.DoesNotContain(api.Requests, r => r.Path.StartsWith("/apis/", StringComparison.Ordinal) && r.Method != "GET");
         var service = JsonNode.Parse(Assert.Single(api.Requests, r => r.Method == "POST").Body)!;
         Assert.Equal("quickstart-es-remote-cluster-lb", (string?)service["metadata"]!["name"]);
@@ -91,16 +93,87 @@ public sealed class MergePatchBodiesTests
         Assert.Equal("quickstart-es-remote-cluster-lb", endpoint.ServiceName);
     }
 
-    [Fact]
-    public async Task UnknownEckVersionFallsBackToAnOwnServiceWithAWarning()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WithoutOpenApiADryRunPatchTellsWhetherTheTemplateSurvives(bool kept)
     {
-        using var api = new FakeKubernetesApi(r => (404, FakeKubernetesApi.NotFoundStatus("quickstart-es-remote-cluster-lb")));
+        var expected = kept ? PublishMechanism.ServiceTemplate : PublishMechanism.OwnService;
+        using var api = new FakeKubernetesApi(r => r switch
+        {
+            { Method: "PATCH" } => (200, Resource(true, kept ? new JsonObject() : null)),
+            { Method: "GET", Path: ResourcePath } => (200, Resource(true, template: null)),
+            _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
+        });
         var reporter = new RecordingReporter();
 
-        var plan = await new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, null, enabled: true), LoadBalancer, reporter, CancellationToken.None);
+        var plan = await new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, reporter, CancellationToken.None);
+
+        Assert.Equal(expected, plan.Mechanism);
+        var dryRun = Assert.Single(api.Requests, r => r.Method == "PATCH");
+        Assert.Contains("dryRun=All", dryRun.Path, StringComparison.Ordinal);
+        AssertJson("""{"spec":{"remoteClusterServer":{"service":{}}}}""", dryRun.Body);
+        Assert.Contains("dry-run patch", plan.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(reporter.Messages, m => m.StartsWith("WARNING:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASchemaWithoutPropertiesIsNoAnswerSoTheDryRunDecides()
+    {
+        using var api = new FakeKubernetesApi(r => r switch
+        {
+            { Method: "GET" } when r.Path.StartsWith("/openapi/v3/apis/", StringComparison.Ordinal) => (200, """
+                {"components":{"schemas":{"co.elastic.k8s.elasticsearch.v1.Elasticsearch":{"type":"object","x-kubernetes-preserve-unknown-fields":true,
+                 "x-kubernetes-group-version-kind":[{"group":"elasticsearch.k8s.elastic.co","kind":"Elasticsearch","version":"v1"}]}}}}
+                """),
+            { Method: "GET" } when r.Path == "/openapi/v3" => (200, """{"paths":{"apis/elasticsearch.k8s.elastic.co/v1":{"serverRelativeURL":"/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1?hash=1"}}}"""),
+            { Method: "PATCH" } => (200, Resource(true, new JsonObject())),
+            { Method: "GET", Path: ResourcePath } => (200, Resource(true, template: null)),
+            _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
+        });
+
+        var plan = await new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None);
+
+        Assert.Equal(PublishMechanism.ServiceTemplate, plan.Mechanism);
+        Assert.Single(api.Requests, r => r.Method == "PATCH" && r.Path.Contains("dryRun=All", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WhenNeitherSchemaNorDryRunAnswersTheVersionIsUnknownAndTheOwnServiceIsUsed()
+    {
+        const string Forbidden = """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"forbidden","reason":"Forbidden","code":403}""";
+        using var api = new FakeKubernetesApi(r => r switch
+        {
+            { Method: "PATCH" } => (403, Forbidden),
+            { Path: "/openapi/v3" } => (403, Forbidden),
+            _ => (404, FakeKubernetesApi.NotFoundStatus("quickstart-es-remote-cluster-lb")),
+        });
+        var reporter = new RecordingReporter();
+
+        var plan = await new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, reporter, CancellationToken.None);
 
         Assert.Equal(PublishMechanism.OwnService, plan.Mechanism);
-        Assert.Contains(reporter.Messages, m => m.StartsWith("WARNING:", StringComparison.Ordinal) && m.Contains("ECK version is unknown", StringComparison.Ordinal));
+        var warning = Assert.Single(reporter.Messages, m => m.StartsWith("WARNING:", StringComparison.Ordinal));
+        Assert.Contains("ECK version is unknown", warning, StringComparison.Ordinal);
+        Assert.Contains("GET /openapi/v3 answered 403", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStaleControllerVersionAnnotationChangesNothing()
+    {
+        var stale = JsonNode.Parse(Resource(true, template: null))!;
+        stale["metadata"]!["annotations"] = new JsonObject { ["common.k8s.elastic.co/controller-version"] = "1.9.1" };
+        using var api = new FakeKubernetesApi(r => OpenApi(r, service: true) ?? r switch
+        {
+            { Method: "GET", Path: ResourcePath } => (200, stale.ToJsonString()),
+            _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
+        });
+        var cluster = await new EckService(new KubernetesSessions()).GetClusterAsync(
+            new KubernetesTarget(api.KubeConfigPath, null), "elastic", "quickstart", new RecordingReporter(), CancellationToken.None);
+
+        var plan = await new EckService(new KubernetesSessions()).PlanPublishAsync(cluster, LoadBalancer, new RecordingReporter(), CancellationToken.None);
+
+        Assert.Equal(PublishMechanism.ServiceTemplate, plan.Mechanism);
     }
 
     [Fact]
@@ -118,7 +191,7 @@ public sealed class MergePatchBodiesTests
         });
         var eck = new EckService(new KubernetesSessions());
 
-        var plan = await eck.PlanUnpublishAsync(Cluster(api, "3.3.0", enabled: true), new RecordingReporter(), CancellationToken.None);
+        var plan = await eck.PlanUnpublishAsync(Cluster(api, enabled: true), new RecordingReporter(), CancellationToken.None);
         await eck.UnpublishAsync(plan!, new RecordingReporter(), CancellationToken.None);
 
         var patch = Assert.Single(api.Requests, r => r.Method == "PATCH");
@@ -130,10 +203,10 @@ public sealed class MergePatchBodiesTests
     public async Task PublishRefusesATemplateItDidNotWrite()
     {
         var foreign = new JsonObject { ["spec"] = new JsonObject { ["type"] = "NodePort" } };
-        using var api = new FakeKubernetesApi(r => (200, Resource(true, foreign)));
+        using var api = new FakeKubernetesApi(r => OpenApi(r, service: true) ?? (200, Resource(true, foreign)));
 
         var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() =>
-            new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, "3.3.0", enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None));
+            new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None));
 
         Assert.Equal("RemoteClusterServiceTemplateExists", error.ErrorId);
         Assert.DoesNotContain(api.Requests, r => r.Method != "GET");
@@ -145,8 +218,47 @@ public sealed class MergePatchBodiesTests
         return body;
     }
 
-    private static EckCluster Cluster(FakeKubernetesApi api, string? eckVersion, bool enabled) =>
-        new("quickstart", "elastic", "9.1.0", "green", "Ready", 3, enabled, eckVersion, "fake", api.KubeConfigPath, 2, 2, "10");
+    private static EckCluster Cluster(FakeKubernetesApi api, bool enabled) =>
+        new("quickstart", "elastic", "9.1.0", "green", "Ready", 3, enabled, "fake", api.KubeConfigPath, 2, 2, "10");
+
+    /// <summary>
+    /// /openapi/v3 and the Elasticsearch group-version document as kube-apiserver builds it from the installed CRD:
+    /// with spec.remoteClusterServer.service on ECK 3.3+ (<paramref name="service"/> true), without it before.
+    /// </summary>
+    internal static (int Status, string Body)? OpenApi(ReceivedRequest request, bool service)
+    {
+        if (request.Method != "GET")
+        {
+            return null;
+        }
+
+        if (request.Path.Split('?')[0] == "/openapi/v3")
+        {
+            return (200, """{"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=AB"},"apis/elasticsearch.k8s.elastic.co/v1":{"serverRelativeURL":"/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1?hash=CD"}}}""");
+        }
+
+        if (request.Path == "/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1?hash=CD")
+        {
+            var server = new JsonObject { ["enabled"] = new JsonObject { ["type"] = "boolean" } };
+            if (service)
+            {
+                server["service"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["spec"] = new JsonObject { ["type"] = "object" } } };
+            }
+
+            var schema = new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject
+                {
+                    ["spec"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["remoteClusterServer"] = new JsonObject { ["type"] = "object", ["properties"] = server } } },
+                },
+                ["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = "elasticsearch.k8s.elastic.co", ["kind"] = "Elasticsearch", ["version"] = "v1" }),
+            };
+            return (200, new JsonObject { ["openapi"] = "3.0.0", ["components"] = new JsonObject { ["schemas"] = new JsonObject { ["co.elastic.k8s.elasticsearch.v1.Elasticsearch"] = schema } } }.ToJsonString());
+        }
+
+        return null;
+    }
 
     private static string Resource(bool enabled, JsonObject? template)
     {

@@ -43,5 +43,5 @@ public sealed class VersionRulesTests
     public void ServiceTemplateNeedsEck33() => Assert.Equal(new Version(3, 3, 0), EckNames.ServiceTemplateEckVersion);
 
     private static EckCluster Cluster(string? version) =>
-        new("quickstart", "elastic", version, "green", "Ready", 3, false, "3.3.0", "ctx", null, 1, 1, "1");
+        new("quickstart", "elastic", version, "green", "Ready", 3, false, "ctx", null, 1, 1, "1");
 }

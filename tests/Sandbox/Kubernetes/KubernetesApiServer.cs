@@ -109,6 +109,8 @@ public sealed class KubernetesApiServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// A write with <c>?dryRun=All</c> runs admission and validation and answers the object it would store, but stores
+    /// nothing (staging/src/k8s.io/apiserver pkg/endpoints/handlers/patch.go), so it is logged as not mutating.
     /// pods/portforward is a <c>create</c> on a subresource to kube-apiserver's authorizer (its POST, and the GET a WebSocket
     /// upgrade needs, both need RBAC create on pods/portforward), yet it only opens a tunnel: no object is written, nothing
     /// in the cluster changes. The request log's "mutating" answers "did this change state?" (what -WhatIf must never do), so a
@@ -119,7 +121,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         request.Path.Value is { } path && path.StartsWith("/api/v1/namespaces/", StringComparison.Ordinal)
             && path.EndsWith("/portforward", StringComparison.Ordinal) && path.Contains("/pods/", StringComparison.Ordinal)
             ? new RequestClassification(false, "pods/portforward: authorized as create on the subresource, but a tunnel changes no state")
-            : null;
+            : request.Query["dryRun"].ToString() == "All" && request.Method is "POST" or "PUT" or "PATCH" or "DELETE"
+                ? new RequestClassification(false, "dryRun=All: admitted and validated like the write, but nothing is stored (ECK's webhook declares sideEffects None)")
+                : null;
 
     /// <summary>Injected faults answer the Status kube-apiserver sends for that code.</summary>
     private static Task WriteFaultAsync(HttpContext context, int status)

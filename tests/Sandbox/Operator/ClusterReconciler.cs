@@ -48,7 +48,7 @@ internal sealed class ClusterReconciler
             return;
         }
 
-        var es = new ElasticsearchResource(EnsureControllerVersion(obj));
+        var es = new ElasticsearchResource(obj);
         if (!memory.TryGetValue(key, out var remembered) || remembered.Uid != es.Uid)
         {
             remembered = new ClusterMemory(es.Uid);
@@ -100,34 +100,6 @@ internal sealed class ClusterReconciler
         if (Refresh(reconciled) is not null)
         {
             WriteSteadyStatus(reconciled);
-        }
-    }
-
-    private JsonObject EnsureControllerVersion(JsonObject obj)
-    {
-        var annotations = obj["metadata"]?["annotations"] as JsonObject;
-        if ((string?)annotations?[EckNames.ControllerVersionAnnotation] == options.EckVersion)
-        {
-            return obj;
-        }
-
-        var updated = (JsonObject)obj.DeepClone();
-        var metadata = updated["metadata"]!.AsObject();
-        if (metadata["annotations"] is not JsonObject target)
-        {
-            target = [];
-            metadata["annotations"] = target;
-        }
-
-        target[EckNames.ControllerVersionAnnotation] = options.EckVersion;
-        try
-        {
-            return store.Update(updated);
-        }
-        catch (KubernetesStatusException e) when (e.Code == 409)
-        {
-            // A newer version is stored; its own watch event brings us back here.
-            return obj;
         }
     }
 

@@ -18,7 +18,6 @@ public static class EckNames
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
     public const string ConfigHashAnnotation = "elasticsearch.k8s.elastic.co/config-hash";
-    public const string ControllerVersionAnnotation = "common.k8s.elastic.co/controller-version";
 
     public const int HttpPort = 9200;
     public const int TransportPort = 9300;
