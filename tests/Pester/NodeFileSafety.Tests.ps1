@@ -262,3 +262,42 @@ Describe 'Faults' {
         if ($IsRoot) { Get-Identity (Join-Path $a 'elasticsearch.keystore') | Should -Be 'elasticsearch:elasticsearch 600' }
     }
 }
+
+Describe 'A package-style node that reads its files as elasticsearch' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        # The sandbox installs each config dir as the packages do (root:elasticsearch, 2750, 660) and its nodes read
+        # their files as elasticsearch, failing to start on one they cannot read.
+        $script:Sandbox = if ($IsRoot) { Start-TestSandbox -ArgumentList '--node-user', 'elasticsearch', '--local-nodes', '2' }
+    }
+
+    AfterAll {
+        if ($script:Sandbox) { Stop-TestSandbox $script:Sandbox }
+    }
+
+    It 'restarts with what the module wrote as root, and does not start on a file that lost its group' {
+        if (-not $IsRoot) { Set-ItResult -Skipped -Because 'the sandbox can only read as another user when run as root (CI runs as root)'; return }
+        $nodes = @($Sandbox.localCluster.nodes)
+        $paths = @($nodes.configDir)
+        Get-Identity (Join-Path $paths[0] 'elasticsearch.keystore') | Should -Be 'root:elasticsearch 660'
+
+        Add-RemoteClusterCredential -Alias alpha -ApiKey $Key -ConfigPath $paths | Out-Null
+        $trust = New-TestCa | Add-RemoteClusterTrust -ConfigPath $paths
+        $trust.RestartRequired | Should -Be @($true, $true)
+        foreach ($node in $nodes) {
+            (Invoke-SandboxControl $Sandbox -Method POST -Path "/nodes/$($node.name)/restart").restarted | Should -Be $node.name
+        }
+        Get-Identity (Join-Path $paths[0] 'remote-cluster-ca.crt') | Should -Be 'root:elasticsearch 660'
+
+        # What the module used to leave behind: root:root 660. Elasticsearch (here, the sandbox node) cannot read it.
+        $keystore = Join-Path $paths[0] 'elasticsearch.keystore'
+        chown root:root $keystore
+        try {
+            $err = { Invoke-SandboxControl $Sandbox -Method POST -Path "/nodes/$($nodes[0].name)/restart" } | Should -Throw -PassThru
+            $err.ErrorDetails.Message | Should -BeLike "*AccessDeniedException: $keystore*"
+        }
+        finally {
+            chown root:elasticsearch $keystore
+        }
+        (Invoke-SandboxControl $Sandbox -Method POST -Path "/nodes/$($nodes[0].name)/restart").restarted | Should -Be $nodes[0].name
+    }
+}

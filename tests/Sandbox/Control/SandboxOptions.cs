@@ -15,7 +15,10 @@ public sealed record SandboxOptions(
 {
     public const string Usage =
         "usage: Sandbox --state-dir DIR [--eck-version 3.3.0|3.2.0] [--es-version 9.1.0] [--local-version 9.1.0] " +
-        "[--local-nodes 2] [--rollout instant|realistic] [--seed N] [--keystore-password-node N]";
+        "[--local-nodes 2] [--rollout instant|realistic] [--seed N] [--keystore-password-node N] [--node-user elasticsearch]";
+
+    /// <summary>The user self-managed nodes read their files as (Linux, sandbox run as root); see NodeFileReader.</summary>
+    public string? NodeUser { get; init; }
 
     public static SandboxOptions Parse(IReadOnlyList<string> args)
     {
@@ -31,7 +34,7 @@ public sealed record SandboxOptions(
             values[name[2..]] = args[++i];
         }
 
-        var known = new[] { "state-dir", "eck-version", "es-version", "local-version", "local-nodes", "rollout", "seed", "keystore-password-node" };
+        var known = new[] { "state-dir", "eck-version", "es-version", "local-version", "local-nodes", "rollout", "seed", "keystore-password-node", "node-user" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}.\n{Usage}");
@@ -51,7 +54,10 @@ public sealed record SandboxOptions(
             Integer(values, "local-nodes") ?? 2,
             rollout,
             Integer(values, "seed") ?? 0,
-            Integer(values, "keystore-password-node"));
+            Integer(values, "keystore-password-node"))
+        {
+            NodeUser = values.GetValueOrDefault("node-user"),
+        };
     }
 
     private static string Version(Dictionary<string, string> values, string name, string fallback)

@@ -13,7 +13,7 @@ public sealed class KeystoreFileSource(string configDir, string startupPassword,
     private string Path => System.IO.Path.GetFullPath(System.IO.Path.Combine(configDir, ElasticsearchKeystore.FileName));
 
     public IReadOnlyDictionary<string, string> Load(string password) =>
-        File.Exists(Path) ? ElasticsearchKeystore.Read(File.ReadAllBytes(Path), password, maxFormatVersion, Path).Strings() : new Dictionary<string, string>();
+        File.Exists(Path) ? ElasticsearchKeystore.Read(NodeFileReader.ReadAllBytes(Path), password, maxFormatVersion, Path).Strings() : new Dictionary<string, string>();
 
     public KeystoreDetails? Details(string password)
     {
@@ -22,7 +22,7 @@ public sealed class KeystoreFileSource(string configDir, string startupPassword,
             return null;
         }
 
-        var bytes = File.ReadAllBytes(Path);
+        var bytes = NodeFileReader.ReadAllBytes(Path);
         var contents = ElasticsearchKeystore.Read(bytes, password, maxFormatVersion, Path);
         return new KeystoreDetails(
             [.. contents.Entries.Keys.Order(StringComparer.Ordinal)],

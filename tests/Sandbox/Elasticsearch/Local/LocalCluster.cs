@@ -34,6 +34,15 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
             }
         }
 
+        if (options.NodeUser is { } user && OperatingSystem.IsLinux())
+        {
+            NodeFileReader.RunAs(user);
+            foreach (var installed in _installed)
+            {
+                InstallAsPackage(installed.ConfigDir, user);
+            }
+        }
+
         foreach (var installed in _installed)
         {
             var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword, Cluster.State.Version.KeystoreFormatVersion);
@@ -45,6 +54,23 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
     }
 
     public EsNode? Find(string name) => Cluster.Find(name);
+
+    /// <summary>What the deb and rpm packages leave in /etc/elasticsearch: root:elasticsearch, setgid directories 2750, files 660.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static void InstallAsPackage(string configDir, string user)
+    {
+        var directoryMode = (UnixFileMode)Convert.ToInt32("2750", 8);
+        var fileMode = (UnixFileMode)Convert.ToInt32("660", 8);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(configDir, "*", SearchOption.AllDirectories).Prepend(configDir))
+        {
+            using (var chown = System.Diagnostics.Process.Start("chown", ["-h", $"root:{user}", entry]))
+            {
+                chown.WaitForExit();
+            }
+
+            File.SetUnixFileMode(entry, Directory.Exists(entry) ? directoryMode : fileMode);
+        }
+    }
 
     /// <summary>Writes each node's stand-in systemctl (<see cref="SystemdStandIn"/>), which restarts it through <paramref name="controlApi"/>.</summary>
     public void InstallServiceStandIns(Uri controlApi)

@@ -8,5 +8,11 @@ public sealed record LocalClusterOptions(string StateDir, int NodeCount = 2, str
 {
     public string ClusterName { get; init; } = "local-cluster";
 
+    /// <summary>
+    /// <c>--node-user NAME</c>: the config directories are installed as a package installs them (root:NAME, directory
+    /// 2750, files 660) and the nodes read their files as NAME (<see cref="NodeFileReader"/>).
+    /// </summary>
+    public string? NodeUser { get; init; }
+
     public string Root => Path.Combine(StateDir, "local");
 }

@@ -16,7 +16,7 @@ public static class LocalNodeConfigLoader
     public static NodeConfig Load(string configDir, IReadOnlyDictionary<string, string> secureSettings)
     {
         var ymlPath = Path.Combine(configDir, ElasticsearchYml.FileName);
-        var settings = ElasticsearchYml.Read(File.ReadAllText(ymlPath), ymlPath);
+        var settings = ElasticsearchYml.Read(NodeFileReader.ReadAllText(ymlPath), ymlPath);
         string? Get(string key) => settings.TryGetValue(key, out var v) ? v.ToString() : null;
         IReadOnlyList<string> List(string key) => settings.TryGetValue(key, out var v) ? v.AsList() : [];
 
@@ -113,7 +113,7 @@ public static class LocalNodeConfigLoader
 
         try
         {
-            return Pkcs12Bundle.Import(File.ReadAllBytes(path), password);
+            return Pkcs12Bundle.Import(NodeFileReader.ReadAllBytes(path), password);
         }
         catch (CryptographicException)
         {
@@ -131,6 +131,8 @@ public static class LocalNodeConfigLoader
                 $"failed to load SSL configuration [{context}] - cannot read configured PEM certificate_authorities [{file}] because the file does not exist");
         }
 
+        // Read once as the node's user: a CA file it may not read stops the start.
+        resolved.ForEach(file => NodeFileReader.ReadAllBytes(file));
         return resolved;
     }
 
