@@ -151,7 +151,8 @@ internal sealed class KeystoreBatch : IKeystoreBatch
                 n.KeystorePath,
                 n.Change,
                 written.TryGetValue(n.Node, out var files) ? files[0].BackupPath : null,
-                n.Keystore.HasPassword)).ToList();
+                n.Keystore.HasPassword,
+                n.Node.Directory)).ToList();
         }
         finally
         {
@@ -168,7 +169,7 @@ internal sealed class KeystoreBatch : IKeystoreBatch
         _locked.Dispose();
     }
 
-    private List<KeystorePlan> Plans() => _nodes.Select(n => new KeystorePlan(n.ConfigPath, n.KeystorePath, n.Change, n.Keystore.HasPassword)).ToList();
+    private List<KeystorePlan> Plans() => _nodes.Select(n => new KeystorePlan(n.ConfigPath, n.KeystorePath, n.Change, n.Keystore.HasPassword, n.Node.Directory)).ToList();
 
     private sealed class OpenKeystore(LockedNode node, string keystorePath, ElasticsearchKeystore keystore)
     {

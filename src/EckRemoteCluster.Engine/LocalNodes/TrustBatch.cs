@@ -168,6 +168,6 @@ internal sealed class TrustBatch : ITrustBatch
         FileChange CaChange)
     {
         public RemoteClusterTrustResult ToResult(IReadOnlyList<string> backups) =>
-            new(Node.ConfigPath, CaPath, CaChange, ChangedSettings, backups);
+            new(Node.ConfigPath, CaPath, CaChange, ChangedSettings, backups) { Node = Node.Directory };
     }
 }

@@ -38,17 +38,26 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     private string _alias = string.Empty;
 
     /// <summary>
-    /// The config directory of every node of the local cluster (wildcards allowed; each must match). Node objects
+    /// The config directory of every node of the local cluster (wildcards allowed; each must match; with -Session: on each node, in order). Node objects
     /// from Get-ElasticsearchNodeConfig bind by property name, and are then written together once all have arrived.
     /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>
+    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
+    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
 
     private bool _collectNodes;
     private readonly List<string> _pipedNodes = [];
 
-    protected override void BeginProcessing() => _collectNodes = ConfigPathFromPipeline();
+    protected override void BeginProcessing() => _collectNodes = Session.Length == 0 && ConfigPathFromPipeline();
 
     protected override void EndProcessing()
     {
@@ -107,7 +116,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         Engine.Rules.ValidateRemoteClusterAlias(_alias);
         Engine.Rules.ValidateEncodedApiKey(secret);
         // A node we cannot reach would be left without the credential: an unresolved path stops the cmdlet here.
-        var directories = ProviderPaths.ResolveNodeDirectories(this, configPaths);
+        var directories = NodeTargets.Resolve(this, configPaths, Session);
 
         if (Connection is not null && !ElasticsearchVersions.AtLeast(Connection.Version, 8, 14))
         {
@@ -130,7 +139,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
             if (changes.Count == 0)
             {
                 WriteVerbose($"Every keystore already holds this credential as {setting}; nothing to write.");
-                saved = plans.Select(p => new KeystoreSaveResult(p.ConfigPath, p.KeystorePath, p.Change, null, p.PasswordProtected)).ToList();
+                saved = plans.Select(p => new KeystoreSaveResult(p.ConfigPath, p.KeystorePath, p.Change, null, p.PasswordProtected, p.Node)).ToList();
             }
             else if (ShouldProcess(string.Join(", ", changes.Select(c => $"{c.KeystorePath} ({c.Change})")), $"Set {setting}"))
             {
@@ -142,16 +151,17 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
             }
         }
 
-        var nodeNames = saved.ToDictionary(node => node.ConfigPath, node => TryReadNodeName(node.ConfigPath));
+        // Keyed by node, not path: through sessions two hosts may both keep theirs in /etc/elasticsearch.
+        var nodeNames = saved.ToDictionary(node => node, TryReadNodeName);
         var reloads = Reload(saved, nodeNames);
         foreach (var node in saved)
         {
-            var nodeName = nodeNames[node.ConfigPath];
+            var nodeName = nodeNames[node];
             var reload = reloads is null ? (SecureSettingsReload.NotRequested, (string?)null)
                 : reloads.FirstOrDefault(r => r.NodeName == nodeName) is { NodeId: not null } match
                     ? (match.Failure is null ? SecureSettingsReload.Reloaded : SecureSettingsReload.Failed, match.Failure)
                     : (SecureSettingsReload.NotRequested, null);
-            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, _alias, node.Change, node.BackupPath, reload.Item1, nodeName, reload.Item2));
+            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, _alias, node.Change, node.BackupPath, reload.Item1, nodeName, reload.Item2) { Node = node.Node });
         }
 
         if (reloads is not null && reloads.All(r => r.Failure is null) && InputObject is not null)
@@ -179,7 +189,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     /// </summary>
     private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? Reload(
         IReadOnlyList<KeystoreSaveResult> nodes,
-        IReadOnlyDictionary<string, string?> nodeNames)
+        IReadOnlyDictionary<KeystoreSaveResult, string?> nodeNames)
     {
         try
         {
@@ -207,7 +217,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
 
     private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? ReloadCore(
         IReadOnlyList<KeystoreSaveResult> nodes,
-        IReadOnlyDictionary<string, string?> nodeNames)
+        IReadOnlyDictionary<KeystoreSaveResult, string?> nodeNames)
     {
         if (Connection is null)
         {
@@ -223,13 +233,13 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         var client = Connection.Client;
         var service = Engine.RemoteClusters;
         var mixed = KeystorePassword is not null && nodes.Any(n => n.PasswordProtected) && nodes.Any(n => !n.PasswordProtected);
-        if (!mixed || nodes.Any(n => nodeNames[n.ConfigPath] is null))
+        if (!mixed || nodes.Any(n => nodeNames[n] is null))
         {
             return RunWithReporting((_, token) => service.ReloadSecureSettingsAsync(client, KeystorePassword, null, token));
         }
 
-        var protectedNodes = nodes.Where(n => n.PasswordProtected).Select(n => nodeNames[n.ConfigPath]!).ToList();
-        var openNodes = nodes.Where(n => !n.PasswordProtected).Select(n => nodeNames[n.ConfigPath]!).ToList();
+        var protectedNodes = nodes.Where(n => n.PasswordProtected).Select(n => nodeNames[n]!).ToList();
+        var openNodes = nodes.Where(n => !n.PasswordProtected).Select(n => nodeNames[n]!).ToList();
         return RunWithReporting(async (_, token) =>
             (await service.ReloadSecureSettingsAsync(client, KeystorePassword, protectedNodes, token).ConfigureAwait(false))
                 .Concat(await service.ReloadSecureSettingsAsync(client, null, openNodes, token).ConfigureAwait(false))
@@ -277,11 +287,17 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         }
     }
 
-    private static string? TryReadNodeName(string configPath)
+    private static string? TryReadNodeName(KeystoreSaveResult node)
     {
         try
         {
-            return Engine.NodeConfig.Read(configPath).NodeName;
+            if (node.Node?.Files is Remoting.SessionNodeFiles files)
+            {
+                var yml = files.Combine(node.Node.ConfigPath, "elasticsearch.yml");
+                return Engine.NodeRestarts.NodeNameFromConfig(new System.Text.UTF8Encoding(false).GetString(files.ReadAllBytes(yml)).TrimStart('\uFEFF'), yml, files.Location);
+            }
+
+            return Engine.NodeConfig.Read(node.ConfigPath).NodeName;
         }
         catch (EckRemoteClusterException)
         {

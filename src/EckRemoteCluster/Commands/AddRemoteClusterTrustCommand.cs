@@ -20,18 +20,27 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
     public object CertificateAuthority { get; set; } = null!;
 
     /// <summary>
-    /// The config directory of every node of the local cluster (wildcards allowed; each must match). Node objects
+    /// The config directory of every node of the local cluster (wildcards allowed; each must match; with -Session: on each node, in order). Node objects
     /// from Get-ElasticsearchNodeConfig bind by property name (give -CertificateAuthority then), and are written
     /// together once all have arrived.
     /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>
+    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
+    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
 
     private bool _collectNodes;
     private readonly List<string> _pipedNodes = [];
 
-    protected override void BeginProcessing() => _collectNodes = ConfigPathFromPipeline();
+    protected override void BeginProcessing() => _collectNodes = Session.Length == 0 && ConfigPathFromPipeline();
 
     protected override void EndProcessing()
     {
@@ -64,7 +73,7 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
     {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
         CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);
-        var directories = ProviderPaths.ResolveNodeDirectories(this, configPaths);
+        var directories = NodeTargets.Resolve(this, configPaths, Session);
 
         var scope = SecurityModel == RemoteClusterSecurityModel.Certificate ? TrustScope.Transport : TrustScope.RemoteClusterClient;
         using var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), scope, KeystorePassword);

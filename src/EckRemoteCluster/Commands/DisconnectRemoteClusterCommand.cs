@@ -30,6 +30,15 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     public string[]? ConfigPath { get; set; }
 
+    /// <summary>
+    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
+    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
+
     /// <summary>The keystores' password, when they are password protected.</summary>
     [Parameter]
     public SecureString? KeystorePassword { get; set; }
@@ -48,7 +57,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (RemoveCredential && ConfigPath is null)
+        if (RemoveCredential && ConfigPath is null && Session.Length == 0)
         {
             ThrowTerminating(new EckRemoteClusterException(
                 ErrorIds.ConfigPathRequired,
@@ -95,7 +104,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
     private void RemoveCredentials()
     {
-        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath!);
+        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
         using var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
         WriteRecovered(batch.Recovered);
         var plans = batch.RemoveEntry(RemoteClusterNames.CredentialsSetting(Alias));
@@ -107,7 +116,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
         foreach (var saved in batch.Save($"Remove {RemoteClusterNames.CredentialsSetting(Alias)}"))
         {
-            WriteObject(new RemoteClusterCredentialResult(saved.ConfigPath, saved.KeystorePath, Alias, saved.Change, saved.BackupPath, SecureSettingsReload.NotRequested, null, null));
+            WriteObject(new RemoteClusterCredentialResult(saved.ConfigPath, saved.KeystorePath, Alias, saved.Change, saved.BackupPath, SecureSettingsReload.NotRequested, null, null) { Node = saved.Node });
         }
     }
 

@@ -18,6 +18,9 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken CancellationToken => _stopping.Token;
 
+    /// <summary>The same token, for helpers outside the cmdlet classes (Ctrl+C cancels it).</summary>
+    internal CancellationToken StoppingToken => _stopping.Token;
+
     internal static IEngine Engine => EngineHost.Engine;
 
     protected override void StopProcessing() => _stopping.Cancel();

@@ -25,10 +25,19 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     [ValidateNotNullOrEmpty]
     public string Alias { get; set; } = string.Empty;
 
-    /// <summary>The config directory of every node of the local cluster.</summary>
-    [Parameter(Mandatory = true)]
+    /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order).</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>
+    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
+    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
 
     /// <summary>Index patterns the new key may search; the first is also searched to verify the move.</summary>
     [Parameter(Mandatory = true)]
@@ -66,7 +75,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     protected override void ProcessRecordCore()
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
-        var directories = ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
+        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
 
         var client = Connection.Client;
         var remotes = Engine.RemoteClusters;
@@ -111,7 +120,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
         var endpoint = RunWithReporting((reporter, token) => Engine.Eck.PublishAsync(publish, Timeout, reporter, token));
 
         var ca = RunWithReporting((reporter, token) => Engine.Eck.GetTransportCaAsync(cluster, reporter, token));
-        List<string> restart = [];
+        List<RemoteClusterTrustResult> restart = [];
         using (var trust = Engine.NodeConfig.PlanTrust(directories, ca.Pem, TrustScope.RemoteClusterClient, KeystorePassword))
         {
             WriteRecovered(trust.Recovered);
@@ -124,15 +133,18 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
                     return;
                 }
 
-                restart = trust.Save(trustAction).Where(r => r.RestartRequired).Select(r => r.ConfigPath).ToList();
+                restart = trust.Save(trustAction).Where(r => r.RestartRequired).ToList();
             }
         }
 
         if (restart.Count > 0)
         {
-            WriteWarning($"Restart these nodes one at a time, then run this command again to finish moving '{Alias}': {string.Join(", ", restart)}. "
+            WriteWarning($"Restart these nodes one at a time, then run this command again to finish moving '{Alias}': {string.Join(", ", restart.Select(r => r.ComputerName is null ? r.ConfigPath : $"{r.ComputerName}:{r.ConfigPath}"))}. "
                 + "The certificate-model connection keeps working meanwhile.");
-            WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.RestartRequired, current.SecurityModel, current.ProxyAddress, current.ServerName, restart, null, null));
+            WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.RestartRequired, current.SecurityModel, current.ProxyAddress, current.ServerName, [.. restart.Select(r => r.ConfigPath)], null, null)
+            {
+                RestartNodes = [.. restart.Select(r => r.Node).OfType<NodeDirectory>()],
+            });
             return;
         }
 

@@ -117,10 +117,13 @@ public sealed class RestartElasticsearchNodeCommand : EckRemoteClusterCmdlet
                 _targets.Add((session, null));
                 break;
             case RemoteClusterTrustResult trust when trust.RestartRequired:
-                _targets.Add((null, trust.ConfigPath));
+                _targets.Add((trust.Session, trust.ConfigPath));
                 break;
             case RemoteClusterTrustResult trust:
                 WriteVerbose($"{trust.ConfigPath}: no restart required.");
+                break;
+            case RemoteClusterMigration { State: RemoteClusterMigrationState.RestartRequired } migration when migration.RestartNodes.Count > 0:
+                _targets.AddRange(migration.RestartNodes.Select(node => ((node.Files as SessionNodeFiles)?.Session, (string?)node.ConfigPath)));
                 break;
             case RemoteClusterMigration { State: RemoteClusterMigrationState.RestartRequired } migration:
                 _targets.AddRange(migration.RestartRequired.Select(path => ((PSSession?)null, (string?)path)));

@@ -27,6 +27,15 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     public string[]? ConfigPath { get; set; }
 
     /// <summary>
+    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
+    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
+
+    /// <summary>
     /// Also run a cross-cluster search of ALIAS:INDEX through the connection: it proves the key's access and the
     /// local roles, not only the connection.
     /// </summary>
@@ -91,7 +100,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         var client = Connection.Client;
         var service = Engine.RemoteClusters;
         var aliases = Alias ?? RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token)).Select(r => r.Alias).ToArray();
-        var directories = ConfigPath is null ? null : ProviderPaths.ResolveNodeDirectories(this, ConfigPath);
+        var directories = ConfigPath is null && Session.Length == 0 ? null : NodeTargets.Resolve(this, ConfigPath, Session);
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);

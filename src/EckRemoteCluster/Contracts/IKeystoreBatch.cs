@@ -3,10 +3,10 @@ using System.Security;
 namespace EckRemoteCluster.Contracts;
 
 /// <summary>The planned change to one node's keystore; PasswordProtected tells how its node must be asked to reload it.</summary>
-internal sealed record KeystorePlan(string ConfigPath, string KeystorePath, KeystoreChange Change, bool PasswordProtected);
+internal sealed record KeystorePlan(string ConfigPath, string KeystorePath, KeystoreChange Change, bool PasswordProtected, NodeDirectory? Node = null);
 
 /// <summary>What a save did on one node.</summary>
-internal sealed record KeystoreSaveResult(string ConfigPath, string KeystorePath, KeystoreChange Change, string? BackupPath, bool PasswordProtected);
+internal sealed record KeystoreSaveResult(string ConfigPath, string KeystorePath, KeystoreChange Change, string? BackupPath, bool PasswordProtected, NodeDirectory? Node = null);
 
 /// <summary>
 /// The keystores of several nodes, all opened (and so all validated: present, password right, not corrupted) before

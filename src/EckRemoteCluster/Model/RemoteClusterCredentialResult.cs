@@ -25,6 +25,14 @@ public sealed class RemoteClusterCredentialResult
 
     public string ConfigPath { get; }
 
+    /// <summary>The session the node was reached through (-Session); null for paths.</summary>
+    public System.Management.Automation.Runspaces.PSSession? Session => (Node?.Files as Remoting.SessionNodeFiles)?.Session;
+
+    /// <summary>The node's host when reached through a session.</summary>
+    public string? ComputerName => Node?.Files.Location is { Length: > 0 } host ? host : null;
+
+    internal Contracts.NodeDirectory? Node { get; init; }
+
     public string KeystorePath { get; }
 
     public string Alias { get; }

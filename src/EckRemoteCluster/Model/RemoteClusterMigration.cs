@@ -47,6 +47,9 @@ public sealed class RemoteClusterMigration
     /// <summary>The config directories of the nodes to restart before running again (State RestartRequired).</summary>
     public IReadOnlyList<string> RestartRequired { get; }
 
+    /// <summary>The nodes behind <see cref="RestartRequired"/>, with the sessions they were reached through (for Restart-ElasticsearchNode).</summary>
+    internal IReadOnlyList<Contracts.NodeDirectory> RestartNodes { get; init; } = [];
+
     /// <summary>The id of the cross-cluster API key created by this run; null when the nodes already held a credential.</summary>
     public string? ApiKeyId { get; }
 

@@ -19,6 +19,14 @@ public sealed class RemoteClusterTrustResult
 
     public string ConfigPath { get; }
 
+    /// <summary>The session the node was reached through (-Session), so Restart-ElasticsearchNode can restart it; null for paths.</summary>
+    public System.Management.Automation.Runspaces.PSSession? Session => (Node?.Files as Remoting.SessionNodeFiles)?.Session;
+
+    /// <summary>The node's host when reached through a session.</summary>
+    public string? ComputerName => Node?.Files.Location is { Length: > 0 } host ? host : null;
+
+    internal Contracts.NodeDirectory? Node { get; init; }
+
     /// <summary>The CA file in the node's config directory that the settings reference.</summary>
     public string CaFile { get; }
 

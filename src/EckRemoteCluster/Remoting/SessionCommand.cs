@@ -66,6 +66,44 @@ internal static class SessionCommand
         return output;
     }
 
+    /// <summary>
+    /// Runs a script synchronously (from the pipeline thread or any other); a failure on the node is a
+    /// <see cref="RemoteFileException"/> naming the exception type there, a broken session an EckRemoteClusterException.
+    /// </summary>
+    public static IReadOnlyList<PSObject> InvokeRaw(PSSession session, string script, IReadOnlyList<object?> arguments)
+    {
+        EnsureUsable(session);
+        using var shell = PowerShell.Create();
+        shell.Runspace = session.Runspace;
+        shell.AddScript(script);
+        foreach (var argument in arguments)
+        {
+            shell.AddArgument(argument);
+        }
+
+        IReadOnlyList<PSObject> output;
+        try
+        {
+            output = [.. shell.Invoke()];
+        }
+        catch (Exception e) when (e is PSRemotingTransportException or InvalidRunspaceStateException)
+        {
+            throw Lost(session, e);
+        }
+        catch (RuntimeException e)
+        {
+            throw new RemoteFileException($"On {Describe(session)}: {e.Message}", e.ErrorRecord?.CategoryInfo.Reason ?? string.Empty, e);
+        }
+
+        if (shell.Streams.Error.Count > 0)
+        {
+            var first = shell.Streams.Error[0];
+            throw new RemoteFileException($"On {Describe(session)}: {first.Exception?.Message ?? first.ToString()}", first.CategoryInfo.Reason ?? string.Empty, first.Exception);
+        }
+
+        return output;
+    }
+
     private static void EnsureUsable(PSSession session)
     {
         var state = session.Runspace.RunspaceStateInfo.State;
