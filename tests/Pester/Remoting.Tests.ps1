@@ -65,7 +65,8 @@ Describe 'Node files through SSH sessions' {
     }
 
     It 'writes a credential into every keystore through the sessions and reloads it' {
-        $key = ConvertTo-SecureString 'aWQxMjM0NTY3ODkwYWJjZGVmZ2g6c2VjcmV0c2VjcmV0c2VjcmV0c2Vj' -AsPlainText -Force
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw'))
+        $key = ConvertTo-SecureString $encoded -AsPlainText -Force
         $results = @(Add-RemoteClusterCredential -ApiKey $key -Alias viassh -Session $Sessions -Connection $Local)
         $results.Change | Should -Be @('Added', 'Added')
         $results.Reload | Should -Be @('Reloaded', 'Reloaded')
