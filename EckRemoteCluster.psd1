@@ -36,6 +36,7 @@
         'Get-ElasticsearchTransportCa'
         'Add-EckTransportTrust'
         'Publish-EckTransport'
+        'Unpublish-EckTransport'
         'Move-RemoteClusterToApiKey'
         'Restart-ElasticsearchNode'
     )

@@ -235,6 +235,40 @@ Describe 'Unpublish-EckRemoteClusterServer' {
     }
 }
 
+Describe 'Unpublish-EckTransport' {
+    It 'sends nothing under -WhatIf, then removes only its own template, and nothing the second time' {
+        $published = Get-EckCluster -Name quickstart | Publish-EckTransport
+        $published.Interface | Should -Be 'Transport'
+        Clear-RequestLog
+        Get-EckCluster -Name quickstart | Unpublish-EckTransport -WhatIf
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-EckCluster -Name quickstart | Unpublish-EckTransport
+        @(Get-MutatingKubernetesRequest).Count | Should -Be 1
+
+        Clear-RequestLog
+        $said = Get-EckCluster -Name quickstart | Unpublish-EckTransport -Verbose 4>&1
+        "$said" | Should -Match 'nothing to remove'
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+
+    It 'leaves the interface publishable again: the template is really gone' {
+        Get-EckCluster -Name quickstart | Publish-EckTransport | Out-Null
+        Get-EckCluster -Name quickstart | Unpublish-EckTransport
+        Clear-RequestLog
+        $again = Get-EckCluster -Name quickstart | Publish-EckTransport
+        @(Get-MutatingKubernetesRequest | Where-Object method -eq 'PATCH').Count | Should -Be 1 -Because 'an unchanged template would have been left alone'
+        $again.ServiceName | Should -Be 'quickstart-es-transport'
+        Get-EckCluster -Name quickstart | Unpublish-EckTransport
+    }
+
+    It 'fails with EckClusterNotFound for an unknown cluster and sends nothing' {
+        Clear-RequestLog
+        { Unpublish-EckTransport -Name nosuch -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EckClusterNotFound,EckRemoteCluster.Commands.UnpublishEckTransportCommand'
+        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Tab completion' {
     It 'completes contexts, namespaces and cluster names' {
         $contexts = Complete "Get-EckCluster -KubeConfig '$($Sandbox.kubeconfig)' -Context sandbox-r"

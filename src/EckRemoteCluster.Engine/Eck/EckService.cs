@@ -10,10 +10,9 @@ internal sealed class EckService : IEckService
     private readonly ClusterReader _reader;
     private readonly RemoteClusterServerSwitch _switch;
     private readonly ClusterReadinessWatch _watch;
-    private readonly RemoteClusterPublisher _publisher;
+    private readonly ServicePublisher _publisher;
     private readonly TransportCaReader _transportCa;
     private readonly TransportTrustWriter _transportTrust;
-    private readonly TransportPublisher _transportPublisher;
 
     private readonly KubernetesSessions _sessions;
 
@@ -23,10 +22,9 @@ internal sealed class EckService : IEckService
         _reader = new ClusterReader(sessions);
         _switch = new RemoteClusterServerSwitch(_reader);
         _watch = new ClusterReadinessWatch(_reader);
-        _publisher = new RemoteClusterPublisher(_reader);
+        _publisher = new ServicePublisher(_reader);
         _transportCa = new TransportCaReader(_reader);
         _transportTrust = new TransportTrustWriter(_reader);
-        _transportPublisher = new TransportPublisher(_reader);
     }
 
     public Task<IReadOnlyList<EckCluster>> ListClustersAsync(KubernetesTarget target, string? namespaceName, bool allNamespaces, IOperationReporter reporter, CancellationToken cancellationToken) =>
@@ -49,8 +47,8 @@ internal sealed class EckService : IEckService
     public Task<EckRemoteClusterEndpoint> PublishAsync(PublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(plan, addressTimeout, reporter, cancellationToken);
 
-    public Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        _publisher.PlanUnpublishAsync(cluster, reporter, cancellationToken);
+    public Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, EckInterface exposed, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _publisher.PlanUnpublishAsync(cluster, exposed, reporter, cancellationToken);
 
     public Task UnpublishAsync(UnpublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _publisher.UnpublishAsync(plan, reporter, cancellationToken);
@@ -66,12 +64,6 @@ internal sealed class EckService : IEckService
 
     public Task<EckTransportTrust> AddTransportTrustAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _transportTrust.ApplyAsync(plan, reporter, cancellationToken);
-
-    public Task<TransportPublishPlan> PlanTransportPublishAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        _transportPublisher.PlanAsync(cluster, request, cancellationToken);
-
-    public Task<EckTransportEndpoint> PublishTransportAsync(TransportPublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        _transportPublisher.PublishAsync(plan, addressTimeout, reporter, cancellationToken);
 
     public IReadOnlyList<string> ListContexts(string? kubeConfig)
     {

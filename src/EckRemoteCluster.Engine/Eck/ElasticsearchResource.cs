@@ -32,10 +32,10 @@ internal sealed class ElasticsearchResource : IKubernetesObject<V1ObjectMeta>
         && Spec.TryGetProperty("remoteClusterServer", out var server) && server.ValueKind == JsonValueKind.Object
         && server.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.True;
 
-    /// <summary>spec.remoteClusterServer.service (the ECK 3.3+ service template), if set.</summary>
-    public JsonElement? RemoteClusterServiceTemplate => Spec.ValueKind == JsonValueKind.Object
-        && Spec.TryGetProperty("remoteClusterServer", out var server) && server.ValueKind == JsonValueKind.Object
-        && server.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object ? service : null;
+    /// <summary>spec.&lt;field&gt;.service (remoteClusterServer: ECK 3.3+; transport), if set.</summary>
+    public JsonElement? ServiceTemplate(string field) => Spec.ValueKind == JsonValueKind.Object
+        && Spec.TryGetProperty(field, out var parent) && parent.ValueKind == JsonValueKind.Object
+        && parent.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object ? service : null;
 
     /// <summary>spec.transport.tls.certificateAuthorities.configMapName: the ConfigMap of extra transport CAs, if any.</summary>
     public string? TransportCaConfigMapName => Spec.ValueKind == JsonValueKind.Object
@@ -43,11 +43,6 @@ internal sealed class ElasticsearchResource : IKubernetesObject<V1ObjectMeta>
         && transport.TryGetProperty("tls", out var tls) && tls.ValueKind == JsonValueKind.Object
         && tls.TryGetProperty("certificateAuthorities", out var cas) && cas.ValueKind == JsonValueKind.Object
         && cas.TryGetProperty("configMapName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
-
-    /// <summary>spec.transport.service (the transport Service template), if set.</summary>
-    public JsonElement? TransportServiceTemplate => Spec.ValueKind == JsonValueKind.Object
-        && Spec.TryGetProperty("transport", out var transport) && transport.ValueKind == JsonValueKind.Object
-        && transport.TryGetProperty("service", out var service) && service.ValueKind == JsonValueKind.Object ? service : null;
 
     /// <summary>The node count the spec asks for (sum of nodeSets[].count); 0 when unknown.</summary>
     public int ExpectedNodes => Spec.ValueKind == JsonValueKind.Object && Spec.TryGetProperty("nodeSets", out var sets) && sets.ValueKind == JsonValueKind.Array

@@ -101,7 +101,7 @@ internal static class ServiceTemplateSupport
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                 EckNames.Group, EckNames.Version, cluster.Namespace, EckNames.ElasticsearchPlural, cluster.Name,
                 dryRun: "All", fieldManager: EckNames.ManagedByValue, fieldValidation: "Ignore", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return result.RemoteClusterServiceTemplate is not null
+        return result.ServiceTemplate("remoteClusterServer") is not null
             ? new ServiceTemplateSupportResult(true, "a server-side dry-run patch kept spec.remoteClusterServer.service (ECK 3.3 or later)")
             : new ServiceTemplateSupportResult(false, "a server-side dry-run patch had spec.remoteClusterServer.service pruned (ECK before 3.3)");
     }

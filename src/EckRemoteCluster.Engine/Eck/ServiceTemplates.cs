@@ -5,9 +5,9 @@ using EckRemoteCluster.Contracts;
 namespace EckRemoteCluster.Engine.Eck;
 
 /// <summary>
-/// The Service this module wants for a publish request, as JSON: the body of spec.remoteClusterServer.service on
-/// ECK 3.3+, and the metadata/spec of its own Service below 3.3. targetPort is always 9443, so an external port
-/// other than 9443 still reaches the server.
+/// The Service this module wants for a publish request, as JSON: the body of spec.&lt;interface&gt;.service, or the
+/// metadata/spec of its own Service (remote cluster server below ECK 3.3). targetPort is always the interface's port
+/// in the pods (9443 or 9300), so another external port still reaches the nodes.
 /// </summary>
 internal static class ServiceTemplates
 {
@@ -30,15 +30,16 @@ internal static class ServiceTemplates
 
     public static JsonObject Spec(PublishRequest request, IReadOnlyDictionary<string, string>? selector = null)
     {
+        var exposed = PublishedInterface.For(request.Interface);
         var spec = new JsonObject
         {
             ["type"] = request.Type.ToString(),
             ["ports"] = new JsonArray(new JsonObject
             {
-                ["name"] = EckNames.RemoteClusterPortName,
+                ["name"] = exposed.PortName,
                 ["protocol"] = "TCP",
                 ["port"] = request.Port,
-                ["targetPort"] = EckNames.RemoteClusterPort,
+                ["targetPort"] = exposed.TargetPort,
             }),
         };
         if (selector is not null)
@@ -68,8 +69,10 @@ internal static class ServiceTemplates
             return false;
         }
 
-        var port = (spec?["ports"] as JsonArray)?.FirstOrDefault(p => (string?)p?["name"] == EckNames.RemoteClusterPortName) ?? (spec?["ports"] as JsonArray)?.FirstOrDefault();
-        var portMatches = port is null ? request.Port == EckNames.RemoteClusterPort : (int?)port["port"] == request.Port;
+        var exposed = PublishedInterface.For(request.Interface);
+        var ports = spec?["ports"] as JsonArray;
+        var port = ports?.FirstOrDefault(p => (string?)p?["name"] == exposed.PortName) ?? ports?.FirstOrDefault();
+        var portMatches = port is null ? request.Port == exposed.TargetPort : (int?)port["port"] == request.Port;
         var ranges = (spec?["loadBalancerSourceRanges"] as JsonArray)?.Select(r => (string?)r).ToList() ?? [];
         var annotations = existing["metadata"]?["annotations"] as JsonObject;
         return portMatches

@@ -111,7 +111,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
             cluster = RunWithReporting((reporter, token) => Engine.Eck.WaitForReadyAsync(cluster, Timeout, reporter, token));
         }
 
-        var publish = RunWithReporting((reporter, token) => Engine.Eck.PlanPublishAsync(cluster, new PublishRequest(Type, RemoteClusterNames.RemoteClusterServerPort, new Dictionary<string, string>(), []), reporter, token));
+        var publish = RunWithReporting((reporter, token) => Engine.Eck.PlanPublishAsync(cluster, new PublishRequest(EckInterface.RemoteClusterServer, Type, RemoteClusterNames.RemoteClusterServerPort, new Dictionary<string, string>(), []), reporter, token));
         if (!publish.ChangesNothing && !Step(target, publish.Description))
         {
             return;

@@ -5,25 +5,7 @@ namespace EckRemoteCluster.Commands;
 /// <summary>Removes what Publish-EckRemoteClusterServer created; services it did not create are left alone.</summary>
 [Cmdlet(VerbsData.Unpublish, "EckRemoteClusterServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class UnpublishEckRemoteClusterServerCommand : EckClusterCmdlet
+public sealed class UnpublishEckRemoteClusterServerCommand : UnpublishEckInterfaceCmdlet
 {
-    protected override void ProcessRecordCore()
-    {
-        var cluster = ReadCluster();
-        var plan = RunWithReporting((reporter, token) => Engine.Eck.PlanUnpublishAsync(cluster, reporter, token));
-        if (plan is null)
-        {
-            WriteVerbose($"Nothing published by this module for {cluster}; nothing to remove.");
-            return;
-        }
-
-        if (ShouldProcess($"Elasticsearch {cluster} (context {cluster.Context ?? "in-cluster"})", plan.Description))
-        {
-            RunWithReporting(async (reporter, token) =>
-            {
-                await Engine.Eck.UnpublishAsync(plan, reporter, token).ConfigureAwait(false);
-                return true;
-            });
-        }
-    }
+    private protected override EckInterface Interface => EckInterface.RemoteClusterServer;
 }

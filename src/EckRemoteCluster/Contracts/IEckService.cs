@@ -25,7 +25,7 @@ internal interface IEckService
     Task<EckCluster> WaitForReadyAsync(
         EckCluster cluster, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken);
 
-    /// <summary>Works out what publishing would change; nothing is written.</summary>
+    /// <summary>Works out what publishing the requested interface would change; nothing is written.</summary>
     Task<PublishPlan> PlanPublishAsync(
         EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
 
@@ -33,8 +33,8 @@ internal interface IEckService
     Task<EckRemoteClusterEndpoint> PublishAsync(
         PublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken);
 
-    /// <summary>Works out what unpublishing would remove; null when nothing published by this module or the template is left.</summary>
-    Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken);
+    /// <summary>Works out what unpublishing the interface would remove; null when nothing published by this module is left.</summary>
+    Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, EckInterface exposed, IOperationReporter reporter, CancellationToken cancellationToken);
 
     Task UnpublishAsync(UnpublishPlan plan, IOperationReporter reporter, CancellationToken cancellationToken);
 
@@ -50,12 +50,6 @@ internal interface IEckService
 
     /// <summary>Writes the ConfigMap and points spec.transport.tls.certificateAuthorities at it, as planned.</summary>
     Task<EckTransportTrust> AddTransportTrustAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken);
-
-    /// <summary>Works out what exposing the transport interface (spec.transport.service) would change; nothing is written.</summary>
-    Task<TransportPublishPlan> PlanTransportPublishAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
-
-    /// <summary>Applies a plan (if it changes anything) and waits up to <paramref name="addressTimeout"/> for an address.</summary>
-    Task<EckTransportEndpoint> PublishTransportAsync(TransportPublishPlan plan, TimeSpan addressTimeout, IOperationReporter reporter, CancellationToken cancellationToken);
 
     /// <summary>The context names of the kubeconfig (for tab completion); empty when there is none.</summary>
     IReadOnlyList<string> ListContexts(string? kubeConfig);

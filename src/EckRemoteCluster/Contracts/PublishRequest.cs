@@ -1,7 +1,8 @@
 namespace EckRemoteCluster.Contracts;
 
-/// <summary>How the remote cluster server should be exposed outside Kubernetes.</summary>
+/// <summary>Which interface of an ECK cluster should be exposed outside Kubernetes, and how.</summary>
 internal sealed record PublishRequest(
+    EckInterface Interface,
     EckServiceType Type,
     int Port,
     IReadOnlyDictionary<string, string> Annotations,
@@ -20,9 +21,12 @@ internal sealed record PublishPlan(
     string Description);
 
 /// <summary>What unpublishing removes.</summary>
-internal sealed record UnpublishPlan(EckCluster Cluster, PublishMechanism Mechanism, string ServiceName, string Description);
+internal sealed record UnpublishPlan(EckCluster Cluster, EckInterface Interface, PublishMechanism Mechanism, string ServiceName, string Description);
 
-/// <summary>ECK 3.3+ renders the service from spec.remoteClusterServer.service; older ECK needs a Service of the module's own.</summary>
+/// <summary>
+/// ECK renders the service from spec.&lt;interface&gt;.service (for the remote cluster server only since 3.3); the remote
+/// cluster server of an older ECK needs a Service of the module's own.
+/// </summary>
 internal enum PublishMechanism
 {
     ServiceTemplate,

@@ -16,6 +16,3 @@ internal sealed record TransportTrustPlan(
 {
     public bool ChangesNothing => ConfigMapChange == FileChange.Unchanged && !PointSpecAtConfigMap;
 }
-
-/// <summary>What exposing an ECK cluster's transport interface (spec.transport.service) will do.</summary>
-internal sealed record TransportPublishPlan(EckCluster Cluster, PublishRequest Request, bool ChangesNothing, string Description);

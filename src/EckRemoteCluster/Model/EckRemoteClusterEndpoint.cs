@@ -1,32 +1,35 @@
 namespace EckRemoteCluster;
 
 /// <summary>
-/// Where the local cluster reaches an ECK cluster's remote cluster server (API-key model, port 9443 inside the pod).
-/// ProxyAddress and ServerName are what cluster.remote.&lt;alias&gt;.proxy_address and .server_name take.
+/// Where the local cluster reaches an exposed interface of an ECK cluster: the remote cluster server (API-key model,
+/// port 9443 in the pods) or the transport interface (certificate model, 9300), as <see cref="Interface"/> says.
+/// ProxyAddress and ServerName are what cluster.remote.&lt;alias&gt;.proxy_address and .server_name take, so it pipes
+/// into Connect-RemoteCluster.
 /// </summary>
 public sealed class EckRemoteClusterEndpoint
 {
     internal EckRemoteClusterEndpoint(
+        EckInterface exposed,
         string address,
         int port,
         string serverName,
         string serviceName,
         string serviceType,
-        string cluster,
-        string namespaceName,
-        string? context,
-        string? kubeConfig)
+        EckCluster cluster)
     {
+        Interface = exposed;
         Address = address;
         Port = port;
         ServerName = serverName;
         ServiceName = serviceName;
         ServiceType = serviceType;
-        Cluster = cluster;
-        Namespace = namespaceName;
-        Context = context;
-        KubeConfig = kubeConfig;
+        Cluster = cluster.Name;
+        Namespace = cluster.Namespace;
+        Context = cluster.Context;
+        KubeConfig = cluster.KubeConfig;
     }
+
+    public EckInterface Interface { get; }
 
     /// <summary>The load balancer's IP or host name, or a node address for NodePort.</summary>
     public string Address { get; }
@@ -38,7 +41,10 @@ public sealed class EckRemoteClusterEndpoint
         ? $"[{Address}]:{Port}"
         : $"{Address}:{Port}";
 
-    /// <summary>The TLS server name the remote cluster server's certificate carries: &lt;name&gt;-es-remote-cluster.&lt;ns&gt;.svc.</summary>
+    /// <summary>
+    /// A TLS server name the interface's certificate carries: &lt;name&gt;-es-remote-cluster.&lt;ns&gt;.svc or
+    /// &lt;name&gt;-es-transport.&lt;ns&gt;.svc.
+    /// </summary>
     public string ServerName { get; }
 
     public string ServiceName { get; }

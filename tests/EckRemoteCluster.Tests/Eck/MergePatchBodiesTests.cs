@@ -13,7 +13,7 @@ public sealed class MergePatchBodiesTests
     private const string ServicesPath = "/api/v1/namespaces/elastic/services";
 
     private static readonly PublishRequest LoadBalancer = new(
-        EckServiceType.LoadBalancer, 19443, new Dictionary<string, string> { ["cloud.example/internal"] = "true" }, ["10.0.0.0/8"]);
+        EckInterface.RemoteClusterServer, EckServiceType.LoadBalancer, 19443, new Dictionary<string, string> { ["cloud.example/internal"] = "true" }, ["10.0.0.0/8"]);
 
     [Theory]
     [InlineData(true)]
@@ -191,7 +191,7 @@ public sealed class MergePatchBodiesTests
         });
         var eck = new EckService(new KubernetesSessions());
 
-        var plan = await eck.PlanUnpublishAsync(Cluster(api, enabled: true), new RecordingReporter(), CancellationToken.None);
+        var plan = await eck.PlanUnpublishAsync(Cluster(api, enabled: true), EckInterface.RemoteClusterServer, new RecordingReporter(), CancellationToken.None);
         await eck.UnpublishAsync(plan!, new RecordingReporter(), CancellationToken.None);
 
         var patch = Assert.Single(api.Requests, r => r.Method == "PATCH");
@@ -209,6 +209,78 @@ public sealed class MergePatchBodiesTests
             new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None));
 
         Assert.Equal("RemoteClusterServiceTemplateExists", error.ErrorId);
+        Assert.DoesNotContain(api.Requests, r => r.Method != "GET");
+    }
+
+    [Fact]
+    public async Task PublishTransportMergePatchesSpecTransportServiceAndReturnsATransportEndpoint()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var api = new FakeKubernetesApi(r => r switch
+        {
+            { Method: "GET", Path: ResourcePath } => (200, Resource(true, template: null)),
+            { Method: "PATCH" } => (200, Resource(true, template: null)),
+            { Method: "GET" } when r.Path.StartsWith(ServicesPath + "/quickstart-es-transport", StringComparison.Ordinal) =>
+                (200, LoadBalancerService("quickstart-es-transport", port, "127.0.0.1")),
+            _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
+        });
+        var eck = new EckService(new KubernetesSessions());
+        var request = new PublishRequest(EckInterface.Transport, EckServiceType.LoadBalancer, port, new Dictionary<string, string>(), []);
+
+        // Every ECK release renders spec.transport.service: no schema lookup and no Service of the module's own.
+        var plan = await eck.PlanPublishAsync(Cluster(api, enabled: false), request, new RecordingReporter(), CancellationToken.None);
+        var endpoint = await eck.PublishAsync(plan, TimeSpan.FromSeconds(10), new RecordingReporter(), CancellationToken.None);
+
+        Assert.Equal(PublishMechanism.ServiceTemplate, plan.Mechanism);
+        var patch = Assert.Single(api.Requests, r => r.Method == "PATCH");
+        AssertJson("""
+            {"spec":{"transport":{"service":{
+              "metadata":{"labels":{"app.kubernetes.io/managed-by":"EckRemoteCluster"}},
+              "spec":{"type":"LoadBalancer","ports":[{"name":"tls-transport","protocol":"TCP","port":PORT,"targetPort":9300}]}}}}}
+            """.Replace("PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), patch.Body);
+        Assert.DoesNotContain(api.Requests, r => r.Method == "POST");
+        Assert.Equal(EckInterface.Transport, endpoint.Interface);
+        Assert.Equal("quickstart-es-transport", endpoint.ServiceName);
+        Assert.Equal("quickstart-es-transport.elastic.svc", endpoint.ServerName);
+        Assert.Equal($"127.0.0.1:{port}", endpoint.ProxyAddress);
+    }
+
+    [Fact]
+    public async Task UnpublishTransportRemovesOnlyItsTemplateWithANullInTheMergePatch()
+    {
+        var template = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app.kubernetes.io/managed-by"] = "EckRemoteCluster" } },
+            ["spec"] = new JsonObject { ["type"] = "LoadBalancer" },
+        };
+        using var api = new FakeKubernetesApi(r => r switch
+        {
+            { Path: var p } when p.StartsWith(ResourcePath, StringComparison.Ordinal) => (200, Resource(true, null, transportTemplate: template)),
+            _ => (404, FakeKubernetesApi.NotFoundStatus("quickstart-es-transport")),
+        });
+        var eck = new EckService(new KubernetesSessions());
+
+        var plan = await eck.PlanUnpublishAsync(Cluster(api, enabled: true), EckInterface.Transport, new RecordingReporter(), CancellationToken.None);
+        await eck.UnpublishAsync(plan!, new RecordingReporter(), CancellationToken.None);
+
+        var patch = Assert.Single(api.Requests, r => r.Method == "PATCH");
+        AssertJson("""{"spec":{"transport":{"service":null}}}""", patch.Body);
+        Assert.DoesNotContain(api.Requests, r => r.Method == "DELETE");
+    }
+
+    [Fact]
+    public async Task UnpublishTransportLeavesATemplateItDidNotWrite()
+    {
+        var foreign = new JsonObject { ["spec"] = new JsonObject { ["type"] = "NodePort" } };
+        using var api = new FakeKubernetesApi(r => (200, Resource(true, null, transportTemplate: foreign)));
+        var reporter = new RecordingReporter();
+
+        var plan = await new EckService(new KubernetesSessions()).PlanUnpublishAsync(Cluster(api, enabled: true), EckInterface.Transport, reporter, CancellationToken.None);
+
+        Assert.Null(plan);
+        Assert.Contains(reporter.Messages, m => m.StartsWith("WARNING:", StringComparison.Ordinal) && m.Contains("spec.transport.service", StringComparison.Ordinal));
         Assert.DoesNotContain(api.Requests, r => r.Method != "GET");
     }
 
@@ -260,7 +332,7 @@ public sealed class MergePatchBodiesTests
         return null;
     }
 
-    private static string Resource(bool enabled, JsonObject? template)
+    private static string Resource(bool enabled, JsonObject? template, JsonObject? transportTemplate = null)
     {
         var server = new JsonObject { ["enabled"] = enabled };
         if (template is not null)
@@ -273,15 +345,20 @@ public sealed class MergePatchBodiesTests
             ["apiVersion"] = "elasticsearch.k8s.elastic.co/v1",
             ["kind"] = "Elasticsearch",
             ["metadata"] = new JsonObject { ["name"] = "quickstart", ["namespace"] = "elastic", ["generation"] = 2, ["resourceVersion"] = "11" },
-            ["spec"] = new JsonObject { ["version"] = "9.1.0", ["remoteClusterServer"] = server },
+            ["spec"] = new JsonObject
+            {
+                ["version"] = "9.1.0",
+                ["remoteClusterServer"] = server,
+                ["transport"] = transportTemplate is null ? null : new JsonObject { ["service"] = transportTemplate.DeepClone() },
+            },
             ["status"] = new JsonObject { ["phase"] = "Ready", ["health"] = "green", ["availableNodes"] = 3, ["observedGeneration"] = 2 },
         }.ToJsonString();
     }
 
-    private static string LoadBalancerService(string name, int port) => $$"""
+    private static string LoadBalancerService(string name, int port, string ip = "10.1.2.3") => $$"""
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"{{name}}","namespace":"elastic"},
          "spec":{"type":"LoadBalancer","ports":[{"name":"rcs","port":{{port}},"targetPort":9443,"nodePort":31000}]},
-         "status":{"loadBalancer":{"ingress":[{"ip":"10.1.2.3"}] } } }
+         "status":{"loadBalancer":{"ingress":[{"ip":"{{ip}}"}] } } }
         """;
 
     private static void AssertJson(string expected, string actual) =>

@@ -6,7 +6,7 @@ namespace EckRemoteCluster.Tests.Eck;
 
 public sealed class ServiceTemplatesTests
 {
-    private static readonly PublishRequest NodePort = new(EckServiceType.NodePort, 9443, new Dictionary<string, string>(), []);
+    private static readonly PublishRequest NodePort = new(EckInterface.RemoteClusterServer, EckServiceType.NodePort, 9443, new Dictionary<string, string>(), []);
 
     [Fact]
     public void TemplateWrittenForTheRequestSatisfiesIt()

@@ -7,17 +7,18 @@ using k8s.Models;
 namespace EckRemoteCluster.Engine.Eck;
 
 /// <summary>
-/// Exposes an ECK cluster's remote cluster server outside Kubernetes. ECK 3.3+ renders &lt;name&gt;-es-remote-cluster
-/// from spec.remoteClusterServer.service (told by the served schema, <see cref="ServiceTemplateSupport"/>); before 3.3
-/// the API server prunes that field, so the module creates a Service of its own
-/// beside ECK's headless one. Either way what the module writes carries its managed-by label, and it only ever
-/// changes or removes what carries that label.
+/// Exposes an interface of an ECK cluster (see <see cref="PublishedInterface"/>) outside Kubernetes through the
+/// Service template ECK renders, spec.&lt;interface&gt;.service. The remote cluster server has that template only on
+/// ECK 3.3+ (told by the served schema, <see cref="ServiceTemplateSupport"/>); before 3.3 the API server prunes the
+/// field, so the module creates a Service of its own beside ECK's headless one. Either way what the module writes
+/// carries its managed-by label, and it only ever changes or removes what carries that label.
 /// </summary>
-internal sealed class RemoteClusterPublisher(ClusterReader reader)
+internal sealed class ServicePublisher(ClusterReader reader)
 {
     public async Task<PublishPlan> PlanAsync(EckCluster cluster, PublishRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        if (!cluster.RemoteClusterServerEnabled)
+        var exposed = PublishedInterface.For(request.Interface);
+        if (exposed.Interface == EckInterface.RemoteClusterServer && !cluster.RemoteClusterServerEnabled)
         {
             throw new EckRemoteClusterException(
                 ErrorIds.RemoteClusterServerNotEnabled,
@@ -28,32 +29,32 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         }
 
         var session = reader.Session(cluster);
-        var (mechanism, evidence) = await MechanismForAsync(session, cluster, reporter, cancellationToken).ConfigureAwait(false);
+        var (mechanism, evidence) = await MechanismForAsync(exposed, session, cluster, reporter, cancellationToken).ConfigureAwait(false);
         if (mechanism == PublishMechanism.ServiceTemplate)
         {
             var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
-            var existing = ServiceTemplates.FromElement(resource.RemoteClusterServiceTemplate);
-            var serviceName = EckNames.RemoteClusterService(cluster.Name);
+            var existing = ServiceTemplates.FromElement(resource.ServiceTemplate(exposed.SpecField));
+            var serviceName = exposed.ServiceName(cluster.Name);
             if (ServiceTemplates.Satisfies(existing, request))
             {
-                return new PublishPlan(cluster, request, mechanism, serviceName, true, $"spec.remoteClusterServer.service of {cluster} already publishes it as {request.Type} on port {request.Port}.");
+                return new PublishPlan(cluster, request, mechanism, serviceName, true, $"{exposed.TemplatePath} of {cluster} already publishes it as {request.Type} on port {request.Port}.");
             }
 
             if (existing is not null && !ServiceTemplates.IsManagedByModule(existing))
             {
                 throw new EckRemoteClusterException(
-                    ErrorIds.RemoteClusterServiceTemplateExists,
+                    exposed.TemplateExistsErrorId,
                     EckErrorCategory.ResourceExists,
-                    $"{cluster} already has a spec.remoteClusterServer.service that this module did not write ({existing.ToJsonString()}).",
-                    "Change it with kubectl edit elasticsearch " + cluster.Name + " -n " + cluster.Namespace + ", or remove it there and publish again.",
+                    $"{cluster} already has a {exposed.TemplatePath} that this module did not write ({existing.ToJsonString()}).",
+                    $"Change it with kubectl edit elasticsearch {cluster.Name} -n {cluster.Namespace} (type LoadBalancer or NodePort, targetPort {exposed.TargetPort}), or remove it there and publish again.",
                     cluster);
             }
 
             return new PublishPlan(cluster, request, mechanism, serviceName, false,
-                $"Set spec.remoteClusterServer.service of {cluster} to a {request.Type} service on port {request.Port} (ECK renders {serviceName}; {evidence})");
+                $"Set {exposed.TemplatePath} of {cluster} to a {request.Type} service on port {request.Port} (ECK renders {serviceName}; {evidence})");
         }
 
-        var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
+        var ownName = exposed.OwnServiceName!(cluster.Name);
         var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
         if (service is not null)
         {
@@ -94,7 +95,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             {
                 ["spec"] = new JsonObject
                 {
-                    ["remoteClusterServer"] = new JsonObject
+                    [PublishedInterface.For(plan.Request.Interface).SpecField] = new JsonObject
                     {
                         ["service"] = new JsonObject
                         {
@@ -115,29 +116,36 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         return await WaitForAddressAsync(session, plan, addressTimeout, reporter, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<UnpublishPlan?> PlanUnpublishAsync(EckCluster cluster, EckInterface exposedInterface, IOperationReporter reporter, CancellationToken cancellationToken)
     {
+        var exposed = PublishedInterface.For(exposedInterface);
         var session = reader.Session(cluster);
         var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
-        var template = ServiceTemplates.FromElement(resource.RemoteClusterServiceTemplate);
+        var template = ServiceTemplates.FromElement(resource.ServiceTemplate(exposed.SpecField));
         if (template is not null)
         {
             if (ServiceTemplates.IsManagedByModule(template))
             {
-                return new UnpublishPlan(cluster, PublishMechanism.ServiceTemplate, EckNames.RemoteClusterService(cluster.Name),
-                    $"Remove spec.remoteClusterServer.service from {cluster} (ECK turns {EckNames.RemoteClusterService(cluster.Name)} back into a headless service)");
+                var serviceName = exposed.ServiceName(cluster.Name);
+                return new UnpublishPlan(cluster, exposedInterface, PublishMechanism.ServiceTemplate, serviceName,
+                    $"Remove {exposed.TemplatePath} from {cluster} (ECK turns {serviceName} back into a headless service)");
             }
 
-            reporter.Warning($"spec.remoteClusterServer.service of {cluster} was not written by this module; it is left as it is.");
+            reporter.Warning($"{exposed.TemplatePath} of {cluster} was not written by this module; it is left as it is.");
         }
 
-        var ownName = EckNames.OwnRemoteClusterService(cluster.Name);
+        if (exposed.OwnServiceName is null)
+        {
+            return null;
+        }
+
+        var ownName = exposed.OwnServiceName(cluster.Name);
         var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, ownName, cancellationToken).ConfigureAwait(false);
         if (service is not null)
         {
             if (service.Metadata?.Labels?.TryGetValue(EckNames.ManagedByLabel, out var managedBy) == true && managedBy == EckNames.ManagedByValue)
             {
-                return new UnpublishPlan(cluster, PublishMechanism.OwnService, ownName, $"Delete Service {cluster.Namespace}/{ownName} of {cluster}");
+                return new UnpublishPlan(cluster, exposedInterface, PublishMechanism.OwnService, ownName, $"Delete Service {cluster.Namespace}/{ownName} of {cluster}");
             }
 
             reporter.Warning($"Service {cluster.Namespace}/{ownName} was not created by this module; it is left as it is.");
@@ -153,7 +161,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         reporter.Verbose(plan.Description + ".");
         if (plan.Mechanism == PublishMechanism.ServiceTemplate)
         {
-            var patch = new JsonObject { ["spec"] = new JsonObject { ["remoteClusterServer"] = new JsonObject { ["service"] = null } } };
+            var field = PublishedInterface.For(plan.Interface).SpecField;
+            var patch = new JsonObject { ["spec"] = new JsonObject { [field] = new JsonObject { ["service"] = null } } };
             await ElasticsearchResources.MergePatchAsync(session, cluster.Namespace, cluster.Name, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);
             await WaitUntilUnexposedAsync(session, cluster, plan.ServiceName, reporter, cancellationToken).ConfigureAwait(false);
             return;
@@ -185,10 +194,9 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         {
             while (DateTimeOffset.UtcNow < deadline)
             {
-                var service = await KubernetesErrors.Run(
-                    new KubernetesErrors.Operation("get", "services", cluster.Namespace, serviceName, session),
-                    () => session.Client.CoreV1.ReadNamespacedServiceAsync(serviceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                if (service.Spec?.Type is not ("LoadBalancer" or "NodePort"))
+                // ECK deletes and recreates a Service whose type changes: gone is not exposed either.
+                var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, serviceName, cancellationToken).ConfigureAwait(false);
+                if (service?.Spec?.Type is not ("LoadBalancer" or "NodePort"))
                 {
                     return;
                 }
@@ -198,10 +206,6 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             }
 
             reporter.Warning($"ECK has not yet turned {cluster.Namespace}/{serviceName} back into a headless Service; check the operator's logs.");
-        }
-        catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesObjectNotFound)
-        {
-            // ECK deletes and recreates a Service whose type changes: gone is not exposed.
         }
         finally
         {
@@ -213,7 +217,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
     {
         var session = reader.Session(cluster);
         var endpoints = new List<EckRemoteClusterEndpoint>();
-        foreach (var name in new[] { EckNames.RemoteClusterService(cluster.Name), EckNames.OwnRemoteClusterService(cluster.Name) })
+        var exposed = PublishedInterface.RemoteClusterServer;
+        foreach (var name in new[] { exposed.ServiceName(cluster.Name), exposed.OwnServiceName!(cluster.Name) })
         {
             var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, name, cancellationToken).ConfigureAwait(false);
             if (service is null)
@@ -224,7 +229,7 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             var address = await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false);
             if (address is { } found)
             {
-                endpoints.Add(Endpoint(cluster, name, service.Spec.Type, found.Address, found.Port));
+                endpoints.Add(Endpoint(exposed, cluster, name, service.Spec.Type, found.Address, found.Port));
             }
             else if (service.Spec?.Type is "LoadBalancer")
             {
@@ -236,8 +241,13 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
     }
 
     private static async Task<(PublishMechanism Mechanism, string Evidence)> MechanismForAsync(
-        KubernetesSession session, EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
+        PublishedInterface exposed, KubernetesSession session, EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
     {
+        if (exposed.OwnServiceName is null)
+        {
+            return (PublishMechanism.ServiceTemplate, $"every ECK release renders {exposed.TemplatePath}");
+        }
+
         var support = await ServiceTemplateSupport.DetectAsync(session, cluster, reporter, cancellationToken).ConfigureAwait(false);
         if (support.Supported is null)
         {
@@ -287,7 +297,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
         KubernetesSession session, PublishPlan plan, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var cluster = plan.Cluster;
-        var activity = $"Publishing the remote cluster server of {cluster}";
+        var exposed = PublishedInterface.For(plan.Request.Interface);
+        var activity = $"Publishing the {exposed.Title} of {cluster}";
         var started = DateTime.UtcNow;
         (string Address, int Port)? refusing = null;
         try
@@ -303,8 +314,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
                     // only once it accepts connections, so the next step does not meet a refused connection.
                     if (await AddressProbe.AcceptsConnectionsAsync(address.Address, address.Port, cancellationToken).ConfigureAwait(false))
                     {
-                        var endpoint = Endpoint(cluster, plan.ServiceName, service.Spec.Type, address.Address, address.Port);
-                        reporter.Verbose($"{cluster} is reachable at {endpoint.ProxyAddress} (server name {endpoint.ServerName}).");
+                        var endpoint = Endpoint(exposed, cluster, plan.ServiceName, service.Spec.Type, address.Address, address.Port);
+                        reporter.Verbose($"The {exposed.Title} of {cluster} is reachable at {endpoint.ProxyAddress} (server name {endpoint.ServerName}).");
                         return endpoint;
                     }
 
@@ -315,21 +326,21 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
                 if (waited >= timeout && refusing is { } closed)
                 {
                     throw new EckRemoteClusterException(
-                        ErrorIds.RemoteClusterAddressNotAccepting,
+                        exposed.AddressNotAcceptingErrorId,
                         EckErrorCategory.OperationTimeout,
                         $"Service {cluster.Namespace}/{plan.ServiceName} has the address {closed.Address}:{closed.Port}, but it did not accept connections within {timeout}.",
-                        $"Check that this machine can reach {closed.Address}:{closed.Port} (firewall, load balancer health checks: kubectl describe service {plan.ServiceName} -n {cluster.Namespace}); "
-                        + "Get-EckRemoteClusterEndpoint returns the address without checking it.",
+                        $"Check that this machine can reach {closed.Address}:{closed.Port} (firewall, load balancer health checks: kubectl describe service {plan.ServiceName} -n {cluster.Namespace}), "
+                        + $"then run {exposed.PublishCmdlet} again.",
                         cluster);
                 }
 
                 if (waited >= timeout)
                 {
                     throw new EckRemoteClusterException(
-                        ErrorIds.RemoteClusterAddressTimeout,
+                        exposed.AddressTimeoutErrorId,
                         EckErrorCategory.OperationTimeout,
                         $"Service {cluster.Namespace}/{plan.ServiceName} got no external address within {timeout}.",
-                        "Check that the Kubernetes cluster can provision load balancers (kubectl describe service " + plan.ServiceName + " -n " + cluster.Namespace + "), then run Get-EckRemoteClusterEndpoint later.",
+                        $"Check that the Kubernetes cluster can provision load balancers (kubectl describe service {plan.ServiceName} -n {cluster.Namespace}), then run {exposed.PublishCmdlet} again.",
                         cluster);
                 }
 
@@ -347,14 +358,8 @@ internal sealed class RemoteClusterPublisher(ClusterReader reader)
             reporter.CompleteProgress(activity);
         }
     }
-    private static EckRemoteClusterEndpoint Endpoint(EckCluster cluster, string serviceName, string serviceType, string address, int port) => new(
-        address,
-        port,
-        EckNames.ServiceDns(EckNames.RemoteClusterService(cluster.Name), cluster.Namespace),
-        serviceName,
-        serviceType,
-        cluster.Name,
-        cluster.Namespace,
-        cluster.Context,
-        cluster.KubeConfig);
+
+    /// <summary>The server name is the one ECK's certificate carries, also when the address is a Service of the module's own.</summary>
+    private static EckRemoteClusterEndpoint Endpoint(PublishedInterface exposed, EckCluster cluster, string serviceName, string serviceType, string address, int port) =>
+        new(exposed.Interface, address, port, EckNames.ServiceDns(exposed.ServiceName(cluster.Name), cluster.Namespace), serviceName, serviceType, cluster);
 }
