@@ -11,40 +11,66 @@ internal sealed class NodeConfigService : INodeConfigService
     internal const string ElasticsearchYml = "elasticsearch.yml";
     internal const string KeystoreFile = ElasticsearchKeystore.FileName;
 
-    public ElasticsearchNodeConfig Read(string configPath)
+    public ElasticsearchNodeConfig Read(string configPath) => Read(new NodeDirectory(LocalNodeFiles.Instance, configPath));
+
+    public ElasticsearchNodeConfig Read(NodeDirectory node)
     {
-        var ymlPath = Path.Combine(configPath, ElasticsearchYml);
-        if (!File.Exists(ymlPath))
+        var files = node.Files;
+        var ymlPath = files.Combine(node.ConfigPath, ElasticsearchYml);
+        if (files.GetInfo(ymlPath) is null)
         {
-            throw NodeConfigErrors.NotAConfigDirectory(configPath);
+            throw NodeConfigErrors.NotAConfigDirectory(node.ConfigPath);
         }
 
-        var settings = FlattenedSettings(ymlPath);
+        var (text, _) = YmlFileText.Decode(files.ReadAllBytes(ymlPath));
+        var settings = ElasticsearchYmlReader.ReadAsArrays(text, ymlPath);
         return new ElasticsearchNodeConfig(
-            configPath,
+            node.ConfigPath,
             First(settings, "cluster.name"),
             First(settings, "node.name"),
             settings,
-            File.Exists(Path.Combine(configPath, KeystoreFile)));
+            files.GetInfo(files.Combine(node.ConfigPath, KeystoreFile)) is not null);
     }
 
     private static string? First(IReadOnlyDictionary<string, string[]> settings, string key) =>
         settings.TryGetValue(key, out var value) ? value.FirstOrDefault() : null;
 
-    private static IReadOnlyDictionary<string, string[]> FlattenedSettings(string ymlPath) =>
-        ElasticsearchYmlReader.ReadAsArrays(File.ReadAllText(ymlPath), ymlPath);
+    public IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(string keystorePath, SecureString? password) =>
+        ReadKeystore(LocalNodeFiles.Instance, keystorePath, password);
 
-    public IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(string keystorePath, SecureString? password)
+    public IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(INodeFiles files, string keystorePath, SecureString? password)
     {
-        using var keystore = SecureStrings.Use(password, chars => ElasticsearchKeystore.Load(keystorePath, chars));
-        return keystore.Entries
-            .Select(entry => new ElasticsearchKeystoreEntry(
-                keystorePath,
-                entry.Key,
-                SecureStrings.FromUtf8(entry.Value.Span),
-                keystore.Version,
-                keystore.HasPassword))
-            .ToList();
+        byte[] bytes;
+        try
+        {
+            if (files.GetInfo(keystorePath) is null)
+            {
+                throw KeystoreErrors.NotFound(keystorePath, new FileNotFoundException(null, keystorePath));
+            }
+
+            bytes = files.ReadAllBytes(keystorePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw KeystoreErrors.ReadFailed(keystorePath, e);
+        }
+
+        try
+        {
+            using var keystore = SecureStrings.Use(password, chars => ElasticsearchKeystore.Parse(bytes, chars, keystorePath));
+            return keystore.Entries
+                .Select(entry => new ElasticsearchKeystoreEntry(
+                    keystorePath,
+                    entry.Key,
+                    SecureStrings.FromUtf8(entry.Value.Span),
+                    keystore.Version,
+                    keystore.HasPassword))
+                .ToList();
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+        }
     }
 
     public INodeFiles LocalFiles => LocalNodeFiles.Instance;

@@ -10,7 +10,7 @@ BeforeAll {
     $script:KeystorePassword = ConvertTo-SecureString $protected.keystorePassword -AsPlainText -Force
     $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
     $script:Local = New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
-    $script:Key = ConvertTo-SecureString 'cHdkLWtleS1pZDpwd2Qta2V5LXNlY3JldC12YWx1ZQ==' -AsPlainText -Force
+    $script:Key = ConvertTo-SecureString 'cHdkS2V5SWQwMTIzNDU2Nzg5MDE6cHdkS2V5U2VjcmV0MDEyMzQ1Njc4OQ==' -AsPlainText -Force
     function Get-NodeFileSnapshot {
         $Nodes | ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
     }

@@ -8,8 +8,14 @@ internal interface INodeConfigService
     /// <summary>Reads a node's config directory (elasticsearch.yml and what it references).</summary>
     ElasticsearchNodeConfig Read(string configPath);
 
+    /// <summary>Reads a node's config directory through its <see cref="INodeFiles"/> (local, or a session).</summary>
+    ElasticsearchNodeConfig Read(NodeDirectory node);
+
     /// <summary>Every entry of a keystore file, values as SecureStrings.</summary>
     IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(string keystorePath, SecureString? password);
+
+    /// <summary>Every entry of a keystore file reached through <paramref name="files"/>.</summary>
+    IReadOnlyList<ElasticsearchKeystoreEntry> ReadKeystore(INodeFiles files, string keystorePath, SecureString? password);
 
     /// <summary>The local implementation of node file access (paths this process can open).</summary>
     INodeFiles LocalFiles { get; }
