@@ -46,9 +46,19 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Elasticsearch', 'ECK', 'Kubernetes', 'CrossClusterSearch', 'CrossClusterReplication', 'RemoteCluster', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ProjectUri   = 'https://github.com/eckremotecluster/EckRemoteCluster'
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
-            ReleaseNotes = 'Initial foundation: module layout, dependency isolation, Get-ElasticsearchNodeConfig.'
+            # No ProjectUri: the project has no public home yet, and the gallery must not link to an invented one.
+            ReleaseNotes = @'
+0.1.0, the first release.
+- Connects self-managed Elasticsearch clusters to ECK-managed ones with the API-key security model (port 9443):
+  Get-EckCluster | Enable-EckRemoteClusterServer | Publish-EckRemoteClusterServer, New-CrossClusterApiKey,
+  Add-RemoteClusterCredential (every node's keystore, reloaded), Add-RemoteClusterTrust, Connect-RemoteCluster,
+  Set-RemoteClusterRole; Test-RemoteCluster says why a connection is down and what to do.
+- The TLS-certificate model (port 9300): Get-ElasticsearchTransportCa, Add-EckTransportTrust, Publish-EckTransport,
+  and Move-RemoteClusterToApiKey to leave it; Restart-ElasticsearchNode for the rolling restarts trust changes need.
+- Runbooks: -WhatIf everywhere, -Force/-Confirm:$false under pwsh -NonInteractive (ConfirmationRequired otherwise),
+  Test-RemoteCluster -Quiet and -ErrorIfNotConnected; kubeconfig exec plugins run once per token.
+'@
         }
     }
 }

@@ -44,7 +44,7 @@ foreach ($i in 1..3) {
 }
 
 Write-Step 'Create a cross-cluster API key on the ECK cluster'
-$key = Show ($remote | New-CrossClusterApiKey -Name demo-self-managed -Alias eck -Search 'logs-*')
+$key = Show ($remote | New-CrossClusterApiKey -Name demo-self-managed -Alias eck -SearchIndex 'logs-*')
 
 Write-Step 'Connect to the self-managed cluster'
 $local = Show (New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $localCredential -CertificateAuthority $Sandbox.localCluster.httpCaPath)

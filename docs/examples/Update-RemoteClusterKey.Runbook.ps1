@@ -38,6 +38,6 @@ $keystore = if ($KeystorePassword) { @{ KeystorePassword = $KeystorePassword } }
 
 $local = New-ElasticsearchConnection -Uri $LocalUri -Credential $LocalCredential -CertificateAuthority $CertificateAuthority
 $key = Get-EckCluster -Namespace $Namespace -Name $Name @kube | New-ElasticsearchConnection |
-    New-CrossClusterApiKey -Name "$Alias-$(Get-Date -Format yyyyMMddHHmmss)" -Alias $Alias -Search $SearchIndex -Confirm:$false
+    New-CrossClusterApiKey -Name "$Alias-$(Get-Date -Format yyyyMMddHHmmss)" -Alias $Alias -SearchIndex $SearchIndex -Confirm:$false
 $key | Add-RemoteClusterCredential -ConfigPath $ConfigPath -Connection $local @keystore -Confirm:$false | Out-Null
 Test-RemoteCluster -Connection $local -Alias $Alias -ConfigPath $ConfigPath -SearchIndex $SearchIndex[0] @keystore -ErrorIfNotConnected

@@ -16,6 +16,7 @@ internal static class ErrorIds
     public const string ConfigMapNameTaken = nameof(ConfigMapNameTaken);
     public const string ConfigPathNotFound = nameof(ConfigPathNotFound);
     public const string ConfigPathRequired = nameof(ConfigPathRequired);
+    public const string ConfirmationRequired = nameof(ConfirmationRequired);
     public const string ConflictingTlsOptions = nameof(ConflictingTlsOptions);
     public const string CrossClusterApiKeyInvalidationFailed = nameof(CrossClusterApiKeyInvalidationFailed);
     public const string CrossClusterApiKeyNotFound = nameof(CrossClusterApiKeyNotFound);
@@ -104,6 +105,7 @@ internal static class ErrorIds
     public const string NotAnElasticsearchConfigDirectory = nameof(NotAnElasticsearchConfigDirectory);
     public const string PathNotFileSystem = nameof(PathNotFileSystem);
     public const string PathNotFound = nameof(PathNotFound);
+    public const string PlainHttpElasticsearchUri = nameof(PlainHttpElasticsearchUri);
     public const string RemoteClusterAddressNotAccepting = nameof(RemoteClusterAddressNotAccepting);
     public const string RemoteClusterAddressTimeout = nameof(RemoteClusterAddressTimeout);
     public const string RemoteClusterMigrationFailed = nameof(RemoteClusterMigrationFailed);

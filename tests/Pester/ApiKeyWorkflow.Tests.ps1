@@ -36,13 +36,13 @@ Describe 'The API-key workflow' {
         # Refused (the server is not enabled yet, as -WhatIf left it): what matters here is that nothing is sent.
         $eck | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -ErrorAction SilentlyContinue | Out-Null
         $remote = $eck | New-ElasticsearchConnection
-        $remote | New-CrossClusterApiKey -Name whatif-key -Alias eck -Search 'logs-*' -WhatIf | Out-Null
+        $remote | New-CrossClusterApiKey -Name whatif-key -Alias eck -SearchIndex 'logs-*' -WhatIf | Out-Null
         $local = Connect-Local
         $fakeKey = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         Add-RemoteClusterCredential -Alias eck -ApiKey $fakeKey -ConfigPath $Nodes -Connection $local -WhatIf | Out-Null
         $eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes -WhatIf | Out-Null
         Connect-RemoteCluster -Connection $local -Alias eck -ProxyAddress '127.0.0.1:9443' -ServerName 'quickstart-es-remote-cluster.elastic.svc' -WhatIf | Out-Null
-        Set-RemoteClusterRole -Connection $local -Name remote-reader -Alias eck -Index 'logs-*' -WhatIf | Out-Null
+        Set-RemoteClusterRole -Connection $local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -WhatIf | Out-Null
 
         $mutating = Get-RequestLog | Where-Object mutating
         # Port-forward sessions are POSTs in the Kubernetes API but change nothing; everything else must be absent.
@@ -57,7 +57,7 @@ Describe 'The API-key workflow' {
         $ca = $eck | Get-EckTransportCa
         $script:Remote = $eck | New-ElasticsearchConnection
         foreach ($i in 1..2) { $null = $Remote | Invoke-ElasticsearchRequest PUT "/logs-test/_doc/$($i)?refresh=true" @{ n = $i } }
-        $script:Key = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -Search 'logs-*'
+        $script:Key = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -SearchIndex 'logs-*'
         $script:Local = Connect-Local
 
         $credentials = $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local
@@ -78,7 +78,7 @@ Describe 'The API-key workflow' {
         $test.NodeCredentials.Present | Should -Be @($true, $true)
         $test.NodeCredentials.SameAsOtherNodes | Should -Be @($true, $true)
 
-        $role = Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -Index 'logs-*' -RemoteClusterPrivilege monitor_enrich
+        $role = Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -RemoteClusterPrivilege monitor_enrich
         $role.Change | Should -Be 'Created'
         $script:Endpoint = $endpoint
         $script:Ca = $ca
@@ -92,7 +92,7 @@ Describe 'The API-key workflow' {
         ($eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes).RestartRequired | Should -Be @($false, $false)
         (Add-RemoteClusterCredential -Alias eck -ApiKey $Key.EncodedKey -ConfigPath $Nodes).Change | Should -Be @('Unchanged', 'Unchanged')
         ($endpoint | Connect-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
-        (Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -Index 'logs-*' -RemoteClusterPrivilege monitor_enrich).Change | Should -Be 'Unchanged'
+        (Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -RemoteClusterPrivilege monitor_enrich).Change | Should -Be 'Unchanged'
 
         Get-NodeFileSnapshot | Should -Be $before
         $mutating = Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }
@@ -101,22 +101,22 @@ Describe 'The API-key workflow' {
 
     It 'replaces the key on a re-run and revokes the superseded one only once connected with the new one' {
         $old = $Key
-        $new = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -Search 'logs-*'
+        $new = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -SearchIndex 'logs-*'
         $results = $new | Add-RemoteClusterCredential -ConfigPath $Nodes -Connection $Local
         $results.Change | Should -Be @('Updated', 'Updated')
         $results.Alias | Should -Be @('eck', 'eck') -Because 'the alias comes from the key'
-        $active = @(Get-CrossClusterApiKey -Connection $Remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated })
+        $active = @(Get-CrossClusterApiKey -RemoteConnection $Remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated })
         $active.Id | Should -Be $new.Id
-        (Get-CrossClusterApiKey -Connection $Remote -Id $old.Id -IncludeInvalidated).Invalidated | Should -BeTrue
+        (Get-CrossClusterApiKey -RemoteConnection $Remote -Id $old.Id -IncludeInvalidated).Invalidated | Should -BeTrue
         (Test-RemoteCluster -Connection $Local -Alias eck -SearchIndex 'logs-*').SearchHits | Should -Be 2
         $script:Key = $new
     }
 
     It 'keeps the superseded key under -WhatIf' {
-        $new = $Remote | New-CrossClusterApiKey -Name whatif-rotation -Alias eck -Search 'logs-*'
+        $new = $Remote | New-CrossClusterApiKey -Name whatif-rotation -Alias eck -SearchIndex 'logs-*'
         $new | Add-RemoteClusterCredential -ConfigPath $Nodes -Connection $Local -WhatIf | Out-Null
-        (Get-CrossClusterApiKey -Connection $Remote -Id $Key.Id).Invalidated | Should -BeFalse
-        Revoke-CrossClusterApiKey -Connection $Remote -Id $new.Id -Force | Out-Null
+        (Get-CrossClusterApiKey -RemoteConnection $Remote -Id $Key.Id).Invalidated | Should -BeFalse
+        Revoke-CrossClusterApiKey -RemoteConnection $Remote -Id $new.Id -Force | Out-Null
     }
 
     It 'lists the remote with Get-RemoteCluster' {
@@ -133,7 +133,7 @@ Describe 'The API-key workflow' {
         Start-Transcript -Path $transcript | Out-Null
         try {
             $text = & {
-                $k = $Remote | New-CrossClusterApiKey -Name secret-check -Alias secret-check -Search 'logs-*' -Verbose -Debug
+                $k = $Remote | New-CrossClusterApiKey -Name secret-check -Alias secret-check -SearchIndex 'logs-*' -Verbose -Debug
                 $k | Format-List * | Out-String
                 $k | Format-Table | Out-String
                 $k | ConvertTo-Json -Depth 3
@@ -233,11 +233,11 @@ Describe 'When the connection breaks' {
     }
 
     It 'diagnoses ApiKeyInvalid when the key was revoked on the remote' {
-        $revocable = $Remote | New-CrossClusterApiKey -Name revoked-key -Alias revoked -Search 'logs-*'
+        $revocable = $Remote | New-CrossClusterApiKey -Name revoked-key -Alias revoked -SearchIndex 'logs-*'
         $revocable | Add-RemoteClusterCredential -Alias revoked -ConfigPath $Nodes -Connection $Local | Out-Null
         try {
             ($Endpoint | Connect-RemoteCluster -Connection $Local -Alias revoked).Connected | Should -BeTrue
-            Revoke-CrossClusterApiKey -Connection $Remote -Id $revocable.Id -Force | Out-Null
+            Revoke-CrossClusterApiKey -RemoteConnection $Remote -Id $revocable.Id -Force | Out-Null
             $result = Test-RemoteCluster -Connection $Local -Alias revoked -SearchIndex 'logs-*'
             $result.Connected | Should -BeFalse
             $result.Cause | Should -Be 'ApiKeyInvalid'
@@ -305,7 +305,7 @@ Describe 'Bad input changes nothing' {
         }
         $script:ExpiredCa = New-SelfSignedCa -Days -1 -IsCa $true
         $script:LeafCertificate = New-SelfSignedCa -Days 30 -IsCa $false
-        $script:KeyWithoutSecret = Get-CrossClusterApiKey -Connection $Remote -Id $Key.Id
+        $script:KeyWithoutSecret = Get-CrossClusterApiKey -RemoteConnection $Remote -Id $Key.Id
 
         function Get-AllFileSnapshot {
             @($Nodes) + @(Get-ChildItem $TestDrive -Directory | ForEach-Object FullName) |
@@ -313,7 +313,7 @@ Describe 'Bad input changes nothing' {
         }
         function Get-ClusterState {
             (Invoke-ElasticsearchRequest -Connection $Local GET '/_cluster/settings?flat_settings=true' | ConvertTo-Json -Depth 5 -Compress) +
-                (Get-CrossClusterApiKey -Connection $Remote -IncludeInvalidated | ForEach-Object { "$($_.Id)=$($_.Invalidated)" } | Sort-Object | Out-String)
+                (Get-CrossClusterApiKey -RemoteConnection $Remote -IncludeInvalidated | ForEach-Object { "$($_.Id)=$($_.Invalidated)" } | Sort-Object | Out-String)
         }
     }
 
@@ -333,17 +333,17 @@ Describe 'Bad input changes nothing' {
         @{ Name = 'certificate that is not a CA'; Id = 'NotACertificateAuthority'; Run = { Add-RemoteClusterTrust -CertificateAuthority $LeafCertificate -ConfigPath $Nodes } }
         @{ Name = 'corrupted keystore on one node'; Id = 'KeystoreCorrupted'; Run = { Add-RemoteClusterCredential -Alias eck2 -ApiKey $FakeKey -ConfigPath (@($Nodes) + $CorruptKeystoreNode) } }
         @{ Name = 'password-protected keystore without the password'; Id = 'KeystorePasswordRequired'; Run = { Add-RemoteClusterCredential -Alias eck2 -ApiKey $FakeKey -ConfigPath (@($Nodes) + $PasswordKeystoreNode) } }
-        @{ Name = 'keystore with a wrong password'; Id = 'KeystorePasswordIncorrect'; Run = { Get-ElasticsearchKeystore -ConfigPath $PasswordKeystoreNode -Password $FakeKey } }
+        @{ Name = 'keystore with a wrong password'; Id = 'KeystorePasswordIncorrect'; Run = { Get-ElasticsearchKeystore -ConfigPath $PasswordKeystoreNode -KeystorePassword $FakeKey } }
         @{ Name = 'key whose secret Elasticsearch no longer returns'; Id = 'EncodedKeyUnavailable'; Run = { $KeyWithoutSecret | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes } }
         @{ Name = 'credential without an alias'; Id = 'AliasRequired'; Run = { Add-RemoteClusterCredential -ApiKey $FakeKey -ConfigPath $Nodes } }
-        @{ Name = 'role name starting with an underscore'; Id = 'InvalidRoleName'; Run = { Set-RemoteClusterRole -Connection $Local -Name '_bad' -Alias eck -Index 'logs-*' } }
-        @{ Name = 'role for an invalid alias'; Id = 'InvalidRemoteClusterAlias'; Run = { Set-RemoteClusterRole -Connection $Local -Name good -Alias 'a.b' -Index 'logs-*' } }
+        @{ Name = 'role name starting with an underscore'; Id = 'InvalidRoleName'; Run = { Set-RemoteClusterRole -Connection $Local -Name '_bad' -Alias eck -SearchIndex 'logs-*' } }
+        @{ Name = 'role for an invalid alias'; Id = 'InvalidRemoteClusterAlias'; Run = { Set-RemoteClusterRole -Connection $Local -Name good -Alias 'a.b' -SearchIndex 'logs-*' } }
         @{ Name = 'search of an invalid index pattern'; Id = 'InvalidIndexPattern'; Run = { Test-RemoteCluster -Connection $Local -Alias eck -SearchIndex 'logs/x' } }
-        @{ Name = 'empty API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ' ' -Search 'logs-*' } }
-        @{ Name = '257-character API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ('k' * 257) -Search 'logs-*' } }
-        @{ Name = 'API key name starting with an underscore'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name '_reserved' -Search 'logs-*' } }
+        @{ Name = 'empty API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ' ' -SearchIndex 'logs-*' } }
+        @{ Name = '257-character API key name'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name ('k' * 257) -SearchIndex 'logs-*' } }
+        @{ Name = 'API key name starting with an underscore'; Id = 'InvalidApiKeyName'; Run = { $Remote | New-CrossClusterApiKey -Name '_reserved' -SearchIndex 'logs-*' } }
         @{ Name = 'API key without access'; Id = 'InvalidApiKeyAccess'; Run = { $Remote | New-CrossClusterApiKey -Name noaccess } }
-        @{ Name = 'API key metadata key starting with an underscore'; Id = 'InvalidApiKeyMetadata'; Run = { $Remote | New-CrossClusterApiKey -Name meta -Search 'logs-*' -Metadata @{ _reserved = 1 } } }
+        @{ Name = 'API key metadata key starting with an underscore'; Id = 'InvalidApiKeyMetadata'; Run = { $Remote | New-CrossClusterApiKey -Name meta -SearchIndex 'logs-*' -Metadata @{ _reserved = 1 } } }
         @{ Name = 'credential removal without the node directories'; Id = 'ConfigPathRequired'; Run = { Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -Force } }
         @{ Name = 'key revocation without the remote connection'; Id = 'RemoteConnectionRequired'; Run = { Disconnect-RemoteCluster -Connection $Local -Alias eck -RevokeApiKey -Force } }
     ) {
@@ -377,7 +377,7 @@ Describe 'Disconnect-RemoteCluster' {
         $results.Change | Should -Be @('Removed', 'Removed')
         Get-RemoteCluster -Connection $Local | Where-Object Alias -eq 'eck' | Should -BeNullOrEmpty
         foreach ($node in $Nodes) { Get-ElasticsearchKeystore -ConfigPath $node -Name 'cluster.remote.eck.credentials' | Should -BeNullOrEmpty }
-        @(Get-CrossClusterApiKey -Connection $Remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated }) | Should -BeNullOrEmpty
+        @(Get-CrossClusterApiKey -RemoteConnection $Remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated }) | Should -BeNullOrEmpty
         (Test-RemoteCluster -Connection $Local -Alias eck).Cause | Should -Be 'AliasNotRegistered'
     }
 

@@ -191,20 +191,20 @@ Describe 'Move-RemoteClusterToApiKey' {
     It 'changes nothing under -WhatIf' {
         $before = Get-NodeFileSnapshot
         Clear-RequestLog
-        Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -Search 'logs-*' -WhatIf | Out-Null
+        Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -WhatIf | Out-Null
         @(Get-MutatingRequest) | Should -BeNullOrEmpty
         Get-NodeFileSnapshot | Should -Be $before
         (Get-RemoteCluster -Connection $Local -Alias eck-cert).SecurityModel | Should -Be 'Certificate'
     }
 
     It 'prepares while the certificate-model connection keeps working, then moves to the API-key model' {
-        $first = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -Search 'logs-*' -Force -WarningAction SilentlyContinue
+        $first = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force -WarningAction SilentlyContinue
         $first.State | Should -Be 'RestartRequired'
         $first.RestartRequired | Should -Be $Nodes
         $Nodes | ForEach-Object { Restart-LocalNode $_ }
         (Test-RemoteCluster -Connection $Local -Alias eck-cert -SearchIndex 'logs-*').SearchHits | Should -Be 2 -Because 'the certificate model still works'
 
-        $moved = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -Search 'logs-*' -Force
+        $moved = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force
         $moved.State | Should -Be 'Migrated'
         $moved.SecurityModel | Should -Be 'ApiKey'
         $moved.ProxyAddress | Should -Match ':9443$'
@@ -219,7 +219,7 @@ Describe 'Move-RemoteClusterToApiKey' {
     It 'changes nothing when run again' {
         $before = Get-NodeFileSnapshot
         Clear-RequestLog
-        (Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -Search 'logs-*' -Force).State | Should -Be 'AlreadyMigrated'
+        (Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force).State | Should -Be 'AlreadyMigrated'
         @(Get-MutatingRequest) | Should -BeNullOrEmpty
         Get-NodeFileSnapshot | Should -Be $before
     }

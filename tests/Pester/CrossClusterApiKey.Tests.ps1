@@ -15,12 +15,12 @@ AfterAll { Stop-TestSandbox $Sandbox }
 Describe 'New-CrossClusterApiKey' {
     It 'sends nothing under -WhatIf' {
         Clear-RequestLog
-        $Remote | New-CrossClusterApiKey -Name whatif -Search 'logs-*' -WhatIf
+        $Remote | New-CrossClusterApiKey -Name whatif -SearchIndex 'logs-*' -WhatIf
         Get-MutatingEsRequest | Should -BeNullOrEmpty
     }
 
     It 'creates a tagged key whose encoded value is a SecureString that no stream shows' {
-        $output = $Remote | New-CrossClusterApiKey -Name to-dc1 -Alias prod-eck -Search 'logs-*' -Replication 'metrics-*' -Verbose *>&1
+        $output = $Remote | New-CrossClusterApiKey -Name to-dc1 -Alias prod-eck -SearchIndex 'logs-*' -ReplicationIndex 'metrics-*' -Verbose *>&1
         $key = $output | Where-Object { $_ -is [EckRemoteCluster.CrossClusterApiKey] }
         $key.Id | Should -Not -BeNullOrEmpty
         $key.Alias | Should -Be 'prod-eck'
@@ -35,12 +35,12 @@ Describe 'New-CrossClusterApiKey' {
     }
 
     It 'returns the plain text only with -AsPlainText' {
-        $key = $Remote | New-CrossClusterApiKey -Name plain -Search 'a' -AsPlainText
+        $key = $Remote | New-CrossClusterApiKey -Name plain -SearchIndex 'a' -AsPlainText
         $key.EncodedKeyPlainText | Should -Be ([System.Net.NetworkCredential]::new('', $key.EncodedKey).Password)
     }
 
     It 'takes an ECK cluster from the pipeline' {
-        (Get-EckCluster -KubeConfig $Sandbox.kubeconfig -Namespace elastic -Name quickstart | New-CrossClusterApiKey -Name piped -Search 'x').Cluster | Should -Be 'quickstart'
+        (Get-EckCluster -KubeConfig $Sandbox.kubeconfig -Namespace elastic -Name quickstart | New-CrossClusterApiKey -Name piped -SearchIndex 'x').Cluster | Should -Be 'quickstart'
     }
 
     It 'validates locally with Elasticsearch''s rules before sending: <Case>' -ForEach @(
@@ -63,14 +63,14 @@ Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
     }
 
     It 'updates the access of a piped key, keeping the module''s tags' {
-        $updated = $Remote | Get-CrossClusterApiKey -Name to-dc1 | Update-CrossClusterApiKey -Search 'logs-web-*' -Metadata @{ team = 'search' }
+        $updated = $Remote | Get-CrossClusterApiKey -Name to-dc1 | Update-CrossClusterApiKey -SearchIndex 'logs-web-*' -Metadata @{ team = 'search' }
         $updated.Search | Should -Be @('logs-web-*')
         $updated.Metadata['team'] | Should -Be 'search'
         $updated.Metadata['managed-by'] | Should -Be 'EckRemoteCluster'
     }
 
     It 'fails with CrossClusterApiKeyNotFound for an unknown id' {
-        { Update-CrossClusterApiKey -Id 'nosuchkeyid000000000' -Connection $Remote -Search 'x' -ErrorAction Stop } |
+        { Update-CrossClusterApiKey -Id 'nosuchkeyid000000000' -RemoteConnection $Remote -SearchIndex 'x' -ErrorAction Stop } |
             Should -Throw -ErrorId 'CrossClusterApiKeyNotFound,EckRemoteCluster.Commands.UpdateCrossClusterApiKeyCommand'
     }
 
@@ -84,12 +84,12 @@ Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
     }
 
     It 'revoking the same key again by id says it was already invalidated (Elasticsearch answers with empty lists)' {
-        $verbose = Revoke-CrossClusterApiKey -Connection $Remote -Id $Key.Id -Force -Verbose -ErrorAction Stop 4>&1
+        $verbose = Revoke-CrossClusterApiKey -RemoteConnection $Remote -Id $Key.Id -Force -Verbose -ErrorAction Stop 4>&1
         ($verbose | Out-String) | Should -Match 'was already invalidated'
     }
 
     It 'revoking an id the cluster does not know fails with CrossClusterApiKeyNotFound' {
-        { Revoke-CrossClusterApiKey -Connection $Remote -Id 'nosuchkeyid000000000' -Force -ErrorAction Stop } |
+        { Revoke-CrossClusterApiKey -RemoteConnection $Remote -Id 'nosuchkeyid000000000' -Force -ErrorAction Stop } |
             Should -Throw -ErrorId 'CrossClusterApiKeyNotFound,EckRemoteCluster.Commands.RevokeCrossClusterApiKeyCommand'
     }
 }

@@ -60,14 +60,14 @@ Describe 'Get-ElasticsearchKeystore' {
     }
 
     It 'filters by name with wildcards and decrypts with the password' {
-        $entries = Get-ElasticsearchKeystore -Path (Join-Path $Fixtures 'v6-password.keystore') -Password $FixturePassword -Name 'cluster.remote.*'
+        $entries = Get-ElasticsearchKeystore -Path (Join-Path $Fixtures 'v6-password.keystore') -KeystorePassword $FixturePassword -Name 'cluster.remote.*'
         $entries.Name | Should -Be 'cluster.remote.eck1.credentials'
         $entries.PasswordProtected | Should -BeTrue
         [System.Net.NetworkCredential]::new('', $entries.Value).Password | Should -Be 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=='
     }
 
     It 'fails with KeystorePasswordIncorrect on a wrong password' {
-        { Get-ElasticsearchKeystore -Path (Join-Path $Fixtures 'v6-password.keystore') -Password (ConvertTo-SecureString 'wrong' -AsPlainText -Force) -ErrorAction Stop } |
+        { Get-ElasticsearchKeystore -Path (Join-Path $Fixtures 'v6-password.keystore') -KeystorePassword (ConvertTo-SecureString 'wrong' -AsPlainText -Force) -ErrorAction Stop } |
             Should -Throw -ErrorId 'KeystorePasswordIncorrect,EckRemoteCluster.Commands.GetElasticsearchKeystoreCommand'
     }
 

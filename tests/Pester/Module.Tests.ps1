@@ -34,9 +34,16 @@ Describe 'Module manifest' {
 
     It 'carries gallery metadata' {
         $ManifestData.PrivateData.PSData.Tags | Should -Contain 'Elasticsearch'
-        $ManifestData.PrivateData.PSData.ProjectUri | Should -Match '^https://'
-        $ManifestData.PrivateData.PSData.LicenseUri | Should -Match '^https://'
-        $ManifestData.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        # Nothing invented: the license is Apache 2.0 (the Copyright says so); there is no public project page to name.
+        $ManifestData.PrivateData.PSData.LicenseUri | Should -Be 'https://www.apache.org/licenses/LICENSE-2.0'
+        $ManifestData.Copyright | Should -Match 'Apache License 2\.0'
+        $ManifestData.PrivateData.PSData.Keys | Should -Not -Contain 'ProjectUri'
+        # The notes describe this release: its version and the cmdlets it ships, not an earlier milestone.
+        $notes = $ManifestData.PrivateData.PSData.ReleaseNotes
+        $notes | Should -Match ([regex]::Escape($ManifestData.ModuleVersion))
+        $notes | Should -Not -Match 'Initial foundation'
+        foreach ($cmdlet in 'Test-RemoteCluster', 'Move-RemoteClusterToApiKey', 'New-CrossClusterApiKey', 'Add-RemoteClusterCredential') { $notes | Should -Match $cmdlet }
+        foreach ($cmdlet in [regex]::Matches($notes, '\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b').Value) { $cmdlet | Should -BeIn $ManifestData.CmdletsToExport }
     }
 
     It 'has the same version as its assemblies' {

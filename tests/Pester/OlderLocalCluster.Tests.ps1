@@ -28,7 +28,7 @@ Describe 'A local cluster older than 8.14' {
     }
 
     It 'refuses a role with remote_indices' {
-        $err = { Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -Index 'logs-*' -ErrorAction Stop } |
+        $err = { Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -ErrorAction Stop } |
             Should -Throw -ErrorId 'RemoteIndicesNotSupported,EckRemoteCluster.Commands.SetRemoteClusterRoleCommand' -PassThru
         $err.ErrorDetails.RecommendedAction | Should -Match '8.14'
     }

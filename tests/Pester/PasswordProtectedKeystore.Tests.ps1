@@ -38,7 +38,7 @@ Describe 'A password-protected keystore' {
         $results = Add-RemoteClusterCredential -Alias eck -ApiKey $Key -ConfigPath $Nodes -KeystorePassword $KeystorePassword -Connection $Local
         $results.Change | Should -Be @('Added', 'Added')
         $results.Reload | Should -Be @('Reloaded', 'Reloaded') -Because "the node decrypted the module's file with its password"
-        $entry = Get-ElasticsearchKeystore -ConfigPath $ProtectedNode -Password $KeystorePassword -Name 'cluster.remote.eck.credentials'
+        $entry = Get-ElasticsearchKeystore -ConfigPath $ProtectedNode -KeystorePassword $KeystorePassword -Name 'cluster.remote.eck.credentials'
         $entry.PasswordProtected | Should -BeTrue
         [System.Net.NetworkCredential]::new('', $entry.Value).Password | Should -Be ([System.Net.NetworkCredential]::new('', $Key).Password)
     }

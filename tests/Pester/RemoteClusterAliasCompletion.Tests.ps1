@@ -1,4 +1,5 @@
-# Tab completion of -Alias on the remote-cluster cmdlets: the aliases come from GET /_remote/info on the bound -Connection.
+# Tab completion of values that come from a cluster: -Alias from GET /_remote/info on the bound -Connection, key names
+# and ids from the bound -RemoteConnection, ECK cluster names from the Kubernetes API.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module (Get-BuiltModuleManifest) -Force
@@ -18,12 +19,53 @@ BeforeAll {
 
 AfterAll { Stop-TestSandbox $Sandbox }
 
+Describe 'Cross-cluster API key completion' {
+    BeforeAll {
+        $script:Remote = Get-EckCluster -Namespace elastic -Name quickstart -KubeConfig $Sandbox.kubeconfig | New-ElasticsearchConnection
+        $script:KeyA = $Remote | New-CrossClusterApiKey -Name completion-a -Alias eck-prod -SearchIndex 'logs-*'
+        $script:KeyB = $Remote | New-CrossClusterApiKey -Name completion-b -Alias eck-staging -SearchIndex 'logs-*'
+    }
+
+    It 'offers the key names for Get-CrossClusterApiKey -Name' {
+        Complete 'Get-CrossClusterApiKey -RemoteConnection $Remote -Name completion-' | Sort-Object | Should -Be @('completion-a', 'completion-b')
+    }
+
+    It 'offers the key ids for -Id on <_>' -ForEach 'Get-CrossClusterApiKey', 'Update-CrossClusterApiKey', 'Revoke-CrossClusterApiKey' {
+        $ids = Complete "$_ -RemoteConnection `$Remote -Id "
+        $ids | Should -Contain $KeyA.Id
+        $ids | Should -Contain $KeyB.Id
+    }
+
+    It 'offers the aliases keys were made for on New-CrossClusterApiKey -Alias' {
+        Complete 'New-CrossClusterApiKey -RemoteConnection $Remote -Name k -Alias eck-' | Sort-Object | Should -Be @('eck-prod', 'eck-staging')
+    }
+
+    It 'offers no key without a remote connection to ask' {
+        Complete 'Get-CrossClusterApiKey -Name completion-' | Should -Not -Contain 'completion-a'
+    }
+}
+
+Describe 'ECK cluster name completion' {
+    It 'Get-EckCluster -Name without -Namespace offers the clusters of every namespace' {
+        # The sandbox kubeconfig's context has no namespace (so: default), and the cluster lives in 'elastic'.
+        Complete "Get-EckCluster -KubeConfig '$($Sandbox.kubeconfig)' -Name quick" | Should -Be 'quickstart'
+    }
+
+    It 'with -Namespace offers that namespace''s clusters only' {
+        Complete "Get-EckCluster -KubeConfig '$($Sandbox.kubeconfig)' -Namespace default -Name quick" | Should -BeNullOrEmpty
+        Complete "Get-EckCluster -KubeConfig '$($Sandbox.kubeconfig)' -Namespace elastic -Name quick" | Should -Be 'quickstart'
+    }
+}
+
 Describe 'Alias completion' {
     It 'offers the registered aliases for <Command>' -ForEach @(
         @{ Command = 'Get-RemoteCluster' }
         @{ Command = 'Test-RemoteCluster' }
         @{ Command = 'Disconnect-RemoteCluster' }
         @{ Command = 'Set-RemoteClusterRole -Name reader' }
+        @{ Command = 'Connect-RemoteCluster' }
+        @{ Command = 'Move-RemoteClusterToApiKey -Name quickstart' }
+        @{ Command = 'Add-RemoteClusterCredential -ConfigPath ./node1' }
     ) {
         Complete "$Command -Connection `$Local -Alias " | Sort-Object | Should -Be @('eck-prod', 'eck-staging')
     }

@@ -139,7 +139,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
                 ErrorIds.CrossClusterApiKeyNotFound,
                 EckErrorCategory.ObjectNotFound,
                 $"Cluster '{connection.ClusterName}' has no API key with id '{id}'.",
-                "List the keys with Get-CrossClusterApiKey -Connection … and use one of their ids.",
+                "List the keys with Get-CrossClusterApiKey -RemoteConnection … and use one of their ids.",
                 id);
         }
 

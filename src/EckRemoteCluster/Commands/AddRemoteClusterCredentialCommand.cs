@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 using System.Security;
 using EckRemoteCluster.Contracts;
 
@@ -20,6 +21,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
 
     /// <summary>The remote cluster's alias (default: the Alias of the piped key); the setting is cluster.remote.&lt;alias&gt;.credentials.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string? Alias { get; set; }
 
     /// <summary>The encoded cross-cluster API key (a CrossClusterApiKey given here is used for its EncodedKey only).</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
@@ -18,6 +19,7 @@ public sealed class ConnectRemoteClusterCommand : EckRemoteClusterCmdlet
     /// <summary>The name the local cluster gives the remote; the keystore credential must use the same.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string Alias { get; set; } = string.Empty;
 
     /// <summary>host:port of the remote's exposed remote cluster server (9443) or transport (9300).</summary>

@@ -34,7 +34,7 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
         {
             step();
         }
-        catch (EckRemoteClusterException ex) when (ex.ErrorId == ConfirmationRequired)
+        catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.ConfirmationRequired)
         {
             // A runbook that cannot answer a prompt must stop here, not go on to the next record or step.
             ThrowTerminatingError(ErrorRecords.From(ex));
@@ -142,8 +142,6 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    internal const string ConfirmationRequired = "ConfirmationRequired";
-
     /// <summary>
     /// ShouldProcess that stops when it must ask and the host cannot (pwsh -NonInteractive, a scheduled runbook):
     /// PowerShell's own prompt then fails with "Read and Prompt functionality is not available" and a script goes on
@@ -175,7 +173,7 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
     }
 
     private EckRemoteClusterException ConfirmationUnavailable(string target, string action, Exception ex) => new(
-        ConfirmationRequired,
+        ErrorIds.ConfirmationRequired,
         EckErrorCategory.InvalidOperation,
         $"{MyInvocation.MyCommand.Name} must ask before it can '{action}' on {target}, and this session cannot show a prompt (it is non-interactive). Nothing was changed.",
         MyInvocation.MyCommand.Parameters.ContainsKey("Force")

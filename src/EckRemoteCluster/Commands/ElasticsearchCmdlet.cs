@@ -13,9 +13,9 @@ public abstract class ElasticsearchCmdlet : EckRemoteClusterCmdlet
 
     private readonly Dictionary<string, ElasticsearchConnection> _eckConnections = new(StringComparer.Ordinal);
 
-    /// <summary>The cluster to talk to, from New-ElasticsearchConnection.</summary>
+    /// <summary>The remote cluster the keys live on, from New-ElasticsearchConnection (usually piped from an ECK cluster's).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ConnectionSet, ValueFromPipeline = true)]
-    public ElasticsearchConnection Connection { get; set; } = null!;
+    public ElasticsearchConnection RemoteConnection { get; set; } = null!;
 
     /// <summary>An ECK cluster from Get-EckCluster; the cmdlet connects to it as its elastic user.</summary>
     [Parameter(Mandatory = true, ParameterSetName = EckClusterSet, ValueFromPipeline = true)]
@@ -25,7 +25,7 @@ public abstract class ElasticsearchCmdlet : EckRemoteClusterCmdlet
     {
         if (ParameterSetName != EckClusterSet)
         {
-            return Connection;
+            return RemoteConnection;
         }
 
         var key = $"{EckCluster.KubeConfig}|{EckCluster.Context}|{EckCluster.Namespace}/{EckCluster.Name}";

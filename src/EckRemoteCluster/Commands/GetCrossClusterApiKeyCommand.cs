@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 
 namespace EckRemoteCluster.Commands;
 
@@ -9,10 +10,12 @@ public sealed class GetCrossClusterApiKeyCommand : ElasticsearchCmdlet
 {
     /// <summary>A key's name; a trailing * matches names that start with the rest.</summary>
     [Parameter(Position = 0)]
+    [ArgumentCompleter(typeof(CrossClusterApiKeyCompleter))]
     public string? Name { get; set; }
 
     /// <summary>A key's id.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(CrossClusterApiKeyCompleter))]
     public string? Id { get; set; }
 
     /// <summary>Also lists invalidated and expired keys.</summary>

@@ -29,7 +29,8 @@ public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
 
     /// <summary>The keystore password, for a password-protected keystore.</summary>
     [Parameter]
-    public SecureString? Password { get; set; }
+    [Alias("Password")]
+    public SecureString? KeystorePassword { get; set; }
 
     protected override void ProcessRecordCore()
     {
@@ -41,7 +42,7 @@ public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
         {
             try
             {
-                foreach (var entry in Engine.NodeConfig.ReadKeystore(keystore, Password))
+                foreach (var entry in Engine.NodeConfig.ReadKeystore(keystore, KeystorePassword))
                 {
                     if (patterns.Any(p => p.IsMatch(entry.Name)))
                     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 using System.Security;
 using EckRemoteCluster.Contracts;
 
@@ -23,6 +24,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     /// <summary>The alias the remote is registered under; it stays the same.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string Alias { get; set; } = string.Empty;
 
     /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order).</summary>
@@ -42,15 +44,18 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     /// <summary>Index patterns the new key may search; the first is also searched to verify the move.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
-    public string[] Search { get; set; } = [];
+    [Alias("Search")]
+    public string[] SearchIndex { get; set; } = [];
 
     /// <summary>Index patterns the new key may replicate (cross-cluster replication).</summary>
     [Parameter]
-    public string[] Replication { get; set; } = [];
+    [Alias("Replication")]
+    public string[] ReplicationIndex { get; set; } = [];
 
     /// <summary>The new key's name; remote-&lt;alias&gt; by default.</summary>
     [Parameter]
-    public string? KeyName { get; set; }
+    [Alias("KeyName")]
+    public string? ApiKeyName { get; set; }
 
     /// <summary>How the remote cluster server is published (when it is not yet).</summary>
     [Parameter]
@@ -162,7 +167,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
             var remoteConnection = RunWithReporting((reporter, token) => Engine.Elasticsearch.ConnectToEckAsync(cluster, reporter, token));
             var keys = Engine.CrossClusterApiKeys;
             var body = keys.BuildCreateBody(new CrossClusterApiKeyRequest(
-                KeyName ?? $"remote-{Alias}", Alias, new CrossClusterAccessRequest(Search, Replication, null, null, false), null, null));
+                ApiKeyName ?? $"remote-{Alias}", Alias, new CrossClusterAccessRequest(SearchIndex, ReplicationIndex, null, null, false), null, null));
             if (!Step(remoteConnection.ClusterName, $"Create a cross-cluster API key for '{Alias}' and write it as {setting} into every node's keystore"))
             {
                 return;
@@ -206,13 +211,13 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
                 return true;
             });
             RunWithReporting((reporter, token) => remotes.WaitConnectedAsync(client, Alias, Connection.Version, ConnectTimeout, reporter, token));
-            var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], Search[0], token));
+            var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], SearchIndex[0], token));
             if (!tested.Connected)
             {
                 throw new EckRemoteClusterException(
                     ErrorIds.RemoteClusterNotConnected,
                     EckErrorCategory.ConnectionError,
-                    $"'{Alias}' connected on the API-key model but the search of {Search[0]} failed ({tested.Cause}): {tested.Evidence}",
+                    $"'{Alias}' connected on the API-key model but the search of {SearchIndex[0]} failed ({tested.Cause}): {tested.Evidence}",
                     tested.RecommendedAction ?? "Run Test-RemoteCluster for a diagnosis.",
                     Alias);
             }

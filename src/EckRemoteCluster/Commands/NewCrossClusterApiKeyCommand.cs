@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using EckRemoteCluster.Completion;
 using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
@@ -18,17 +19,18 @@ public sealed class NewCrossClusterApiKeyCommand : ElasticsearchCmdlet
 
     /// <summary>The remote cluster alias the local cluster will use for this key (recorded in the key's metadata).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(CrossClusterApiKeyCompleter))]
     public string? Alias { get; set; }
 
     /// <summary>Index patterns the key may search (cross-cluster search), e.g. 'logs-*'.</summary>
     [Parameter]
-    [Alias("SearchIndex")]
-    public string[] Search { get; set; } = [];
+    [Alias("Search")]
+    public string[] SearchIndex { get; set; } = [];
 
     /// <summary>Index patterns the key may replicate from (cross-cluster replication).</summary>
     [Parameter]
-    [Alias("ReplicationIndex")]
-    public string[] Replication { get; set; } = [];
+    [Alias("Replication")]
+    public string[] ReplicationIndex { get; set; } = [];
 
     /// <summary>An Elasticsearch time value after which the key expires, e.g. 90d. Never when left out.</summary>
     [Parameter]
@@ -61,9 +63,9 @@ public sealed class NewCrossClusterApiKeyCommand : ElasticsearchCmdlet
             Engine.Rules.ValidateRemoteClusterAlias(Alias);
         }
 
-        var access = new CrossClusterAccessRequest(Search, Replication, JsonValues.ToObject(Query, nameof(Query)), JsonValues.ToObject(FieldSecurity, nameof(FieldSecurity)), AllowRestrictedIndices);
+        var access = new CrossClusterAccessRequest(SearchIndex, ReplicationIndex, JsonValues.ToObject(Query, nameof(Query)), JsonValues.ToObject(FieldSecurity, nameof(FieldSecurity)), AllowRestrictedIndices);
         var body = Engine.CrossClusterApiKeys.BuildCreateBody(new CrossClusterApiKeyRequest(Name, Alias, access, Expiration, JsonValues.ToObject(Metadata, nameof(Metadata))));
-        var target = ParameterSetName == EckClusterSet ? $"Elasticsearch {EckCluster}" : $"Elasticsearch cluster '{Connection.ClusterName}'";
+        var target = ParameterSetName == EckClusterSet ? $"Elasticsearch {EckCluster}" : $"Elasticsearch cluster '{RemoteConnection.ClusterName}'";
         if (!ShouldProcess(target, $"Create cross-cluster API key '{Name}' with access {body["access"]!.ToJsonString()}"))
         {
             return;

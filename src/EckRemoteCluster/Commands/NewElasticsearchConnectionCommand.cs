@@ -86,6 +86,16 @@ public sealed class NewElasticsearchConnectionCommand : EckRemoteClusterCmdlet
                 bad));
         }
 
+        if (Uri.FirstOrDefault(u => u.Scheme == "http") is { } plain)
+        {
+            ThrowTerminating(new EckRemoteClusterException(
+                ErrorIds.PlainHttpElasticsearchUri,
+                EckErrorCategory.InvalidArgument,
+                $"'{plain}' is plain HTTP: the credentials (password or API key) would cross the network unencrypted, and a node that serves HTTPS on that port answers plain HTTP by closing the connection.",
+                $"Use https://{plain.Authority} (Elasticsearch 8 and later serve HTTPS by default, with config/certs/http_ca.crt for -CertificateAuthority). A node that serves plain HTTP needs xpack.security.http.ssl enabled first.",
+                plain));
+        }
+
         var request = new DirectConnectionRequest(
             Uri,
             ParameterSetName == CredentialSet ? Credential.UserName : null,

@@ -30,7 +30,8 @@ public sealed class SetRemoteClusterRoleCommand : EckRemoteClusterCmdlet
     /// <summary>Index name patterns on the remote clusters.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
-    public string[] Index { get; set; } = [];
+    [Alias("Index")]
+    public string[] SearchIndex { get; set; } = [];
 
     /// <summary>Index privileges; read and read_cross_cluster for cross-cluster search.</summary>
     [Parameter]
@@ -44,7 +45,7 @@ public sealed class SetRemoteClusterRoleCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var role = new RemoteRoleRequest(Name, Alias, Index, Privilege, RemoteClusterPrivilege);
+        var role = new RemoteRoleRequest(Name, Alias, SearchIndex, Privilege, RemoteClusterPrivilege);
         var client = Connection.Client;
         var service = Engine.RemoteClusters;
         var change = RunWithReporting((_, token) => service.PlanRoleAsync(client, role, Connection.Version, token));
@@ -65,6 +66,6 @@ public sealed class SetRemoteClusterRoleCommand : EckRemoteClusterCmdlet
             return;
         }
 
-        WriteObject(new RemoteClusterRole(Name, Alias, Index, Privilege, RemoteClusterPrivilege, change));
+        WriteObject(new RemoteClusterRole(Name, Alias, SearchIndex, Privilege, RemoteClusterPrivilege, change));
     }
 }

@@ -86,7 +86,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
                 ?? (credentials.Count > 0
                     ? $"Write the same key to every node: New-CrossClusterApiKey ... | Add-RemoteClusterCredential -Alias {result.Alias} -ConfigPath <every node> -Connection <local>."
                     : $"Run Test-RemoteCluster -Alias {result.Alias} | Format-List for the details.");
-            WriteError(ErrorRecords.Create(new InvalidOperationException(message), "RemoteClusterNotConnected", ErrorCategory.ConnectionError, result.Alias, action));
+            WriteError(ErrorRecords.Create(new InvalidOperationException(message), ErrorIds.RemoteClusterNotConnected, ErrorCategory.ConnectionError, result.Alias, action));
         }
 
         if (!Quiet)

@@ -11,13 +11,13 @@ public sealed class UpdateCrossClusterApiKeyCommand : CrossClusterApiKeyTargetCm
 {
     /// <summary>The new search index patterns (replaces the whole access together with -Replication).</summary>
     [Parameter]
-    [Alias("SearchIndex")]
-    public string[]? Search { get; set; }
+    [Alias("Search")]
+    public string[]? SearchIndex { get; set; }
 
     /// <summary>The new replication index patterns (replaces the whole access together with -Search).</summary>
     [Parameter]
-    [Alias("ReplicationIndex")]
-    public string[]? Replication { get; set; }
+    [Alias("Replication")]
+    public string[]? ReplicationIndex { get; set; }
 
     /// <summary>A query limiting the documents searches may see (with -Search).</summary>
     [Parameter]
@@ -38,9 +38,9 @@ public sealed class UpdateCrossClusterApiKeyCommand : CrossClusterApiKeyTargetCm
     protected override void ProcessRecordCore()
     {
         var (id, label, connection) = ResolveKey();
-        CrossClusterAccessRequest? access = Search is null && Replication is null
+        CrossClusterAccessRequest? access = SearchIndex is null && ReplicationIndex is null
             ? null
-            : new CrossClusterAccessRequest(Search ?? [], Replication ?? [], JsonValues.ToObject(Query, nameof(Query)), JsonValues.ToObject(FieldSecurity, nameof(FieldSecurity)), false);
+            : new CrossClusterAccessRequest(SearchIndex ?? [], ReplicationIndex ?? [], JsonValues.ToObject(Query, nameof(Query)), JsonValues.ToObject(FieldSecurity, nameof(FieldSecurity)), false);
         var metadata = JsonValues.ToObject(Metadata, nameof(Metadata));
         if (metadata is not null && ParameterSetName == InputObjectSet)
         {

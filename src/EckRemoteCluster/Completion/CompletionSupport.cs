@@ -19,6 +19,12 @@ internal static class CompletionSupport
     public static string? Value(IDictionary parameters, string name) =>
         parameters.Contains(name) && parameters[name] is { } value && (value is PSObject p ? p.BaseObject : value).ToString() is { Length: > 0 } text ? text : null;
 
+    /// <summary>The ElasticsearchConnection bound to a parameter so far (a variable holding one), or null.</summary>
+    public static ElasticsearchConnection? Connection(IDictionary parameters, string name) =>
+        parameters.Contains(name) && (parameters[name] is PSObject wrapped ? wrapped.BaseObject : parameters[name]) is ElasticsearchConnection connection
+            ? connection
+            : null;
+
     public static IEnumerable<CompletionResult> Complete(Func<CancellationToken, Task<IReadOnlyList<string>>> list, string wordToComplete)
     {
         IReadOnlyList<string> names;

@@ -5,7 +5,11 @@ using EckRemoteCluster.Hosting;
 
 namespace EckRemoteCluster.Completion;
 
-/// <summary>Completes -Name with the ECK clusters of the namespace typed so far (or the context's namespace).</summary>
+/// <summary>
+/// Completes -Name with the ECK clusters of the namespace typed so far. Without -Namespace, Get-EckCluster (which
+/// looks for a name) lists every namespace's clusters; the cmdlets that act on one cluster list the context's namespace,
+/// where they will look.
+/// </summary>
 public sealed class EckClusterNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(
@@ -14,7 +18,8 @@ public sealed class EckClusterNameCompleter : IArgumentCompleter
             async token => (await EngineHost.Engine.Eck.ListClustersAsync(
                     CompletionSupport.Target(fakeBoundParameters),
                     CompletionSupport.Value(fakeBoundParameters, "Namespace"),
-                    fakeBoundParameters.Contains("AllNamespaces"),
+                    fakeBoundParameters.Contains("AllNamespaces")
+                        || (commandName.EndsWith("Get-EckCluster", StringComparison.OrdinalIgnoreCase) && CompletionSupport.Value(fakeBoundParameters, "Namespace") is null),
                     SilentReporter.Instance,
                     token).ConfigureAwait(false))
                 .Select(c => c.Name).ToList(),

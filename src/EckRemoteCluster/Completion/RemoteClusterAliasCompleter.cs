@@ -14,8 +14,7 @@ public sealed class RemoteClusterAliasCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(
         string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        if (!fakeBoundParameters.Contains("Connection")
-            || (fakeBoundParameters["Connection"] is PSObject wrapped ? wrapped.BaseObject : fakeBoundParameters["Connection"]) is not ElasticsearchConnection connection)
+        if (CompletionSupport.Connection(fakeBoundParameters, "Connection") is not { } connection)
         {
             return [];
         }

@@ -24,7 +24,9 @@ public sealed class EckCluster
         Namespace = namespaceName;
         Version = version;
         Health = health;
-        Phase = phase;
+        // Right after a change (Enable-/Disable-EckRemoteClusterServer without -Wait) status.phase still says what it
+        // said about the previous spec; ECK has not looked at the new one yet, so the phase is that of a pending change.
+        Phase = observedGeneration > 0 && observedGeneration < generation && phase is not null ? PendingPhase : phase;
         AvailableNodes = availableNodes;
         RemoteClusterServerEnabled = remoteClusterServerEnabled;
         Context = context;
@@ -33,6 +35,9 @@ public sealed class EckCluster
         ObservedGeneration = observedGeneration;
         ResourceVersion = resourceVersion;
     }
+
+    /// <summary>ECK's phase for a cluster whose new spec it is still rolling out.</summary>
+    public const string PendingPhase = "ApplyingChanges";
 
     public string Name { get; }
 
