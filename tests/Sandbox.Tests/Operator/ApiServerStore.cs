@@ -61,4 +61,6 @@ internal sealed class ApiServerStore : IResourceStore
         store.RecordEvent(involvedObject, type, reason, message);
 
     public IDisposable Subscribe(Action<WatchEvent> handler) => store.Subscribe(handler);
+
+    public IDisposable RegisterValidatingWebhook(IValidatingWebhook webhook) => store.RegisterValidatingWebhook(webhook);
 }

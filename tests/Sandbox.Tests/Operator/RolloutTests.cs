@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Sandbox.Operator;
 using Xunit;
 
 namespace Sandbox.Tests.Operator;
@@ -74,20 +75,61 @@ public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<Operat
     }
 
     [Fact]
-    public async Task RemoteClusterServerBelow810IsInvalidWithEckMessageAndNoRollout()
+    public async Task RemoteClusterServerBelow810IsRefusedAtAdmissionWithEckMessageAndNothingChanges()
     {
         fixture.CreateCluster("old", "legacy", "8.9.2", remoteClusterServer: false);
-        await fixture.WaitReadyAsync("old", "legacy");
+        var ready = await fixture.WaitReadyAsync("old", "legacy");
         var restartsBefore = fixture.Fleet.Restarts.Count;
 
-        fixture.PatchSpec("old", "legacy", spec => spec["remoteClusterServer"] = new JsonObject { ["enabled"] = true });
-        await OperatorFixture.WaitForAsync(() => (string?)fixture.Store.Get("Elasticsearch", "old", "legacy")?["status"]?["phase"] == "Invalid");
+        var refused = Assert.Throws<Sandbox.Kubernetes.KubernetesStatusException>(() =>
+        {
+            var es = fixture.Store.Get("Elasticsearch", "old", "legacy")!;
+            es["spec"]!["remoteClusterServer"] = new JsonObject { ["enabled"] = true };
+            fixture.Store.Update(es);
+        });
 
-        Assert.Contains(fixture.Store.Events, e => e.Type == "Warning" && e.Reason == "Validation" && e.Involved == "legacy" && e.Message ==
-            "Elasticsearch.elasticsearch.k8s.elastic.co \"legacy\" is invalid: spec.remoteClusterServer: Invalid value: \"8.9.2\": minimum required version for remote cluster server is 8.10.0-1 but desired version is 8.9.2");
-        await fixture.SettleAsync();
+        // ECK up to 3.3 answers admission.Denied(err.Error()): 403 Forbidden, the API server prefixes the webhook's name.
+        Assert.Equal(403, refused.Code);
+        Assert.Equal("Forbidden", refused.Reason);
+        Assert.Null(refused.Details);
+        Assert.Equal(
+            "admission webhook \"elastic-es-validation-v1.k8s.elastic.co\" denied the request: Elasticsearch.elasticsearch.k8s.elastic.co \"legacy\" is invalid: "
+            + "spec.remoteClusterServer: Invalid value: \"8.9.2\": minimum required version for remote cluster server is 8.10.0-1 but desired version is 8.9.2",
+            refused.Message);
+        var stored = fixture.Store.Get("Elasticsearch", "old", "legacy")!;
+        Assert.Equal((long?)ready["metadata"]!["generation"], (long?)stored["metadata"]!["generation"]);
+        Assert.False((bool?)stored["spec"]!["remoteClusterServer"]!["enabled"]);
+        Assert.Equal("Ready", (string?)stored["status"]!["phase"]);
+        Assert.DoesNotContain(fixture.Store.Events, e => e.Involved == "legacy" && e.Reason == "Validation");
         Assert.Equal(restartsBefore, fixture.Fleet.Restarts.Count);
         Assert.Null(fixture.Store.Get("Service", "old", "legacy-es-remote-cluster"));
+    }
+
+    [Fact]
+    public async Task AnInvalidSpecStoredWhileTheWebhookWasDownIsMarkedInvalidByTheReconciler()
+    {
+        // failurePolicy ignore: with the operator (and its webhook) away, the API server stores the object unchecked.
+        var store = new ApiServerStore();
+        store.EnsureNamespace("down");
+        store.Create(new JsonObject
+        {
+            ["apiVersion"] = "elasticsearch.k8s.elastic.co/v1",
+            ["kind"] = "Elasticsearch",
+            ["metadata"] = new JsonObject { ["name"] = "unchecked", ["namespace"] = "down" },
+            ["spec"] = new JsonObject
+            {
+                ["version"] = "8.9.2",
+                ["nodeSets"] = new JsonArray(new JsonObject { ["name"] = "default", ["count"] = 1 }),
+                ["remoteClusterServer"] = new JsonObject { ["enabled"] = true },
+            },
+        });
+        await using var eck = new EckOperator(store, null, new EckOperatorOptions("3.3.0", "9.1.0", 3, SeedQuickstart: false), new RolloutPace(RolloutSpeed.Instant));
+        await eck.StartAsync(CancellationToken.None);
+
+        await OperatorFixture.WaitForAsync(() => (string?)store.Get("Elasticsearch", "down", "unchecked")?["status"]?["phase"] == "Invalid");
+        Assert.Contains(store.Events, e => e.Type == "Warning" && e.Reason == "Validation" && e.Involved == "unchecked" && e.Message ==
+            "Elasticsearch.elasticsearch.k8s.elastic.co \"unchecked\" is invalid: spec.remoteClusterServer: Invalid value: \"8.9.2\": minimum required version for remote cluster server is 8.10.0-1 but desired version is 8.9.2");
+        Assert.Empty(store.List("Pod", "down"));
     }
 
     [Fact]

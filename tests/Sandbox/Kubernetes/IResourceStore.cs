@@ -34,6 +34,9 @@ public interface IResourceStore
     /// <summary>Every change to every object, delivered in order on a background thread.</summary>
     IDisposable Subscribe(Action<WatchEvent> handler);
 
+    /// <summary>Registers a validating admission webhook (as an operator's ValidatingWebhookConfiguration does) until disposed.</summary>
+    IDisposable RegisterValidatingWebhook(IValidatingWebhook webhook);
+
     /// <summary>The resourceVersion of the latest write (each event's object carries its own).</summary>
     long CurrentVersion { get; }
 }

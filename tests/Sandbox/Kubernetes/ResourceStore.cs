@@ -29,6 +29,11 @@ public sealed class ResourceStore : IResourceStore
         this.clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>The validating admission webhooks called after schema validation, before anything is stored.</summary>
+    public ValidatingWebhooks Webhooks { get; } = new();
+
+    public IDisposable RegisterValidatingWebhook(IValidatingWebhook webhook) => Webhooks.Register(webhook);
+
     public long CurrentVersion
     {
         get
@@ -135,6 +140,7 @@ public sealed class ResourceStore : IResourceStore
 
             ApplyDefaults(type, obj);
             admission.Admit(type, obj, options);
+            Webhooks.Validate(type, "CREATE", obj, null, options);
             if (options.DryRun)
             {
                 return obj;
@@ -421,6 +427,11 @@ public sealed class ResourceStore : IResourceStore
         }
 
         admission.Admit(type, next, options);
+        if (!statusOnly)
+        {
+            Webhooks.Validate(type, "UPDATE", next, current, options);
+        }
+
         if (JsonNode.DeepEquals(current, next) || options.DryRun)
         {
             // kube-apiserver skips the write (and the watch event) when nothing changed.

@@ -103,27 +103,24 @@ internal sealed class ClusterReconciler
         }
     }
 
-    /// <summary>ECK's validation (validations.go): the remote cluster server needs Elasticsearch 8.10.0 or later.</summary>
+    /// <summary>
+    /// ECK validates again when it reconciles (the webhook has failurePolicy ignore, so objects can be stored unchecked
+    /// while it is down): an invalid spec sets phase Invalid and a Warning event, and nothing else happens.
+    /// </summary>
     private bool Validate(ElasticsearchResource es, ClusterMemory remembered)
     {
-        if (!System.Version.TryParse(es.Version.Split('-', '+')[0], out var version))
+        var errors = EckValidation.Validate(es.Object, current: null);
+        if (errors.Count > 0)
         {
-            return Invalid(es, remembered, $"spec.version: Invalid value: \"{es.Version}\": Cannot parse Elasticsearch version. String format must be {{major}}.{{minor}}.{{patch}}[-{{label}}]");
-        }
-
-        if (es.RemoteClusterServerEnabled && version < new System.Version(8, 10, 0))
-        {
-            return Invalid(es, remembered,
-                $"spec.remoteClusterServer: Invalid value: \"{es.Version}\": minimum required version for remote cluster server is {EckNames.RemoteClusterMinVersionText} but desired version is {es.Version}");
+            return Invalid(es, remembered, EckValidation.Invalid(es.Name, errors).Message);
         }
 
         remembered.LastInvalid = null;
         return true;
     }
 
-    private bool Invalid(ElasticsearchResource es, ClusterMemory remembered, string fieldError)
+    private bool Invalid(ElasticsearchResource es, ClusterMemory remembered, string message)
     {
-        var message = $"Elasticsearch.elasticsearch.k8s.elastic.co \"{es.Name}\" is invalid: {fieldError}";
         var eventKey = $"{es.Generation}|{message}";
         if (remembered.LastInvalid != eventKey)
         {

@@ -19,6 +19,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
     private readonly CancellationTokenSource stopping = new();
     private readonly ChangeCursor cursor = new();
     private IDisposable? subscription;
+    private IDisposable? webhook;
 
     public EckOperator(IResourceStore store, IElasticsearchFleet? fleet, EckOperatorOptions options, RolloutPace pace)
     {
@@ -38,6 +39,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
     public Task StartAsync(CancellationToken cancellationToken)
     {
         subscription = store.Subscribe(OnChange);
+        webhook = store.RegisterValidatingWebhook(new ElasticsearchValidatingWebhook(options));
         if (options.SeedQuickstart)
         {
             QuickstartSeed.Apply(store, options.SeedElasticsearchVersion);
@@ -92,6 +94,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
     public async ValueTask DisposeAsync()
     {
         subscription?.Dispose();
+        webhook?.Dispose();
         await stopping.CancelAsync();
         try
         {
