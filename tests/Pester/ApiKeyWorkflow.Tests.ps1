@@ -128,6 +128,37 @@ Describe 'The API-key workflow' {
             Should -Throw -ErrorId 'RemoteClusterNotFound,EckRemoteCluster.Commands.GetRemoteClusterCommand'
     }
 
+    It 'lets a native user holding the role from Set-RemoteClusterRole search through the remote, and no one without it' {
+        # remote-reader came from Set-RemoteClusterRole above; connecting (GET /, _authenticate) needs cluster monitor.
+        Invoke-ElasticsearchRequest -Connection $Local PUT '/_security/role/connect-only' @{ cluster = @('monitor') } | Out-Null
+        $password = 'searcher-' + [guid]::NewGuid().ToString('N')
+        Invoke-ElasticsearchRequest -Connection $Local PUT '/_security/user/remote-searcher' @{ password = $password; roles = @('remote-reader', 'connect-only') } | Out-Null
+        Invoke-ElasticsearchRequest -Connection $Local PUT '/_security/user/local-only' @{ password = $password; roles = @('connect-only') } | Out-Null
+        $secure = ConvertTo-SecureString $password -AsPlainText -Force
+        $connect = {
+            param($user)
+            New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential ([pscredential]::new($user, $secure)) -CertificateAuthority $Sandbox.localCluster.httpCaPath
+        }
+
+        $searcher = & $connect 'remote-searcher'
+        $searcher.User | Should -Be 'remote-searcher'
+        $result = Invoke-ElasticsearchRequest -Connection $searcher GET '/eck:logs-*/_search' -ErrorAction Stop
+        $result.hits.total.value | Should -Be 2
+        @($result.hits.hits._index | Sort-Object -Unique) | Should -Be @('eck:logs-test')
+
+        # skip_unavailable is true (the default since 8.15): the refused remote is skipped, with the reason in the details.
+        $other = & $connect 'local-only'
+        $denied = Invoke-ElasticsearchRequest -Connection $other GET '/eck:logs-*/_search' -ErrorAction Stop
+        $denied.hits.total.value | Should -Be 0
+        $denied._clusters.skipped | Should -Be 1
+        $denied._clusters.details.eck.status | Should -Be 'skipped'
+        $denied._clusters.details.eck.failures[0].reason.reason |
+            Should -Match 'towards remote cluster \[eck\] is unauthorized for user \[local-only\].*no remote indices privileges apply for the target cluster'
+
+        foreach ($user in 'remote-searcher', 'local-only') { Invoke-ElasticsearchRequest -Connection $Local DELETE "/_security/user/$user" | Out-Null }
+        Invoke-ElasticsearchRequest -Connection $Local DELETE '/_security/role/connect-only' | Out-Null
+    }
+
     It 'never shows the encoded key in output, streams, errors or a transcript' {
         $transcript = Join-Path $TestDrive 'workflow-transcript.txt'
         Start-Transcript -Path $transcript | Out-Null

@@ -124,7 +124,7 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
     private static JsonNode Search(JsonObject request, ApiKey? key, ClusterState state)
     {
         var expression = request["index"]?.GetValue<string>() ?? "*";
-        var mayRead = Authorize(expression, key, TransportActions.Search);
+        var mayRead = Authorize(expression, key, TransportActions.Search, request);
         return LocalSearch.Execute(state, expression, request["body"] as JsonObject, mayRead);
     }
 
@@ -140,7 +140,7 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
     /// The key's search access decides: a concrete index outside it is refused, a wildcard only sees what it covers.
     /// Returns the filter for wildcard resolution (null: everything, the certificate model trusts the local cluster).
     /// </summary>
-    private static Func<string, bool>? Authorize(string expression, ApiKey? key, string action)
+    private static Func<string, bool>? Authorize(string expression, ApiKey? key, string action, JsonObject? request = null)
     {
         if (key is null)
         {
@@ -151,7 +151,25 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
             .SelectMany(entry => entry?["names"] as JsonArray ?? [])
             .Select(n => DocumentStore.WildcardPattern(n!.GetValue<string>()))
             .ToList();
-        bool MayRead(string index) => patterns.Any(p => p.IsMatch(index));
+
+        // A local user's remote_indices, when the local cluster sent them: what the user may read is the intersection of
+        // the key's access and the user's privileges (the role descriptors intersection of the cross-cluster access subject).
+        var userPatterns = (request?["remote_indices"] as JsonArray)?.Select(n => DocumentStore.WildcardPattern(n!.GetValue<string>())).ToList();
+        bool MayRead(string index) => patterns.Any(p => p.IsMatch(index)) && (userPatterns is null || userPatterns.Any(p => p.IsMatch(index)));
+        if (userPatterns is not null && request?["user"]?.GetValue<string>() is { } user)
+        {
+            var roles = string.Join(",", (request["roles"] as JsonArray ?? []).Select(r => r!.GetValue<string>()));
+            var refusedForUser = expression.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(part => !part.Contains('*') && !MayRead(part))
+                .ToList();
+            if (refusedForUser.Count > 0)
+            {
+                throw EsException.Security(403,
+                    $"action [{action}] towards remote cluster is unauthorized for user [{user}] with assigned roles [{roles}] authenticated by " +
+                    $"API key id [{key.Id}] of user [{key.Username}] on indices [{string.Join(", ", refusedForUser)}], this action is granted by the index privileges [read,all]");
+            }
+        }
+
         var refused = expression.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(part => !part.Contains('*') && !MayRead(part))
             .ToList();

@@ -44,10 +44,7 @@ public sealed record ClusterAction(string Name, IReadOnlyList<string> GrantedBy)
             return;
         }
 
-        var who = principal.ApiKey is { } key
-            ? $"API key id [{key.Id}] of user [{key.Username}]"
-            : $"user [{principal.Username}]";
         throw EsException.Security(403,
-            $"action [{Name}] is unauthorized for {who}, this action is granted by the cluster privileges [{string.Join(",", GrantedBy)}]");
+            $"action [{Name}] is unauthorized for {principal.Description}, this action is granted by the cluster privileges [{string.Join(",", GrantedBy)}]");
     }
 }

@@ -85,7 +85,7 @@ public static partial class RestApi
             try
             {
                 var remote = await connection.SendAsync(TransportActions.Search,
-                    new JsonObject { ["index"] = indices, ["body"] = body?.DeepClone() }, CancellationToken.None);
+                    RemoteSearchRequest(request.Principal, alias, connection, indices, body), CancellationToken.None);
                 total += remote["hits"]!["total"]!["value"]!.GetValue<long>();
                 foreach (var hit in remote["hits"]!["hits"]!.AsArray())
                 {
@@ -134,6 +134,33 @@ public static partial class RestApi
                 ["hits"] = new JsonArray([.. hits.Take(size)]),
             },
         });
+    }
+
+    /// <summary>
+    /// What the local cluster sends with a cross-cluster search. In the API-key model the security interceptor sends the
+    /// caller's remote_indices privileges for the alias (the remote intersects them with the key's access); when none of
+    /// the caller's roles has remote_indices for the alias, the search is refused locally
+    /// (AuthorizationDenialMessages.remoteActionDenied). The certificate model sends no privileges.
+    /// </summary>
+    private static JsonObject RemoteSearchRequest(Principal principal, string alias, RemoteConnection connection, string indices, JsonObject? body)
+    {
+        var payload = new JsonObject { ["index"] = indices, ["body"] = body?.DeepClone() };
+        if (connection.Credentials is null || principal.RemoteReadableIndices(alias) is not { } readable)
+        {
+            return payload;
+        }
+
+        if (readable.Count == 0)
+        {
+            throw EsException.Security(403,
+                $"action [{TransportActions.Search}] towards remote cluster [{alias}] is unauthorized for {principal.Description} " +
+                "because no remote indices privileges apply for the target cluster");
+        }
+
+        payload["remote_indices"] = new JsonArray([.. readable.Select(n => (JsonNode)n)]);
+        payload["user"] = principal.Username;
+        payload["roles"] = new JsonArray([.. principal.Roles.Select(r => (JsonNode)r)]);
+        return payload;
     }
 
     private static JsonObject ClusterDetail(string status, string indices, JsonObject result) => new()

@@ -102,6 +102,12 @@ public static partial class RestApi
             ["metadata"] = p.IsApiKey ? new JsonObject() : new JsonObject { ["_reserved"] = true },
             ["enabled"] = true,
         };
+        if (!p.IsApiKey && p.RealmType == "native" && request.Node.Cluster.State.Users.Find(p.Username) is { } user)
+        {
+            body["full_name"] = user.FullName;
+            body["email"] = user.Email;
+            body["metadata"] = user.Metadata.DeepClone();
+        }
         if (p.ApiKey is { } key)
         {
             body["roles"] = new JsonArray();

@@ -45,6 +45,14 @@ public static partial class RestApi
         Map("GET", "/_security/role/{name}", GetRole, ClusterAction.Security("cluster:admin/xpack/security/role/get"));
         Map("GET", "/_security/role", GetRole, ClusterAction.Security("cluster:admin/xpack/security/role/get"));
         Map("DELETE", "/_security/role/{name}", DeleteRole, ClusterAction.Security("cluster:admin/xpack/security/role/delete"));
+        Map("PUT|POST", "/_security/user/_password", ChangePassword);
+        Map("PUT|POST", "/_security/user/{username}", PutUser, ClusterAction.Security("cluster:admin/xpack/security/user/put"));
+        Map("GET", "/_security/user/{username}", GetUsers, ClusterAction.Security("cluster:admin/xpack/security/user/get"));
+        Map("GET", "/_security/user", GetUsers, ClusterAction.Security("cluster:admin/xpack/security/user/get"));
+        Map("DELETE", "/_security/user/{username}", DeleteUser, ClusterAction.Security("cluster:admin/xpack/security/user/delete"));
+        Map("PUT|POST", "/_security/user/{username}/_password", ChangePassword);
+        Map("PUT|POST", "/_security/user/{username}/_enable", EnableUser, ClusterAction.Security("cluster:admin/xpack/security/user/set_enabled"));
+        Map("PUT|POST", "/_security/user/{username}/_disable", DisableUser, ClusterAction.Security("cluster:admin/xpack/security/user/set_enabled"));
         Map("GET", "/_cluster/settings", GetClusterSettings, ClusterAction.Monitor("cluster:monitor/settings"));
         Map("PUT", "/_cluster/settings", PutClusterSettings, ClusterAction.Manage("cluster:admin/settings/update"));
         Map("GET", "/_remote/info", RemoteInfo, ClusterAction.Monitor("cluster:monitor/remote/info"));

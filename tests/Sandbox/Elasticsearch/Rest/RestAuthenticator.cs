@@ -6,8 +6,8 @@ using Sandbox.Elasticsearch.State;
 namespace Sandbox.Elasticsearch.Rest;
 
 /// <summary>
-/// The authentication chain of a default secured node: Authorization: Basic (the reserved realm's <c>elastic</c>) and
-/// Authorization: ApiKey. Failures are 401 security_exception with the WWW-Authenticate challenges Elasticsearch sends.
+/// The authentication chain of a default secured node: Authorization: Basic (the reserved realm's <c>elastic</c>, then
+/// the native realm's users) and Authorization: ApiKey. Failures are 401 security_exception with the WWW-Authenticate challenges Elasticsearch sends.
 /// </summary>
 public static class RestAuthenticator
 {
@@ -57,6 +57,12 @@ public static class RestAuthenticator
             return Principal.Elastic;
         }
 
+        // The native realm comes after the reserved one in the default chain; a disabled user does not authenticate.
+        if (user != "elastic" && state.Users.Authenticate(user, password) is { } native)
+        {
+            return NativePrincipal(native, state);
+        }
+
         throw Unauthenticated($"unable to authenticate user [{user}] for REST request [{requestUri}]");
     }
 
@@ -96,10 +102,23 @@ public static class RestAuthenticator
             return Throw(failure);
         }
 
-        return new Principal(key!.Username, ["superuser"], key.Realm, key.Realm, key);
+        // The key acts with its owner's privileges (limited by its role descriptors, see Principal.ClusterPrivileges).
+        return key!.Realm == "default_native" && state.Users.Find(key.Username) is { } owner
+            ? NativePrincipal(owner, state) with { ApiKey = key }
+            : new Principal(key.Username, ["superuser"], key.Realm, key.Realm, key);
     }
 
     private static Principal Throw(EsException e) => throw e;
+
+    /// <summary>A native user with its roles' descriptors as they are now (roles that do not exist grant nothing).</summary>
+    public static Principal NativePrincipal(NativeUser user, ClusterState state)
+    {
+        var descriptors = user.Roles
+            .Select(name => state.Roles.TryGetValue(name, out var role) ? role.Descriptor : null)
+            .OfType<JsonObject>()
+            .ToList();
+        return new Principal(user.Username, user.Roles, "default_native", "native", null, descriptors);
+    }
 
     public static EsException Unauthenticated(string reason)
     {

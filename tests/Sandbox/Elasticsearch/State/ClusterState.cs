@@ -33,6 +33,9 @@ public sealed class ClusterState
 
     public ConcurrentDictionary<string, RoleDefinition> Roles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The native realm's users (PUT _security/user).</summary>
+    public NativeUserStore Users { get; } = new();
+
     public DocumentStore Documents { get; } = new();
 
     /// <summary>Raised after settings changed, with the keys that changed (the nodes react, e.g. by connecting to remotes).</summary>
