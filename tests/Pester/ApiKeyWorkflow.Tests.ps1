@@ -1,5 +1,7 @@
 # The whole API-key workflow against one sandbox, in the order an administrator would meet it: first -WhatIf on a
 # fresh sandbox, then the real run, then a second run, then what breaks a connection and what Test-RemoteCluster says.
+# Every It can run alone: what it needs in place comes from a BeforeAll (Initialize-ApiKeyWorkflow), not from the Its
+# before it.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module (Get-BuiltModuleManifest) -Force
@@ -8,17 +10,23 @@ BeforeAll {
     $script:Nodes = @($Sandbox.localCluster.nodes.configDir)
     $script:LocalCredential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
 
-    function Get-RequestLog { @(Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests') }
-    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
-    function Get-NodeFileSnapshot {
-        $Nodes | ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
-    }
-    function Restart-LocalNode([string] $ConfigPath) {
-        $name = (Get-ElasticsearchNodeConfig $ConfigPath).NodeName
-        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path "/nodes/$name/restart" | Out-Null
-    }
-    function Connect-Local {
-        New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $LocalCredential -CertificateAuthority $Sandbox.localCluster.httpCaPath
+    <#
+    The workflow's end state, whatever ran before: the remote cluster server enabled and published, logs-test with two
+    documents, a fresh key for alias eck in every keystore (replacing and revoking an earlier one), the ECK CA trusted
+    (nodes restarted if that needed it), eck connected, the role in place. Sets $Remote, $Local, $Key, $Endpoint, $Ca.
+    #>
+    function Initialize-ApiKeyWorkflow {
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart | Enable-EckRemoteClusterServer -Wait -Force
+        $script:Endpoint = $eck | Publish-EckRemoteClusterServer -Type LoadBalancer
+        $script:Ca = $eck | Get-EckTransportCa
+        $script:Remote = $eck | New-ElasticsearchConnection
+        foreach ($i in 1..2) { $null = $Remote | Invoke-ElasticsearchRequest PUT "/logs-test/_doc/$($i)?refresh=true" @{ n = $i } }
+        $script:Local = Connect-LocalCluster
+        $script:Key = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -SearchIndex 'logs-*'
+        $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local | Out-Null
+        $Ca | Add-RemoteClusterTrust -ConfigPath $Nodes -WarningAction SilentlyContinue | Where-Object RestartRequired | ForEach-Object { Restart-LocalNode $_.ConfigPath }
+        $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck | Out-Null
+        Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -RemoteClusterPrivilege monitor_enrich | Out-Null
     }
 }
 
@@ -29,7 +37,7 @@ AfterAll {
 
 Describe 'The API-key workflow' {
     It 'sends no mutating request and writes no file under -WhatIf' {
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         Clear-RequestLog
         $eck = Get-EckCluster -Namespace elastic -Name quickstart
         $eck | Enable-EckRemoteClusterServer -WhatIf | Out-Null
@@ -37,7 +45,7 @@ Describe 'The API-key workflow' {
         $eck | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -ErrorAction SilentlyContinue | Out-Null
         $remote = $eck | New-ElasticsearchConnection
         $remote | New-CrossClusterApiKey -Name whatif-key -Alias eck -SearchIndex 'logs-*' -WhatIf | Out-Null
-        $local = Connect-Local
+        $local = Connect-LocalCluster
         $fakeKey = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         Add-RemoteClusterCredential -Alias eck -ApiKey $fakeKey -ConfigPath $Nodes -Connection $local -WhatIf | Out-Null
         $eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes -WhatIf | Out-Null
@@ -47,7 +55,7 @@ Describe 'The API-key workflow' {
         $mutating = Get-RequestLog | Where-Object mutating
         # Port-forward sessions are POSTs in the Kubernetes API but change nothing; everything else must be absent.
         @($mutating | Where-Object { $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $before
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
     }
 
     It 'connects the self-managed cluster to ECK and searches the remote documents' {
@@ -55,38 +63,40 @@ Describe 'The API-key workflow' {
         $eck.RemoteClusterServerEnabled | Should -BeTrue
         $endpoint = $eck | Publish-EckRemoteClusterServer -Type LoadBalancer
         $ca = $eck | Get-EckTransportCa
-        $script:Remote = $eck | New-ElasticsearchConnection
-        foreach ($i in 1..2) { $null = $Remote | Invoke-ElasticsearchRequest PUT "/logs-test/_doc/$($i)?refresh=true" @{ n = $i } }
-        $script:Key = $Remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -SearchIndex 'logs-*'
-        $script:Local = Connect-Local
+        $remote = $eck | New-ElasticsearchConnection
+        foreach ($i in 1..2) { $null = $remote | Invoke-ElasticsearchRequest PUT "/logs-test/_doc/$($i)?refresh=true" @{ n = $i } }
+        $key = $remote | New-CrossClusterApiKey -Name workflow-key -Alias eck -SearchIndex 'logs-*'
+        $local = Connect-LocalCluster
 
-        $credentials = $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local
+        $credentials = $key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $local
         $credentials.Change | Should -Be @('Added', 'Added')
         $credentials.Reload | Should -Be @('Reloaded', 'Reloaded')
         $trust = $ca | Add-RemoteClusterTrust -ConfigPath $Nodes -WarningAction SilentlyContinue
         $trust.RestartRequired | Should -Be @($true, $true)
         $trust | ForEach-Object { Restart-LocalNode $_.ConfigPath }
 
-        $connected = $endpoint | Connect-RemoteCluster -Connection $Local -Alias eck
+        $connected = $endpoint | Connect-RemoteCluster -Connection $local -Alias eck
         $connected.Connected | Should -BeTrue
         $connected.SecurityModel | Should -Be 'ApiKey'
         $connected.ServerName | Should -Be 'quickstart-es-remote-cluster.elastic.svc'
 
-        $test = Test-RemoteCluster -Connection $Local -Alias eck -ConfigPath $Nodes -SearchIndex 'logs-*'
+        $test = Test-RemoteCluster -Connection $local -Alias eck -ConfigPath $Nodes -SearchIndex 'logs-*'
         $test.Connected | Should -BeTrue
         $test.SearchHits | Should -Be 2
         $test.NodeCredentials.Present | Should -Be @($true, $true)
         $test.NodeCredentials.SameAsOtherNodes | Should -Be @($true, $true)
 
-        $role = Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -RemoteClusterPrivilege monitor_enrich
+        $role = Set-RemoteClusterRole -Connection $local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -RemoteClusterPrivilege monitor_enrich
         $role.Change | Should -Be 'Created'
-        $script:Endpoint = $endpoint
-        $script:Ca = $ca
     }
+}
+
+Describe 'The API-key workflow, once connected' {
+    BeforeAll { Initialize-ApiKeyWorkflow }
 
     It 'changes nothing on ECK, in elasticsearch.yml or in the cluster settings when run again' {
         Clear-RequestLog
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         $eck = Get-EckCluster -Namespace elastic -Name quickstart | Enable-EckRemoteClusterServer -Wait -Force
         $endpoint = $eck | Publish-EckRemoteClusterServer -Type LoadBalancer
         ($eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes).RestartRequired | Should -Be @($false, $false)
@@ -94,7 +104,7 @@ Describe 'The API-key workflow' {
         ($endpoint | Connect-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
         (Set-RemoteClusterRole -Connection $Local -Name remote-reader -Alias eck -SearchIndex 'logs-*' -RemoteClusterPrivilege monitor_enrich).Change | Should -Be 'Unchanged'
 
-        Get-NodeFileSnapshot | Should -Be $before
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
         $mutating = Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }
         @($mutating) | Should -BeNullOrEmpty
     }
@@ -186,6 +196,8 @@ Describe 'The API-key workflow' {
 }
 
 Describe 'When the connection breaks' {
+    BeforeAll { Initialize-ApiKeyWorkflow }
+
     It 'says the credential is missing when a node lost it (key on one node only)' {
         Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes[1] -Force -Confirm:$false | Out-Null
         Invoke-ElasticsearchRequest -Connection $Local POST '/_nodes/reload_secure_settings' | Out-Null
@@ -232,11 +244,12 @@ Describe 'When the connection breaks' {
             $settings = @{ mode = 'proxy'; proxy_address = $arguments.ProxyAddress }
             if ($ServerName) { $settings.server_name = $ServerName }
             Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ cluster = @{ remote = @{ $alias = $settings } } } } | Out-Null
-            # Right after registration the nodes are still making their first attempts, as on a real cluster: ask
-            # again for a few seconds until the diagnosis is the settled one.
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            do { $result = Test-RemoteCluster -Connection $Local -Alias $alias }
-            until ($result.Cause -eq $Cause -or [DateTime]::UtcNow -gt $deadline)
+            # Right after registration the nodes are still making their first attempts, as on a real cluster: each
+            # Test-RemoteCluster is a fresh check; ask until the diagnosis is the settled one.
+            $result = Wait-Condition -Because "Test-RemoteCluster to say $Cause" {
+                $check = Test-RemoteCluster -Connection $Local -Alias $alias
+                if ($check.Cause -eq $Cause) { $check }
+            }
             $result.Connected | Should -BeFalse
             $result.Cause | Should -Be $Cause
             $result.Evidence | Should -Not -BeNullOrEmpty
@@ -303,6 +316,7 @@ Describe 'When the connection breaks' {
 
 Describe 'Bad input changes nothing' {
     BeforeAll {
+        Initialize-ApiKeyWorkflow
         $script:FakeKey = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         $fixtures = Join-Path (Get-RepositoryRoot) 'tests/EckRemoteCluster.Tests/NodeConfig/Fixtures'
 
@@ -338,10 +352,7 @@ Describe 'Bad input changes nothing' {
         $script:LeafCertificate = New-SelfSignedCa -Days 30 -IsCa $false
         $script:KeyWithoutSecret = Get-CrossClusterApiKey -RemoteConnection $Remote -Id $Key.Id
 
-        function Get-AllFileSnapshot {
-            @($Nodes) + @(Get-ChildItem $TestDrive -Directory | ForEach-Object FullName) |
-                ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
-        }
+        function Get-AllFileSnapshot { Get-NodeFileSnapshot (@($Nodes) + @(Get-ChildItem $TestDrive -Directory | ForEach-Object FullName)) }
         function Get-ClusterState {
             (Invoke-ElasticsearchRequest -Connection $Local GET '/_cluster/settings?flat_settings=true' | ConvertTo-Json -Depth 5 -Compress) +
                 (Get-CrossClusterApiKey -RemoteConnection $Remote -IncludeInvalidated | ForEach-Object { "$($_.Id)=$($_.Invalidated)" } | Sort-Object | Out-String)
@@ -394,11 +405,13 @@ Describe 'Bad input changes nothing' {
 }
 
 Describe 'Disconnect-RemoteCluster' {
+    BeforeAll { Initialize-ApiKeyWorkflow }
+
     It 'changes nothing under -WhatIf' {
-        $files = Get-NodeFileSnapshot
+        $files = Get-NodeFileSnapshot $Nodes
         Clear-RequestLog
         Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -RevokeApiKey -RemoteConnection $Remote -WhatIf
-        Get-NodeFileSnapshot | Should -Be $files
+        Get-NodeFileSnapshot $Nodes | Should -Be $files
         @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
         (Test-RemoteCluster -Connection $Local -Alias eck).Connected | Should -BeTrue
     }
@@ -413,10 +426,11 @@ Describe 'Disconnect-RemoteCluster' {
     }
 
     It 'changes nothing the second time' {
-        $files = Get-NodeFileSnapshot
+        Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -RevokeApiKey -RemoteConnection $Remote -Force | Out-Null
+        $files = Get-NodeFileSnapshot $Nodes
         Clear-RequestLog
         Disconnect-RemoteCluster -Connection $Local -Alias eck -RemoveCredential -ConfigPath $Nodes -RevokeApiKey -RemoteConnection $Remote -Force | Should -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $files
+        Get-NodeFileSnapshot $Nodes | Should -Be $files
         @(Get-RequestLog | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' }) | Should -BeNullOrEmpty
     }
 }

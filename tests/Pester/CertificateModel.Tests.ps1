@@ -1,6 +1,7 @@
 # The TLS-certificate model against one sandbox: -WhatIf first, then the workflow from the PKCS#12-configured nodes
 # security auto-configuration leaves, a second run, each one-sided trust mistake, the same nodes moved to PEM files,
-# and finally the move to the API-key model.
+# and finally the move to the API-key model. Every It can run alone: what it needs in place comes from a BeforeAll
+# (Initialize-CertificateModel, idempotent), not from the Its before it.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module (Get-BuiltModuleManifest) -Force
@@ -10,18 +11,6 @@ BeforeAll {
     $script:LocalCredential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
     $script:Eck = @{ Name = 'quickstart'; Namespace = 'elastic' }
 
-    function Get-MutatingRequest { @(Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests') | Where-Object { $_.mutating -and $_.path -notlike '*/portforward*' } }
-    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
-    function Get-NodeFileSnapshot {
-        $Nodes | ForEach-Object { Get-ChildItem $_ -File -Recurse | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
-    }
-    function Restart-LocalNode([string] $ConfigPath) {
-        $name = (Get-ElasticsearchNodeConfig $ConfigPath).NodeName
-        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path "/nodes/$name/restart" | Out-Null
-    }
-    function Connect-Local {
-        New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $LocalCredential -CertificateAuthority $Sandbox.localCluster.httpCaPath
-    }
     # Registers an alias by hand (as someone following the manual steps would) and returns what Test-RemoteCluster says.
     function Test-HandRegistered([string] $Alias, [string] $Address) {
         $remote = @{ mode = 'proxy'; proxy_address = $Address }
@@ -30,9 +19,26 @@ BeforeAll {
         finally { Disconnect-RemoteCluster -Connection $Local -Alias $Alias -Force | Out-Null }
     }
 
-    $script:Local = Connect-Local
+    <#
+    The certificate-model connection eck-cert in place, whatever ran before: ECK trusts the local CA, the transport
+    interface is published, every node trusts the ECK CA (restarted if that needed it), eck-cert is registered.
+    Sets $Endpoint and $EckCa.
+    #>
+    function Initialize-CertificateModel {
+        $LocalCa | Add-EckTransportTrust @Eck -Wait | Out-Null
+        Wait-SandboxSettled
+        $script:Endpoint = Get-EckCluster @Eck | Publish-EckTransport
+        $script:EckCa = Get-EckTransportCa @Eck
+        $trust = $EckCa | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath $Nodes -WarningAction SilentlyContinue
+        $trust | Where-Object RestartRequired | ForEach-Object { Restart-LocalNode $_.ConfigPath }
+        $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck-cert | Out-Null
+    }
+
+    $script:Local = Connect-LocalCluster
     $script:Remote = Get-EckCluster @Eck | New-ElasticsearchConnection
     foreach ($i in 1..2) { $null = $Remote | Invoke-ElasticsearchRequest PUT "/logs-cert/_doc/$($i)?refresh=true" @{ n = $i } }
+    # Read before any It changes the nodes: the auto-configured transport CA, in transport.p12.
+    $script:LocalCa = Get-ElasticsearchTransportCa $Nodes[0]
 }
 
 AfterAll {
@@ -42,15 +48,15 @@ AfterAll {
 
 Describe 'The certificate model from PKCS#12-configured nodes' {
     It 'sends no mutating request and writes no file under -WhatIf' {
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         Clear-RequestLog
         Get-ElasticsearchTransportCa $Nodes[0] | Add-EckTransportTrust @Eck -Wait -WhatIf | Out-Null
         Publish-EckTransport @Eck -WhatIf | Out-Null
         Get-EckTransportCa @Eck | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath $Nodes -WhatIf | Out-Null
         Connect-RemoteCluster -Connection $Local -Alias eck-cert -ProxyAddress '127.0.0.1:9300' -WhatIf | Out-Null
 
-        @(Get-MutatingRequest) | Should -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $before
+        @(Get-RequestLog -Mutating) | Should -BeNullOrEmpty
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
     }
 
     It 'reads the local transport CA from transport.p12' {
@@ -59,7 +65,6 @@ Describe 'The certificate model from PKCS#12-configured nodes' {
         $ca.Source | Should -BeLike '*transport.p12'
         $ca.Subject | Should -Be @('CN=Elasticsearch security auto-configuration transport CA')
         (Get-ElasticsearchTransportCa $Nodes[1]).Sha256Fingerprint | Should -Be $ca.Sha256Fingerprint -Because 'the nodes share a CA'
-        $script:LocalCa = $ca
     }
 
     It 'connects and searches the remote documents' {
@@ -70,18 +75,17 @@ Describe 'The certificate model from PKCS#12-configured nodes' {
         $trust.Phase | Should -Be 'Ready'
         (Get-EckTransportCa @Eck).Sha256Fingerprint | Should -Contain $LocalCa.Sha256Fingerprint[0] -Because 'ECK appends the ConfigMap to its public transport CA'
 
-        $script:Endpoint = Get-EckCluster @Eck | Publish-EckTransport
-        $Endpoint.ServiceName | Should -Be 'quickstart-es-transport'
-        $Endpoint.ProxyAddress | Should -Match ':\d+$'
+        $endpoint = Get-EckCluster @Eck | Publish-EckTransport
+        $endpoint.ServiceName | Should -Be 'quickstart-es-transport'
+        $endpoint.ProxyAddress | Should -Match ':\d+$'
 
-        $script:EckCa = Get-EckTransportCa @Eck
-        $nodeTrust = $EckCa | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath $Nodes
+        $nodeTrust = Get-EckTransportCa @Eck | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath $Nodes
         $nodeTrust.CaFile | Should -BeLike '*transport.p12'
         $nodeTrust.CaFileChange | Should -Be @('Updated', 'Updated')
         $nodeTrust.RestartRequired | Should -Be @($false, $false) -Because 'Elasticsearch reloads a changed truststore'
         Test-Path "$($Nodes[0])/certs/transport.p12.bak" | Should -BeTrue
 
-        $connected = $Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck-cert
+        $connected = $endpoint | Connect-RemoteCluster -Connection $Local -Alias eck-cert
         $connected.Connected | Should -BeTrue
         $connected.SecurityModel | Should -Be 'Certificate'
 
@@ -91,22 +95,28 @@ Describe 'The certificate model from PKCS#12-configured nodes' {
         $test.SearchHits | Should -Be 2
     }
 
-    It 'changes nothing when run again' {
-        $before = Get-NodeFileSnapshot
-        Clear-RequestLog
-        $trust = Get-ElasticsearchTransportCa $Nodes[0] | Add-EckTransportTrust @Eck
-        $trust.ConfigMapChange | Should -Be 'Unchanged'
-        $trust.SpecChanged | Should -BeFalse
-        (Publish-EckTransport @Eck).ProxyAddress | Should -Be $Endpoint.ProxyAddress
-        (Get-EckTransportCa @Eck | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath $Nodes).CaFileChange | Should -Be @('Unchanged', 'Unchanged')
-        ($Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck-cert).Connected | Should -BeTrue
+    Context 'once connected' {
+        BeforeAll { Initialize-CertificateModel }
 
-        @(Get-MutatingRequest) | Should -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $before
+        It 'changes nothing when run again' {
+            $before = Get-NodeFileSnapshot $Nodes
+            Clear-RequestLog
+            $trust = Get-ElasticsearchTransportCa $Nodes[0] | Add-EckTransportTrust @Eck
+            $trust.ConfigMapChange | Should -Be 'Unchanged'
+            $trust.SpecChanged | Should -BeFalse
+            (Publish-EckTransport @Eck).ProxyAddress | Should -Be $Endpoint.ProxyAddress
+            (Get-EckTransportCa @Eck | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath $Nodes).CaFileChange | Should -Be @('Unchanged', 'Unchanged')
+            ($Endpoint | Connect-RemoteCluster -Connection $Local -Alias eck-cert).Connected | Should -BeTrue
+
+            @(Get-RequestLog -Mutating) | Should -BeNullOrEmpty
+            Get-NodeFileSnapshot $Nodes | Should -Be $before
+        }
     }
 }
 
 Describe 'One-sided trust mistakes' {
+    BeforeAll { Initialize-CertificateModel }
+
     It 'diagnoses RemoteCaNotTrusted when the local nodes do not trust the ECK CA' {
         for ($i = 0; $i -lt $Nodes.Count; $i++) { Copy-Item "$($Nodes[$i])/certs/transport.p12" "$TestDrive/trusted-$i.p12" }
         try {
@@ -128,10 +138,9 @@ Describe 'One-sided trust mistakes' {
         $patch = @{ data = @{ 'ca.crt' = $otherPem } } | ConvertTo-Json -Compress
         kubectl patch configmap quickstart-remote-transport-ca -n elastic --type merge -p $patch | Out-Null
         $LASTEXITCODE | Should -Be 0
-        # ECK rolls the new trust out to its nodes: a new connection fails once it has.
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do { $result = Test-HandRegistered -Alias cert-rejected -Address $Endpoint.ProxyAddress }
-        while ($result.Connected -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 300))
+        # ECK rolls the new trust out to its nodes (no new generation: the status may still say Ready from before).
+        Wait-SandboxSettled
+        $result = Test-HandRegistered -Alias cert-rejected -Address $Endpoint.ProxyAddress
         $result.Connected | Should -BeFalse
         $result.Cause | Should -Be 'LocalCaNotTrustedByRemote' -Because $result.Evidence
         $result.RecommendedAction | Should -Match 'Add-EckTransportTrust'
@@ -141,14 +150,15 @@ Describe 'One-sided trust mistakes' {
         $trust.SpecChanged | Should -BeFalse
         $kept = kubectl get configmap quickstart-remote-transport-ca -n elastic -o 'jsonpath={.data.ca\.crt}'
         ($kept -join "`n") | Should -Match ([regex]::Escape(($otherPem -split "`n")[1])) -Because 'the CA already in the ConfigMap stays'
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        while (-not (Test-HandRegistered -Alias cert-back -Address $Endpoint.ProxyAddress).Connected -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
+        Wait-SandboxSettled
+        (Test-HandRegistered -Alias cert-back -Address $Endpoint.ProxyAddress).Connected | Should -BeTrue
         (Test-RemoteCluster -Connection $Local -Alias eck-cert -SearchIndex 'logs-*').SearchHits | Should -Be 2
     }
 }
 
 Describe 'The certificate model from PEM-configured nodes' {
     BeforeAll {
+        Initialize-CertificateModel
         # Move every node from transport.p12 to PEM files, as elasticsearch-certutil --pem would have laid it out.
         foreach ($node in $Nodes) {
             $password = [Net.NetworkCredential]::new('', (Get-ElasticsearchKeystore -ConfigPath $node -Name 'xpack.security.transport.ssl.keystore.secure_password').Value).Password
@@ -188,12 +198,17 @@ Describe 'The certificate model from PEM-configured nodes' {
 }
 
 Describe 'Move-RemoteClusterToApiKey' {
+    BeforeAll {
+        # eck-cert connected with the certificate model, unless an earlier run of this Describe already moved it.
+        if ((Get-RemoteCluster -Connection $Local -Alias eck-cert -ErrorAction SilentlyContinue).SecurityModel -ne 'ApiKey') { Initialize-CertificateModel }
+    }
+
     It 'changes nothing under -WhatIf' {
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         Clear-RequestLog
         Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -WhatIf | Out-Null
-        @(Get-MutatingRequest) | Should -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $before
+        @(Get-RequestLog -Mutating) | Should -BeNullOrEmpty
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
         (Get-RemoteCluster -Connection $Local -Alias eck-cert).SecurityModel | Should -Be 'Certificate'
     }
 
@@ -216,11 +231,21 @@ Describe 'Move-RemoteClusterToApiKey' {
         $test.NodeCredentials.Present | Should -Be @($true, $true)
     }
 
-    It 'changes nothing when run again' {
-        $before = Get-NodeFileSnapshot
-        Clear-RequestLog
-        (Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force).State | Should -Be 'AlreadyMigrated'
-        @(Get-MutatingRequest) | Should -BeNullOrEmpty
-        Get-NodeFileSnapshot | Should -Be $before
+    Context 'once moved' {
+        BeforeAll {
+            $moved = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force -WarningAction SilentlyContinue
+            if ($moved.State -eq 'RestartRequired') {
+                $moved.RestartRequired | ForEach-Object { Restart-LocalNode $_ }
+                Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force | Out-Null
+            }
+        }
+
+        It 'changes nothing when run again' {
+            $before = Get-NodeFileSnapshot $Nodes
+            Clear-RequestLog
+            (Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-cert -ConfigPath $Nodes -SearchIndex 'logs-*' -Force).State | Should -Be 'AlreadyMigrated'
+            @(Get-RequestLog -Mutating) | Should -BeNullOrEmpty
+            Get-NodeFileSnapshot $Nodes | Should -Be $before
+        }
     }
 }

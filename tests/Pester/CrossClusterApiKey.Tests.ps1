@@ -4,10 +4,6 @@ BeforeAll {
     Import-Module (Get-BuiltModuleManifest) -Force
     $script:Sandbox = Start-TestSandbox
     $script:Remote = Get-EckCluster -KubeConfig $Sandbox.kubeconfig -Namespace elastic -Name quickstart | New-ElasticsearchConnection
-    function Get-MutatingEsRequest {
-        Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } | Where-Object { $_.mutating -and $_.path -like '/_security*' }
-    }
-    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
 }
 
 AfterAll { Stop-TestSandbox $Sandbox }
@@ -16,7 +12,7 @@ Describe 'New-CrossClusterApiKey' {
     It 'sends nothing under -WhatIf' {
         Clear-RequestLog
         $Remote | New-CrossClusterApiKey -Name whatif -SearchIndex 'logs-*' -WhatIf
-        Get-MutatingEsRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/_security*' | Should -BeNullOrEmpty
     }
 
     It 'creates a tagged key whose encoded value is a SecureString that no stream shows' {
@@ -50,7 +46,7 @@ Describe 'New-CrossClusterApiKey' {
     ) {
         Clear-RequestLog
         { $Remote | New-CrossClusterApiKey @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,EckRemoteCluster.Commands.NewCrossClusterApiKeyCommand"
-        Get-MutatingEsRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/_security*' | Should -BeNullOrEmpty
     }
 }
 
@@ -77,7 +73,7 @@ Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
     It 'revokes only after confirmation (-WhatIf sends nothing), then with -Force' {
         Clear-RequestLog
         $Key | Revoke-CrossClusterApiKey -WhatIf
-        Get-MutatingEsRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/_security*' | Should -BeNullOrEmpty
         $Key | Revoke-CrossClusterApiKey -Force
         ($Remote | Get-CrossClusterApiKey -Id $Key.Id -IncludeInvalidated).Invalidated | Should -BeTrue
         $Remote | Get-CrossClusterApiKey -Name to-dc1 | Should -BeNullOrEmpty

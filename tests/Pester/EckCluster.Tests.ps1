@@ -9,11 +9,7 @@ BeforeAll {
     }
 
     # Invoke-RestMethod returns a JSON array as one object: unroll it before filtering.
-    function Get-LoggedRequest { Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } }
-    function Get-MutatingKubernetesRequest { Get-LoggedRequest | Where-Object { $_.mutating -and $_.path -like '/api*' } }
     function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
-    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
-    function Add-Fault([hashtable] $Fault) { Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/faults' -Body $Fault | Out-Null }
 }
 
 AfterAll {
@@ -67,18 +63,18 @@ Describe 'Enable-EckRemoteClusterServer' {
     It 'sends no mutating request under -WhatIf' {
         Clear-RequestLog
         Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -WhatIf
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
         (Get-EckCluster -Name quickstart).RemoteClusterServerEnabled | Should -BeFalse
     }
 
     It 'enables through a merge patch, retrying an injected 409 and 503, and waits for the rollout' {
         Clear-RequestLog
-        Add-Fault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'elasticsearches/quickstart'; status = 409; count = 1 }
-        Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches/quickstart$'; status = 503; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'elasticsearches/quickstart'; status = 409; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches/quickstart$'; status = 503; count = 1 }
         $cluster = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait
         $cluster.RemoteClusterServerEnabled | Should -BeTrue
         $cluster.Phase | Should -Be 'Ready'
-        $patches = @(Get-MutatingKubernetesRequest | Where-Object method -eq 'PATCH')
+        $patches = @(Get-RequestLog -Mutating -PathLike '/api*' | Where-Object method -eq 'PATCH')
         $patches.Count | Should -Be 2
         $patches[-1].contentType | Should -BeLike 'application/merge-patch+json*'
     }
@@ -87,7 +83,7 @@ Describe 'Enable-EckRemoteClusterServer' {
         Clear-RequestLog
         $verbose = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -Match 'already enabled'
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
     It 'refuses Elasticsearch below 8.10 before sending anything' {
@@ -99,7 +95,7 @@ Describe 'Enable-EckRemoteClusterServer' {
         Clear-RequestLog
         { Enable-EckRemoteClusterServer -Name old -Force -ErrorAction Stop } |
             Should -Throw -ErrorId 'RemoteClusterServerUnsupportedVersion,EckRemoteCluster.Commands.EnableEckRemoteClusterServerCommand'
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 }
 
@@ -107,7 +103,7 @@ Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
     It 'sends no mutating request under -WhatIf' {
         Clear-RequestLog
         Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
     It 'tells ECK 3.3 from the schema OpenAPI v3 serves, without a dry run' {
@@ -165,7 +161,7 @@ Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
     It 'is idempotent: publishing again sends nothing' {
         Clear-RequestLog
         Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer | Should -Not -BeNullOrEmpty
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
     It 'is found by Get-EckRemoteClusterEndpoint, which binds from the endpoint by property name' {
@@ -195,11 +191,11 @@ Describe 'Wait-EckCluster' {
         try {
             Get-EckCluster -Name quickstart | Disable-EckRemoteClusterServer -Force | Out-Null
             Clear-RequestLog
-            Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'watch=true'; action = 'reset'; count = 2 }
+            Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'watch=true'; action = 'reset'; count = 2 }
             $cluster = Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:02:00
             $cluster.IsReady | Should -BeTrue
             $cluster.RemoteClusterServerEnabled | Should -BeFalse
-            $watches = @(Get-LoggedRequest | Where-Object { $_.path -like '*watch=true*' })
+            $watches = @(Get-RequestLog | Where-Object { $_.path -like '*watch=true*' })
             $watches.Count | Should -BeGreaterOrEqual 3
         }
         finally {
@@ -227,9 +223,9 @@ Describe 'Unpublish-EckRemoteClusterServer' {
         Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer | Out-Null
         Clear-RequestLog
         Get-EckCluster -Name quickstart | Unpublish-EckRemoteClusterServer -WhatIf
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
         Get-EckCluster -Name quickstart | Unpublish-EckRemoteClusterServer
-        @(Get-MutatingKubernetesRequest).Count | Should -Be 1
+        @(Get-RequestLog -Mutating -PathLike '/api*').Count | Should -Be 1
         { Get-EckCluster -Name quickstart | Get-EckRemoteClusterEndpoint -ErrorAction Stop } |
             Should -Throw -ErrorId 'RemoteClusterServerNotPublished,EckRemoteCluster.Commands.GetEckRemoteClusterEndpointCommand'
     }

@@ -7,10 +7,6 @@ BeforeAll {
         '*-Eck*:KubeConfig' = $Sandbox.kubeconfig
         '*-Eck*:Namespace'  = 'elastic'
     }
-    function Get-MutatingKubernetesRequest {
-        Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } | Where-Object { $_.mutating -and $_.path -like '/api*' }
-    }
-    function Clear-RequestLog { Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null }
     $script:Headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
     $script:Services = "$($Sandbox.kubernetes.server)/api/v1/namespaces/elastic/services"
 }
@@ -41,7 +37,7 @@ Describe 'Publish-EckRemoteClusterServer on ECK 3.2' {
             Should -Not -Contain 'service'
         Clear-RequestLog
         $cluster | Publish-EckRemoteClusterServer -Type LoadBalancer -Port 19443 | Out-Null
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
     It 'unpublishes by deleting only its own Service' {
@@ -59,6 +55,6 @@ Describe 'Publish-EckRemoteClusterServer on ECK 3.2' {
         Clear-RequestLog
         Get-EckCluster -Name quickstart | Unpublish-EckRemoteClusterServer -WarningVariable warnings -WarningAction SilentlyContinue
         $warnings | Should -Not -BeNullOrEmpty
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 }

@@ -32,10 +32,6 @@ http.host: 0.0.0.0
         $path
     }
 
-    function Get-Snapshot([string[]] $Paths) {
-        $Paths | ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
-    }
-
     function New-TestCa([int] $Days = 365, [bool] $IsCa = $true) {
         $rsa = [System.Security.Cryptography.RSA]::Create(2048)
         $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=test-transport-ca', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
@@ -108,9 +104,9 @@ Describe 'Add-RemoteClusterCredential' {
     It 'changes nothing the second time' {
         $node = New-Node 'again'
         Add-RemoteClusterCredential -Alias prod -ApiKey $Key -ConfigPath $node | Out-Null
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         (Add-RemoteClusterCredential -Alias prod -ApiKey $Key -ConfigPath $node).Change | Should -Be 'Unchanged'
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'takes the key from an object with an EncodedKey property through the pipeline' {
@@ -121,33 +117,33 @@ Describe 'Add-RemoteClusterCredential' {
 
     It 'writes nothing under -WhatIf' {
         $node = New-Node 'whatif'
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         Add-RemoteClusterCredential -Alias prod -ApiKey $Key -ConfigPath $node -WhatIf
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'changes no node when one keystore has a different password' {
         $nodes = (New-Node 'mixed1'), (New-Node 'mixed2' 'v6-password.keystore')
-        $snapshot = Get-Snapshot $nodes
+        $snapshot = Get-NodeFileSnapshot $nodes
         { Add-RemoteClusterCredential -Alias prod -ApiKey $Key -ConfigPath $nodes -ErrorAction Stop } |
             Should -Throw -ErrorId 'KeystorePasswordRequired,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
-        Get-Snapshot $nodes | Should -Be $snapshot
+        Get-NodeFileSnapshot $nodes | Should -Be $snapshot
     }
 
     It 'changes no node when one config path does not exist' {
         $node = New-Node 'lonely'
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         Add-RemoteClusterCredential -Alias prod -ApiKey $Key -ConfigPath $node, (Join-Path $TestDrive 'absent') -ErrorAction SilentlyContinue -ErrorVariable errors
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'rejects an alias Elasticsearch would reject: <_>' -ForEach 'a.b', 'a:b', 'with space' {
         $node = New-Node "alias$([array]::IndexOf(@('a.b', 'a:b', 'with space'), $_))"
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         { Add-RemoteClusterCredential -Alias $_ -ApiKey $Key -ConfigPath $node -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidRemoteClusterAlias,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'refuses a plain-text key' {
@@ -198,11 +194,11 @@ Describe 'Add-RemoteClusterTrust' {
     It 'changes nothing the second time, and needs no restart' {
         $node = New-Node 'trust-again'
         Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath $node -WarningAction SilentlyContinue | Out-Null
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         $second = Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath $node
         $second.CaFileChange | Should -Be 'Unchanged'
         $second.RestartRequired | Should -BeFalse
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'needs no restart when only the CA content changes (rotation)' {
@@ -222,17 +218,17 @@ Describe 'Add-RemoteClusterTrust' {
 
     It 'writes nothing under -WhatIf' {
         $node = New-Node 'trust-whatif'
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath $node -WhatIf
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'refuses an expired CA and writes nothing' {
         $node = New-Node 'expired'
-        $snapshot = Get-Snapshot $node
+        $snapshot = Get-NodeFileSnapshot $node
         { Add-RemoteClusterTrust -CertificateAuthority (New-TestCa -Days -1) -ConfigPath $node -ErrorAction Stop } |
             Should -Throw -ErrorId 'CertificateAuthorityExpired,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
-        Get-Snapshot $node | Should -Be $snapshot
+        Get-NodeFileSnapshot $node | Should -Be $snapshot
     }
 
     It 'refuses a certificate that is not a CA' {
@@ -251,10 +247,10 @@ Describe 'Add-RemoteClusterTrust' {
         $good = New-Node 'good-yml'
         $bad = New-Node 'bad-yml'
         Set-Content (Join-Path $bad 'elasticsearch.yml') "cluster.name: [unclosed"
-        $snapshot = Get-Snapshot $good, $bad
+        $snapshot = Get-NodeFileSnapshot $good, $bad
         { Add-RemoteClusterTrust -CertificateAuthority $Ca -ConfigPath $good, $bad -ErrorAction Stop } |
             Should -Throw -ErrorId 'ElasticsearchYmlInvalid,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
-        Get-Snapshot $good, $bad | Should -Be $snapshot
+        Get-NodeFileSnapshot $good, $bad | Should -Be $snapshot
     }
 
     It 'refuses a directory that is not an Elasticsearch config directory' {

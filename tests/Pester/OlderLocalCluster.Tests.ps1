@@ -7,9 +7,6 @@ BeforeAll {
     $script:Nodes = @($Sandbox.localCluster.nodes.configDir)
     $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
     $script:Local = New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
-    function Get-NodeFileSnapshot {
-        $Nodes | ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
-    }
 }
 
 AfterAll { Stop-TestSandbox $Sandbox }
@@ -20,11 +17,11 @@ Describe 'A local cluster older than 8.14' {
     }
 
     It 'refuses the API-key credential before writing any keystore' {
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         $key = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
         { Add-RemoteClusterCredential -Alias eck -ApiKey $key -ConfigPath $Nodes -Connection $Local -ErrorAction Stop } |
             Should -Throw -ErrorId 'ApiKeyModelUnsupportedVersion,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
-        Get-NodeFileSnapshot | Should -Be $before
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
     }
 
     It 'refuses a role with remote_indices' {

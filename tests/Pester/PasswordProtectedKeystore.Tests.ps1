@@ -11,27 +11,24 @@ BeforeAll {
     $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
     $script:Local = New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
     $script:Key = ConvertTo-SecureString 'cHdkS2V5SWQwMTIzNDU2Nzg5MDE6cHdkS2V5U2VjcmV0MDEyMzQ1Njc4OQ==' -AsPlainText -Force
-    function Get-NodeFileSnapshot {
-        $Nodes | ForEach-Object { Get-ChildItem $_ -File | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
-    }
 }
 
 AfterAll { Stop-TestSandbox $Sandbox }
 
 Describe 'A password-protected keystore' {
     It 'is refused without the password, and no node changes' {
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         { Add-RemoteClusterCredential -Alias eck -ApiKey $Key -ConfigPath $Nodes -Connection $Local -ErrorAction Stop } |
             Should -Throw -ErrorId 'KeystorePasswordRequired,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
-        Get-NodeFileSnapshot | Should -Be $before
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
     }
 
     It 'is refused with a wrong password, and no node changes' {
-        $before = Get-NodeFileSnapshot
+        $before = Get-NodeFileSnapshot $Nodes
         $wrong = ConvertTo-SecureString 'not-the-password' -AsPlainText -Force
         { Add-RemoteClusterCredential -Alias eck -ApiKey $Key -ConfigPath $Nodes -KeystorePassword $wrong -Connection $Local -ErrorAction Stop } |
             Should -Throw -ErrorId 'KeystorePasswordIncorrect,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
-        Get-NodeFileSnapshot | Should -Be $before
+        Get-NodeFileSnapshot $Nodes | Should -Be $before
     }
 
     It 'is written and reloaded by every node with the password' {

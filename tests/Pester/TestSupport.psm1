@@ -85,11 +85,14 @@ function Start-TestSandbox {
     $sandbox | Add-Member -NotePropertyName Process -NotePropertyValue $process
     $sandbox | Add-Member -NotePropertyName StateDirectory -NotePropertyValue $state
     $sandbox | Add-Member -NotePropertyName Logs -NotePropertyValue @($stdout, $stderr)
+    # The helpers below default to the sandbox started last (one per test file).
+    $script:CurrentSandbox = $sandbox
     $sandbox
 }
 
 function Stop-TestSandbox {
     param([Parameter(Mandatory)] $Sandbox)
+    if ($script:CurrentSandbox -eq $Sandbox) { $script:CurrentSandbox = $null }
     if (-not $Sandbox.Process.HasExited) {
         $Sandbox.Process.StandardInput.Close()
         if (-not $Sandbox.Process.WaitForExit(10000)) { $Sandbox.Process.Kill($true) }
@@ -98,9 +101,16 @@ function Stop-TestSandbox {
     Remove-Item $Sandbox.StateDirectory -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-<# Calls the sandbox's control API (request log, faults, rollout, node restarts). #>
+$script:CurrentSandbox = $null
+
+function Get-CurrentSandbox {
+    if ($null -eq $script:CurrentSandbox) { throw 'No sandbox: call Start-TestSandbox in BeforeAll first, or pass -Sandbox.' }
+    $script:CurrentSandbox
+}
+
+<# Calls the sandbox's control API (request log, faults, rollout, node restarts, settle). #>
 function Invoke-SandboxControl {
-    param([Parameter(Mandatory)] $Sandbox, [string] $Method = 'GET', [Parameter(Mandatory)] [string] $Path, $Body)
+    param($Sandbox = (Get-CurrentSandbox), [string] $Method = 'GET', [Parameter(Mandatory)] [string] $Path, $Body)
     $uri = ($Sandbox.controlApi.TrimEnd('/')) + $Path
     $arguments = @{ Method = $Method; Uri = $uri }
     if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
@@ -109,4 +119,80 @@ function Invoke-SandboxControl {
     $result
 }
 
-Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh, Start-TestSandbox, Stop-TestSandbox, Invoke-SandboxControl
+<#
+The sandbox's request log, one object per request (time, user, method, path, status, mutating, target), optionally
+only the mutating ones and those whose path matches -PathLike ('/api*' for Kubernetes, '/_security*' ...).
+#>
+function Get-RequestLog {
+    param($Sandbox = (Get-CurrentSandbox), [switch] $Mutating, [string] $PathLike = '*')
+    # Invoke-RestMethod returns a JSON array as one object: unroll it before filtering.
+    @(Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests') | ForEach-Object { $_ } |
+        Where-Object { (-not $Mutating -or $_.mutating) -and $_.path -like $PathLike }
+}
+
+function Clear-RequestLog {
+    param($Sandbox = (Get-CurrentSandbox))
+    Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null
+}
+
+function Add-SandboxFault {
+    param([Parameter(Mandatory, Position = 0)] [hashtable] $Fault, $Sandbox = (Get-CurrentSandbox))
+    Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/faults' -Body $Fault | Out-Null
+}
+
+function Clear-SandboxFault {
+    param($Sandbox = (Get-CurrentSandbox))
+    Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/faults' | Out-Null
+}
+
+<#
+Waits until the sandbox's ECK operator and load balancers have acted on every change made so far (POST /settle): a
+patched ConfigMap rolled out, a new Service listening. Use it after a change whose effect is asynchronous.
+#>
+function Wait-SandboxSettled {
+    param($Sandbox = (Get-CurrentSandbox), [int] $TimeoutSeconds = 120)
+    $uri = ($Sandbox.controlApi.TrimEnd('/')) + "/settle?timeoutSeconds=$TimeoutSeconds"
+    Invoke-RestMethod -Method POST -Uri $uri -TimeoutSec ($TimeoutSeconds + 30) | Out-Null
+}
+
+<# Every file under the given node config directories, with its hash, sorted: compare two to prove nothing was written. #>
+function Get-NodeFileSnapshot {
+    param([Parameter(Mandatory, Position = 0)] [string[]] $Path)
+    $Path | ForEach-Object { Get-ChildItem $_ -File -Recurse | ForEach-Object { "$($_.FullName)=$((Get-FileHash $_.FullName).Hash)" } } | Sort-Object
+}
+
+<# Restarts one self-managed node of the sandbox, found by its config directory, and waits until it is back. #>
+function Restart-LocalNode {
+    param([Parameter(Mandatory, Position = 0)] [string] $ConfigPath, $Sandbox = (Get-CurrentSandbox))
+    $name = (Get-ElasticsearchNodeConfig $ConfigPath).NodeName
+    Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path "/nodes/$name/restart" | Out-Null
+}
+
+<# A connection to the sandbox's self-managed cluster as its elastic user. #>
+function Connect-LocalCluster {
+    param($Sandbox = (Get-CurrentSandbox))
+    $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
+    New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
+}
+
+<#
+Polls -Condition until it returns a true value and returns that value: for states that only a fresh check can
+see (a new connection, a file the product writes). Fails with -Because and the last value after -TimeoutSeconds,
+which only bounds a failing wait.
+#>
+function Wait-Condition {
+    param([Parameter(Mandatory, Position = 0)] [scriptblock] $Condition, [int] $TimeoutSeconds = 60, [string] $Because = 'the condition')
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $delay = 50
+    while ($true) {
+        $value = & $Condition
+        if ($value) { return $value }
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $TimeoutSeconds s waiting for $Because (last: $($value | Out-String))." }
+        Start-Sleep -Milliseconds $delay
+        $delay = [Math]::Min($delay * 2, 1000)
+    }
+}
+
+Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh,
+    Start-TestSandbox, Stop-TestSandbox, Invoke-SandboxControl, Get-RequestLog, Clear-RequestLog, Add-SandboxFault, Clear-SandboxFault,
+    Wait-SandboxSettled, Get-NodeFileSnapshot, Restart-LocalNode, Connect-LocalCluster, Wait-Condition

@@ -7,7 +7,6 @@ BeforeAll {
     $PSDefaultParameterValues = @{ '*-Eck*:KubeConfig' = $Sandbox.kubeconfig; '*-Eck*:Namespace' = 'elastic' }
     $script:Headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
 
-    function Get-LoggedRequest { Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } }
     function Set-Rollout([int] $SecondsPerPod) {
         $body = if ($SecondsPerPod -gt 0) { @{ mode = 'realistic'; secondsPerPod = $SecondsPerPod } } else { @{ mode = 'instant' } }
         Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body $body | Out-Null
@@ -56,11 +55,11 @@ Describe 'Wait-EckCluster' {
         $cluster = $debug | Where-Object { $_ -is [EckRemoteCluster.EckCluster] }
         $cluster.IsReady | Should -BeTrue
         ($debug | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n" | Should -Match '410 Gone'
-        $watches = @(Get-LoggedRequest | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })
+        $watches = @(Get-RequestLog | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })
         $watches[0].status | Should -Be 410
         $watches.Count | Should -BeGreaterOrEqual 2
         # Relisted: the GET that starts the wait and the one after the 410.
-        @(Get-LoggedRequest | Where-Object { $_.method -eq 'GET' -and $_.path -like '*/elasticsearches/quickstart' }).Count | Should -BeGreaterOrEqual 2
+        @(Get-RequestLog | Where-Object { $_.method -eq 'GET' -and $_.path -like '*/elasticsearches/quickstart' }).Count | Should -BeGreaterOrEqual 2
     }
 
     It 'stops within two seconds on Ctrl+C with no error but PipelineStopped' {
@@ -77,7 +76,7 @@ Describe 'Wait-EckCluster' {
             $invocation = $runspace.BeginInvoke()
             # Stop once the wait sits in its watch, as a user pressing Ctrl+C would.
             $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while (-not (Get-LoggedRequest | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })) {
+            while (-not (Get-RequestLog | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })) {
                 if ([DateTime]::UtcNow -gt $deadline) { throw 'Wait-EckCluster never started its watch.' }
                 Start-Sleep -Milliseconds 100
             }
