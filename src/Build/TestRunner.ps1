@@ -31,8 +31,9 @@ function Invoke-XunitTests([string] $Root, [string] $Configuration, [string] $Re
     foreach ($project in $projects) {
         $trxName = "$($project.BaseName).trx"
         Write-Host "== xunit: $($project.BaseName)"
+        # Out-Host: the console output is for the reader; this function's output is the counts.
         $null | & dotnet test $project.FullName -c $Configuration --nologo -v quiet `
-            --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsFolder
+            --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsFolder | Out-Host
         $trx = Join-Path $ResultsFolder $trxName
         if (-not (Test-Path $trx)) {
             # The project did not build or the host crashed: that is a failure, not "no tests".
@@ -66,7 +67,7 @@ Invoke-Pester -Configuration $configuration | Out-Null
     Set-Content -Path $scriptFile -Value $script
     Write-Host '== Pester'
     $pwsh = Get-PwshCommandLine
-    $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptFile $pester $resultFile ($paths -join [IO.Path]::PathSeparator)
+    $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptFile $pester $resultFile ($paths -join [IO.Path]::PathSeparator) | Out-Host
     if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     [xml] $result = Get-Content $resultFile -Raw
     $summary = $result.'test-results'

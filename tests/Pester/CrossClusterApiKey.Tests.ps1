@@ -27,7 +27,6 @@ Describe 'New-CrossClusterApiKey' {
         $key.EncodedKeyPlainText | Should -BeNullOrEmpty
         $plain = [System.Net.NetworkCredential]::new('', $key.EncodedKey).Password
         ($output | Out-String) + ($key | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($plain))
-        $script:Key = $key
     }
 
     It 'returns the plain text only with -AsPlainText' {
@@ -51,15 +50,17 @@ Describe 'New-CrossClusterApiKey' {
 }
 
 Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
+    BeforeAll { $script:Key = $Remote | New-CrossClusterApiKey -Name to-dc2 -Alias prod-eck -SearchIndex 'logs-*' }
+
     It 'lists the key by name, without an encoded value' {
-        $listed = $Remote | Get-CrossClusterApiKey -Name to-dc1
+        $listed = $Remote | Get-CrossClusterApiKey -Name to-dc2
         $listed.Id | Should -Be $Key.Id
         $listed.EncodedKey | Should -BeNullOrEmpty
         $listed.Alias | Should -Be 'prod-eck'
     }
 
     It 'updates the access of a piped key, keeping the module''s tags' {
-        $updated = $Remote | Get-CrossClusterApiKey -Name to-dc1 | Update-CrossClusterApiKey -SearchIndex 'logs-web-*' -Metadata @{ team = 'search' }
+        $updated = $Remote | Get-CrossClusterApiKey -Name to-dc2 | Update-CrossClusterApiKey -SearchIndex 'logs-web-*' -Metadata @{ team = 'search' }
         $updated.Search | Should -Be @('logs-web-*')
         $updated.Metadata['team'] | Should -Be 'search'
         $updated.Metadata['managed-by'] | Should -Be 'EckRemoteCluster'
@@ -76,10 +77,11 @@ Describe 'Get-, Update- and Revoke-CrossClusterApiKey' {
         Get-RequestLog -Mutating -PathLike '/_security*' | Should -BeNullOrEmpty
         $Key | Revoke-CrossClusterApiKey -Force
         ($Remote | Get-CrossClusterApiKey -Id $Key.Id -IncludeInvalidated).Invalidated | Should -BeTrue
-        $Remote | Get-CrossClusterApiKey -Name to-dc1 | Should -BeNullOrEmpty
+        $Remote | Get-CrossClusterApiKey -Name to-dc2 | Should -BeNullOrEmpty
     }
 
     It 'revoking the same key again by id says it was already invalidated (Elasticsearch answers with empty lists)' {
+        Revoke-CrossClusterApiKey -RemoteConnection $Remote -Id $Key.Id -Force | Out-Null
         $verbose = Revoke-CrossClusterApiKey -RemoteConnection $Remote -Id $Key.Id -Force -Verbose -ErrorAction Stop 4>&1
         ($verbose | Out-String) | Should -Match 'was already invalidated'
     }

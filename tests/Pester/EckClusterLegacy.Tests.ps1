@@ -41,12 +41,14 @@ Describe 'Publish-EckRemoteClusterServer on ECK 3.2' {
     }
 
     It 'unpublishes by deleting only its own Service' {
+        Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait | Publish-EckRemoteClusterServer -Type LoadBalancer -Port 19443 | Out-Null
         Get-EckCluster -Name quickstart | Unpublish-EckRemoteClusterServer
         { Invoke-RestMethod -Uri "$Services/quickstart-es-remote-cluster-lb" -Headers $Headers -SkipCertificateCheck } | Should -Throw
         Invoke-RestMethod -Uri "$Services/quickstart-es-remote-cluster" -Headers $Headers -SkipCertificateCheck | Should -Not -BeNullOrEmpty
     }
 
     It 'refuses a Service of that name that it did not create, and leaves it on unpublish' {
+        Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait | Unpublish-EckRemoteClusterServer | Out-Null
         $foreign = @{ apiVersion = 'v1'; kind = 'Service'; metadata = @{ name = 'quickstart-es-remote-cluster-lb'; namespace = 'elastic' }
             spec = @{ type = 'ClusterIP'; selector = @{ app = 'x' }; ports = @(@{ port = 9443 }) } } | ConvertTo-Json -Depth 10
         Invoke-RestMethod -Method POST -Uri $Services -Headers $Headers -Body $foreign -ContentType 'application/json' -SkipCertificateCheck | Out-Null

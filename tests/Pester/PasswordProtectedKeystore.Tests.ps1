@@ -41,6 +41,7 @@ Describe 'A password-protected keystore' {
     }
 
     It 'is checked by Test-RemoteCluster -ConfigPath' {
+        Add-RemoteClusterCredential -Alias eck -ApiKey $Key -ConfigPath $Nodes -KeystorePassword $KeystorePassword -Connection $Local | Out-Null
         $result = Test-RemoteCluster -Connection $Local -Alias eck -ConfigPath $Nodes -KeystorePassword $KeystorePassword
         $result.NodeCredentials.Present | Should -Be @($true, $true)
         $result.NodeCredentials.SameAsOtherNodes | Should -Be @($true, $true)

@@ -20,38 +20,44 @@ BeforeAll {
 }
 
 AfterAll {
-    Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/faults' | Out-Null
+    Clear-SandboxFault
     Stop-TestSandbox $Sandbox
 }
 
 Describe 'Wait-EckCluster' {
     AfterEach {
-        Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/faults' | Out-Null
+        Clear-SandboxFault
         Set-Rollout 0
         Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:01:00 | Out-Null
     }
 
     It 'reads the cluster again and keeps waiting when its watch answers 410 Gone' {
-        Set-Rollout 1
+        # Slow enough that the cluster is still rolling when the wait reads it, so the wait has to watch.
+        Set-Rollout 3
         Start-Rollout
         Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/requests' | Out-Null
-        # The first watch is held back long enough for the history it starts from to be compacted away.
-        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/faults' -Body @{
-            target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches\?.*watch=true'; action = 'delay'; delayMs = 2500; count = 1
-        } | Out-Null
+        # The first watch is held until the history it starts from has been compacted away.
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches\?.*watch=true'; action = 'hold'; count = 1 }
         $compactor = Start-ThreadJob -ArgumentList $Sandbox.kubernetes.server, $Headers, $Sandbox.controlApi -ScriptBlock {
             param($server, $headers, $control)
-            Start-Sleep -Milliseconds 1000
-            # A write moves the store past the version the watch asked for, so compaction makes that version too old.
+            $control = $control.TrimEnd('/')
+            # Once the watch is held (a condition, not a time), a write moves the store past the version it asked for,
+            # compaction makes that version too old, and the watch goes on to meet 410 Gone.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ((Invoke-RestMethod -Uri "$control/faults").held -lt 1) {
+                if ([DateTime]::UtcNow -gt $deadline) { Invoke-RestMethod -Method POST -Uri "$control/faults/release" | Out-Null; throw 'The watch never arrived.' }
+                Start-Sleep -Milliseconds 50
+            }
             $configMap = @{ apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = "bump-$([guid]::NewGuid().ToString('n').Substring(0, 6))" } } | ConvertTo-Json
             Invoke-RestMethod -Method POST -Uri "$server/api/v1/namespaces/default/configmaps" -Headers $headers -Body $configMap -ContentType 'application/json' -SkipCertificateCheck | Out-Null
-            Invoke-RestMethod -Method POST -Uri ($control.TrimEnd('/') + '/kubernetes/compact') | Out-Null
+            Invoke-RestMethod -Method POST -Uri "$control/kubernetes/compact" | Out-Null
+            Invoke-RestMethod -Method POST -Uri "$control/faults/release" | Out-Null
         }
         try {
             # DebugPreference rather than -Debug, which would prompt (Inquire) in a non-interactive host.
             $debug = & { $DebugPreference = 'Continue'; Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:01:00 } 5>&1
         }
-        finally { $compactor | Wait-Job | Remove-Job }
+        finally { $compactor | Wait-Job | Receive-Job; $compactor | Remove-Job }
         $cluster = $debug | Where-Object { $_ -is [EckRemoteCluster.EckCluster] }
         $cluster.IsReady | Should -BeTrue
         ($debug | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n" | Should -Match '410 Gone'
@@ -75,11 +81,7 @@ Describe 'Wait-EckCluster' {
                 }).AddArgument($Manifest).AddArgument($Sandbox.kubeconfig)
             $invocation = $runspace.BeginInvoke()
             # Stop once the wait sits in its watch, as a user pressing Ctrl+C would.
-            $deadline = [DateTime]::UtcNow.AddSeconds(20)
-            while (-not (Get-RequestLog | Where-Object { $_.path -like '*elasticsearches?*watch=true*' })) {
-                if ([DateTime]::UtcNow -gt $deadline) { throw 'Wait-EckCluster never started its watch.' }
-                Start-Sleep -Milliseconds 100
-            }
+            $null = Wait-Condition -Because 'Wait-EckCluster to start its watch' { Get-RequestLog -PathLike '*elasticsearches?*watch=true*' }
             $invocation.IsCompleted | Should -BeFalse
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $runspace.Stop()

@@ -47,6 +47,12 @@ public sealed class ControlApiServer(ControlPlane control) : IAsyncDisposable
                 return Results.BadRequest(new JsonObject { ["error"] = e.Message });
             }
         });
+        app.MapGet("/faults", () => Results.Json(new JsonObject { ["rules"] = control.Faults.Describe(), ["held"] = control.Faults.Held }));
+        app.MapPost("/faults/release", () =>
+        {
+            control.Faults.Release();
+            return Results.NoContent();
+        });
         app.MapDelete("/faults", () =>
         {
             control.Faults.Clear();

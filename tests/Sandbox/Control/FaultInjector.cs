@@ -12,7 +12,10 @@ public sealed class FaultRule
 
     public required Regex PathPattern { get; init; }
 
-    /// <summary>"status" (answer <see cref="Status"/>), "reset" (drop the connection) or "delay" (wait, then serve).</summary>
+    /// <summary>
+    /// "status" (answer <see cref="Status"/>), "reset" (drop the connection), "delay" (wait, then serve) or "hold"
+    /// (serve only once POST /faults/release or DELETE /faults lets it go: a test can act while the request waits).
+    /// </summary>
     public required string Action { get; init; }
 
     public int Status { get; init; }
@@ -25,9 +28,9 @@ public sealed class FaultRule
     {
         var status = body["status"]?.GetValue<int>() ?? 0;
         var action = body["action"]?.GetValue<string>() ?? (status > 0 ? "status" : throw new ArgumentException("A fault needs a status or an action."));
-        if (action is not ("status" or "reset" or "delay"))
+        if (action is not ("status" or "reset" or "delay" or "hold"))
         {
-            throw new ArgumentException($"Unknown fault action '{action}' (status, reset or delay).");
+            throw new ArgumentException($"Unknown fault action '{action}' (status, reset, delay or hold).");
         }
 
         if (action == "status" && status is not (409 or 429 or 500 or 503))
@@ -53,6 +56,60 @@ public sealed class FaultInjector
 {
     private readonly object gate = new();
     private readonly List<FaultRule> rules = [];
+    private TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int held;
+
+    /// <summary>How many requests a "hold" fault is holding now.</summary>
+    public int Held => Volatile.Read(ref held);
+
+    /// <summary>The armed rules, for GET /faults.</summary>
+    public JsonArray Describe()
+    {
+        lock (gate)
+        {
+            return new JsonArray([.. rules.Select(r => (JsonNode)new JsonObject
+            {
+                ["target"] = r.Target,
+                ["method"] = r.Method,
+                ["pathPattern"] = r.PathPattern.ToString(),
+                ["action"] = r.Action,
+                ["remaining"] = r.Remaining,
+            })]);
+        }
+    }
+
+    /// <summary>Holds a request until <see cref="Release"/> (or <see cref="Clear"/>).</summary>
+    public async Task HoldAsync(CancellationToken cancellationToken)
+    {
+        Task released;
+        lock (gate)
+        {
+            released = release.Task;
+        }
+
+        Interlocked.Increment(ref held);
+        try
+        {
+            await released.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref held);
+        }
+    }
+
+    /// <summary>Lets every held request go on.</summary>
+    public void Release()
+    {
+        TaskCompletionSource released;
+        lock (gate)
+        {
+            released = release;
+            release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        released.TrySetResult();
+    }
 
     public void Add(FaultRule rule)
     {
@@ -68,6 +125,8 @@ public sealed class FaultInjector
         {
             rules.Clear();
         }
+
+        Release();
     }
 
     /// <summary>The fault for this request, if one is armed for any of <paramref name="targets"/> (node name, cluster name, "kubernetes").</summary>

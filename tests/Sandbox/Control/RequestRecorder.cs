@@ -58,6 +58,9 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
                     case "delay":
                         await Task.Delay(fault.DelayMs, context.RequestAborted);
                         break;
+                    case "hold":
+                        await faults.HoldAsync(context.RequestAborted);
+                        break;
                 }
 
                 await next(context);
