@@ -114,23 +114,23 @@ Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
         $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $verbose | Should -Contain "The API server's OpenAPI v3 schema of Elasticsearch has spec.remoteClusterServer.service (ECK 3.3 or later)."
-        (Get-LoggedRequest).path | Should -Contain '/openapi/v3'
-        @(Get-LoggedRequest | Where-Object { $_.path -like '*dryRun=All*' }) | Should -BeNullOrEmpty
+        (Get-RequestLog).path | Should -Contain '/openapi/v3'
+        @(Get-RequestLog | Where-Object { $_.path -like '*dryRun=All*' }) | Should -BeNullOrEmpty
     }
 
     It 'falls back to a server-side dry-run patch when OpenAPI v3 fails, and that changes nothing' {
-        Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
         Clear-RequestLog
         $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $verbose | Should -Contain 'A server-side dry-run patch kept spec.remoteClusterServer.service (ECK 3.3 or later).'
-        @(Get-LoggedRequest | Where-Object { $_.method -eq 'PATCH' -and $_.path -like '*dryRun=All*' }).Count | Should -Be 1
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        @(Get-RequestLog | Where-Object { $_.method -eq 'PATCH' -and $_.path -like '*dryRun=All*' }).Count | Should -Be 1
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
     It 'warns that the ECK version is unknown only when neither the schema nor a dry run answers' {
-        Add-Fault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
-        Add-Fault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'dryRun=All'; status = 500; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'dryRun=All'; status = 500; count = 1 }
         Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
         @($warnings | Where-Object { "$_" -like '*ECK version is unknown*' }).Count | Should -Be 1
         Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue

@@ -16,7 +16,6 @@ BeforeAll {
         $output = $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $file 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | ForEach-Object { "$_" }) -join "`n" }
     }
-    function Get-MutatingRequest { Invoke-SandboxControl -Sandbox $Sandbox -Path '/requests' | ForEach-Object { $_ } | Where-Object mutating }
 
     $script:LocalSetup = @"
 `$sandbox = Get-Content '$SandboxJson' -Raw | ConvertFrom-Json
@@ -75,7 +74,7 @@ catch {
         $run.Output | Should -Match 'ACTION .*-Force'
         $run.Output | Should -Not -Match 'NOT STOPPED'
         $run.Output | Should -Not -Match 'Read and Prompt'
-        @(Get-MutatingRequest) | Should -BeNullOrEmpty
+        @(Get-RequestLog -Mutating) | Should -BeNullOrEmpty
     }
 
     It 'goes ahead with -Force: nothing to ask' {
