@@ -248,14 +248,14 @@ Describe 'Unpublish-EckTransport' {
         $published.Interface | Should -Be 'Transport'
         Clear-RequestLog
         Get-EckCluster -Name quickstart | Unpublish-EckTransport -WhatIf
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
         Get-EckCluster -Name quickstart | Unpublish-EckTransport
-        @(Get-MutatingKubernetesRequest).Count | Should -Be 1
+        @(Get-RequestLog -Mutating -PathLike '/api*').Count | Should -Be 1
 
         Clear-RequestLog
         $said = Get-EckCluster -Name quickstart | Unpublish-EckTransport -Verbose 4>&1
         "$said" | Should -Match 'nothing to remove'
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
     It 'leaves the interface publishable again: the template is really gone' {
@@ -263,7 +263,7 @@ Describe 'Unpublish-EckTransport' {
         Get-EckCluster -Name quickstart | Unpublish-EckTransport
         Clear-RequestLog
         $again = Get-EckCluster -Name quickstart | Publish-EckTransport
-        @(Get-MutatingKubernetesRequest | Where-Object method -eq 'PATCH').Count | Should -Be 1 -Because 'an unchanged template would have been left alone'
+        @(Get-RequestLog -Mutating -PathLike '/api*' | Where-Object method -eq 'PATCH').Count | Should -Be 1 -Because 'an unchanged template would have been left alone'
         $again.ServiceName | Should -Be 'quickstart-es-transport'
         Get-EckCluster -Name quickstart | Unpublish-EckTransport
     }
@@ -272,7 +272,7 @@ Describe 'Unpublish-EckTransport' {
         Clear-RequestLog
         { Unpublish-EckTransport -Name nosuch -ErrorAction Stop } |
             Should -Throw -ErrorId 'EckClusterNotFound,EckRemoteCluster.Commands.UnpublishEckTransportCommand'
-        Get-MutatingKubernetesRequest | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 }
 

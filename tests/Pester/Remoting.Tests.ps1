@@ -27,7 +27,6 @@ BeforeAll {
         $settings = Invoke-ElasticsearchRequest -Connection $Local GET '/_cluster/settings?flat_settings=true'
         [pscustomobject]@{ Persistent = $settings.persistent.'cluster.routing.allocation.enable'; Transient = $settings.transient.'cluster.routing.allocation.enable' }
     }
-    function Get-MutatingRequests { @(Invoke-SandboxControl $Sandbox -Path '/requests' | Where-Object mutating) }
     $script:Ca = Get-EckLikeCa
 }
 
@@ -94,7 +93,7 @@ Describe 'Restart-ElasticsearchNode' {
         $started = (Get-NodeState node-1).started
         Invoke-SandboxControl $Sandbox -Method DELETE -Path '/requests' | Out-Null
         $Sessions | Restart-ElasticsearchNode -Connection $Local -WhatIf
-        Get-MutatingRequests | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating | Should -BeNullOrEmpty
         (Get-NodeState node-1).started | Should -Be $started
     }
 
@@ -178,7 +177,7 @@ Describe 'Restart-ElasticsearchNode' {
         Invoke-SandboxControl $Sandbox -Method DELETE -Path '/requests' | Out-Null
         { Restart-ElasticsearchNode -Connection $Local -Session $Sessions[0], $Sessions[1] -ConfigPath $ConfigDirs[0], $ghost -Force -ErrorAction Stop } |
             Should -Throw -ErrorId 'NodeNotInCluster,EckRemoteCluster.Commands.RestartElasticsearchNodeCommand'
-        Get-MutatingRequests | Should -BeNullOrEmpty
+        Get-RequestLog -Mutating | Should -BeNullOrEmpty
     }
 
     It 'refuses config paths without a way to restart them' {
