@@ -302,7 +302,8 @@ Describe 'When the connection breaks' {
             $trust = Add-RemoteClusterTrust -CertificateAuthority $other -ConfigPath $Nodes
             $trust.RestartRequired | Should -Be @($false, $false) -Because 'only the content of a CA file the nodes already reference changed'
             $Nodes | ForEach-Object { Restart-LocalNode $_ }
-            $result = Test-RemoteCluster -Connection $Local -Alias eck
+            # The nodes' CA files and logs are the evidence: REST says only that no connection came up.
+            $result = Test-RemoteCluster -Connection $Local -Alias eck -ConfigPath $Nodes
             $result.Connected | Should -BeFalse
             $result.Cause | Should -Be 'RemoteCaNotTrusted'
         }

@@ -15,7 +15,7 @@ BeforeAll {
     function Test-HandRegistered([string] $Alias, [string] $Address) {
         $remote = @{ mode = 'proxy'; proxy_address = $Address }
         Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ cluster = @{ remote = @{ $Alias = $remote } } } } | Out-Null
-        try { Test-RemoteCluster -Connection $Local -Alias $Alias }
+        try { Test-RemoteCluster -Connection $Local -Alias $Alias -ConfigPath $Nodes }
         finally { Disconnect-RemoteCluster -Connection $Local -Alias $Alias -Force | Out-Null }
     }
 

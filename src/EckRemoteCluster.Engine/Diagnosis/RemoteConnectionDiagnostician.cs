@@ -39,6 +39,14 @@ public static class RemoteConnectionDiagnostician
             f => "On the remote (ECK) cluster create a key with POST /_security/cross_cluster/api_key (not /_security/api_key), "
                  + $"then store its 'encoded' value as cluster.remote.{f.Alias}.credentials in the keystore of every local node and reload secure settings."),
 
+        new(RemoteConnectionCause.RestApiKeyUsed,
+            null,
+            (e, _) => e.Connected != true && e.RemoteKey?.State == RemoteKeyState.RestType,
+            f => $"The credential for [{f.Alias}] is a REST API key ([{f.Evidence.RemoteKey!.Id}] on the remote); the remote cluster server accepts only cross-cluster API keys.",
+            f => $"Create a cross-cluster key and store it on every node: New-CrossClusterApiKey -Alias {f.Alias} | Add-RemoteClusterCredential -ConfigPath <every node> -Connection <local>.",
+            [EvidenceSource.RemoteKey, EvidenceSource.Keystore],
+            e => $"on the remote, API key [{e.RemoteKey!.Id}] {e.RemoteKey.Detail}"),
+
         new(RemoteConnectionCause.CredentialMissing,
             Pattern(@"require transport header \[_cross_cluster_access_credentials\] but none found"),
             null,
@@ -56,14 +64,33 @@ public static class RemoteConnectionDiagnostician
                  + "against the remote cluster server port, whose certificate they do not trust.",
             CredentialAction),
 
+        new(RemoteConnectionCause.CredentialMissing,
+            null,
+            (e, _) => e.Connected != true && e.Keystores is { Count: > 0 } k && k.All(n => !n.Present)
+                      && PortOf(e) != TransportPort && e.Handshake?.Outcome != HandshakeOutcome.AsksForClientCertificate,
+            f => $"No local node's keystore holds cluster.remote.{f.Alias}.credentials, so the nodes connect without an API key.",
+            CredentialAction,
+            [EvidenceSource.Keystore],
+            e => $"keystores without cluster.remote.{e.Alias}.credentials: {string.Join(", ", e.Keystores!.Select(k => k.ConfigPath))}"),
+
         // Certificate model: the remote's transport port checked the local node's certificate and does not trust its CA.
         // Only the transport port asks for a client certificate, and with an API key the node presents none (bad_certificate).
+        // The local node logs the alert it receives as SecurityTransportExceptionHandler words it for certificate_unknown
+        // ("client did not trust this server's certificate"), on its outbound channel to the proxy address.
         new(RemoteConnectionCause.LocalCaNotTrustedByRemote,
-            Pattern(@"Received fatal alert: certificate_unknown"),
-            null,
+            Pattern(@"Received fatal alert: certificate_unknown|client did not trust this server's certificate"),
+            (e, message) => message is null || !message.Contains("remoteAddress=", StringComparison.Ordinal) || OutboundTo(e, message),
             f => $"The remote's transport port rejected the local node's certificate for [{f.Alias}]: the ECK cluster does not trust the local cluster's transport CA.",
             f => "Give the ECK cluster the local transport CA: Get-ElasticsearchTransportCa -ConfigPath <node config> | Add-EckTransportTrust -Name <name> -Namespace <ns> -Wait "
                  + "(a ConfigMap with key ca.crt named by spec.transport.tls.certificateAuthorities.configMapName)."),
+
+        new(RemoteConnectionCause.ApiKeyWrongPort,
+            null,
+            (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.AsksForClientCertificate
+                      && (e.HasClusterCredentials == true || e.Keystores?.Any(k => k.Present) == true),
+            f => $"[{f.Alias}] uses an API key but its address reaches a transport port, which asks for a client certificate (the certificate model).",
+            f => $"Point the remote at the remote cluster server: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias} "
+                 + $"(or set cluster.remote.{f.Alias}.proxy_address to {f.HostOr("<address>")}:{RemoteClusterPort})."),
 
         new(RemoteConnectionCause.ApiKeyWrongPort,
             Pattern(@"Received fatal alert: bad_certificate|Empty client certificate chain|missing authentication credentials for action \[cluster:internal/remote_cluster/handshake\]"),
@@ -91,8 +118,7 @@ public static class RemoteConnectionDiagnostician
             null,
             f => $"The certificate the remote presented does not carry the server name [{f.Alias}] asked for"
                  + (SubjectAltNames(f.Message) is { } sans ? $" (it carries [{sans}])" : string.Empty) + ".",
-            f => $"Set cluster.remote.{f.Alias}.server_name to a name in the remote's certificate: for ECK, {RemoteClusterServiceName}.<namespace>.svc "
-                 + "(Get-EckRemoteClusterEndpoint returns it as ServerName)."),
+            ServerNameAction),
 
         new(RemoteConnectionCause.RemoteCaNotTrusted,
             TrustFailure(),
@@ -100,22 +126,42 @@ public static class RemoteConnectionDiagnostician
             f => "The local node does not trust the certificate the remote presented"
                  + (SubjectAltNames(f.Message) is { } sans ? $" (subject alternative names [{sans}])" : string.Empty)
                  + ": its CA is not configured, or the ECK CA was rotated.",
-            f => SslContext(f.Message) == "xpack.security.transport.ssl" || (SslContext(f.Message) is null && f.Evidence.HasClusterCredentials == false && PortOf(f.Evidence) != RemoteClusterPort)
-                ? $"Add the ECK transport CA (secret {CaSecret}, key {EckNames.CaKey}) to xpack.security.transport.ssl.certificate_authorities, or to the PKCS#12 truststore, "
-                  + "on every local node (certificate model): Get-EckTransportCa | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath <every node>."
-                : $"Save the ECK CA: kubectl get secret {CaSecret} -o go-template='{{{{index .data \"{EckNames.CaKey}\" | base64decode}}}}' > remote-cluster-ca.crt; "
-                  + "copy it into the config directory of every local node and list it in xpack.security.remote_cluster_client.ssl.certificate_authorities in elasticsearch.yml "
-                  + "(a restart is needed when the setting is added; a new CA in a file already listed is picked up within 5 seconds). "
-                  + "If TLS is terminated by a load balancer or ingress, trust that component's CA instead."),
+            RemoteCaAction),
+
+        new(RemoteConnectionCause.ServerNameMismatch,
+            null,
+            (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.NameMismatch,
+            f => $"The certificate the remote presents does not carry the server name [{f.Evidence.ServerName}] that [{f.Alias}] sends.",
+            ServerNameAction,
+            [EvidenceSource.Handshake],
+            e => e.Handshake!.Describe()),
+
+        new(RemoteConnectionCause.RemoteCaNotTrusted,
+            null,
+            (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.Untrusted
+                      && !(e.Keystores is { Count: > 0 } k && k.All(n => !n.Present)),
+            f => "The local nodes' CA files do not trust the certificate the remote presents: the ECK CA is not configured, or was rotated.",
+            RemoteCaAction,
+            [EvidenceSource.Handshake],
+            e => e.Handshake!.Describe()),
 
         new(RemoteConnectionCause.ApiKeyInvalid,
             // The handshake fails when the key is bad at connect time; once connected, each action fails the same way.
-            Pattern(@"unable to authenticate user \[[^\]]*\] for action \[[^\]]*\]"),
+            // CrossClusterAccessAuthenticationService passes the API key service's reason on unwrapped.
+            Pattern(@"unable to authenticate user \[[^\]]*\] for action \[[^\]]*\]|unable to find apikey with id|api key \[[^\]]*\] has been invalidated|api key is expired|invalid cross-cluster API key value|invalid credentials for API key"),
             null,
-            f => $"The remote rejected the cross-cluster API key stored for [{f.Alias}]: it expired, was invalidated, or is not the whole 'encoded' value.",
-            f => "On the remote check the key (GET /_security/api_key?name=<name>); if it is expired or invalidated create a new one with "
-                 + $"POST /_security/cross_cluster/api_key and replace cluster.remote.{f.Alias}.credentials on every local node with its 'encoded' value, "
-                 + "then POST /_nodes/reload_secure_settings."),
+            f => $"The remote rejected the cross-cluster API key stored for [{f.Alias}]: " + (f.Evidence.RemoteKey is { State: not RemoteKeyState.Active } key
+                ? $"key [{key.Id}] {key.Detail}."
+                : "it expired, was invalidated, does not exist there, or is not the whole 'encoded' value."),
+            ApiKeyAction),
+
+        new(RemoteConnectionCause.ApiKeyInvalid,
+            null,
+            (e, _) => e.Connected != true && e.RemoteKey?.State is RemoteKeyState.Missing or RemoteKeyState.Invalidated or RemoteKeyState.Expired,
+            f => $"The key the keystores hold for [{f.Alias}] cannot authenticate: key [{f.Evidence.RemoteKey!.Id}] {f.Evidence.RemoteKey.Detail}.",
+            ApiKeyAction,
+            [EvidenceSource.RemoteKey, EvidenceSource.Keystore],
+            e => $"on the remote, API key [{e.RemoteKey!.Id}] {e.RemoteKey.Detail}"),
 
         new(RemoteConnectionCause.LoadBalancerMixesClusters,
             Pattern(@"unexpected remote cluster name|does not match (the )?expected remote cluster name"),
@@ -155,13 +201,43 @@ public static class RemoteConnectionDiagnostician
             f => $"[{f.Alias}] uses sniff mode and is not connected; an ECK cluster's nodes publish pod addresses that outside nodes cannot reach.",
             SniffAction),
 
+        new(RemoteConnectionCause.RemoteClusterServerDisabled,
+            null,
+            (e, _) => e.Connected != true && e.RemoteClusterServerEnabled == false && PortOf(e) != TransportPort,
+            f => "The remote cluster has no remote cluster server: remote_cluster_server.enabled is false there, so nothing serves port 9443.",
+            f => "Enable it: Get-EckCluster -Name <name> -Namespace <ns> | Enable-EckRemoteClusterServer -Wait, then Publish-EckRemoteClusterServer "
+                 + $"and Connect-RemoteCluster -Alias {f.Alias} with the endpoint it returns (or set spec.remoteClusterServer.enabled: true with kubectl).",
+            [EvidenceSource.RemoteSettings],
+            e => "remote_cluster_server.enabled: false on the remote"),
+
         new(RemoteConnectionCause.ProxyUnreachable,
             Pattern(@"Unable to open any proxy connections to cluster \[[^\]]*\] at address \[(?<address>[^\]]*)\]"),
-            null,
+            // A no_seed_node_left_exception says only that no socket came up: a TLS failure gives the same. Without the
+            // node logs, only a handshake from this machine that got no answer tells that nothing is listening.
+            (e, _) => e.Handshake is null or { Outcome: HandshakeOutcome.Refused or HandshakeOutcome.Unreachable }
+                      && !(e.LogEntries ?? []).Any(l => l.Logger.Contains("SSLService", StringComparison.Ordinal) || l.Message.Contains("closing connection", StringComparison.Ordinal)),
             f => $"Nothing answered at [{f.Match?.Groups["address"].Value}]: the remote cluster server is not enabled or not exposed, or host or port is wrong.",
             f => $"On the ECK cluster set spec.remoteClusterServer.enabled: true and expose Service {RemoteClusterServiceName} (port {RemoteClusterPort}), e.g. "
                  + "spec.remoteClusterServer.service: { spec: { type: LoadBalancer } }; then check from every local node that "
                  + $"[{f.Match?.Groups["address"].Value}] is reachable (firewall, DNS) and that proxy_address uses that address and port."),
+
+        new(RemoteConnectionCause.ProxyUnreachable,
+            null,
+            (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.Refused,
+            f => $"Nothing listens at [{f.Evidence.ProxyAddress}]: the remote cluster server is not enabled or not exposed there, or host or port is wrong.",
+            f => $"Publish the remote cluster server and register its address: Get-EckCluster -Name <name> -Namespace <ns> | Publish-EckRemoteClusterServer -Type LoadBalancer | "
+                 + $"Connect-RemoteCluster -Connection <local> -Alias {f.Alias}; check from every local node that the address is reachable (firewall, DNS).",
+            [EvidenceSource.Handshake],
+            e => e.Handshake!.Describe()),
+
+        new(RemoteConnectionCause.RemoteUnreachable,
+            null,
+            (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.Unreachable,
+            f => $"[{f.Evidence.ProxyAddress}] does not answer.",
+            f => $"Check the network path from every local node to [{f.Evidence.ProxyAddress}] (firewall, load balancer health, DNS); "
+                 + $"Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> shows the address ECK publishes.",
+            [EvidenceSource.Handshake],
+            e => e.Handshake!.Describe()),
 
         new(RemoteConnectionCause.RemoteUnreachable,
             Pattern(@"unable to communicate with remote cluster \[[^\]]*\]|connect_timeout\[|ConnectTransportException|Connection refused|connection timed out"),
@@ -187,9 +263,19 @@ public static class RemoteConnectionDiagnostician
             (e, _) => IsProxy(e) && e.HasClusterCredentials == false && PortOf(e) == RemoteClusterPort && e.Connected != true,
             f => $"[{f.Alias}] targets the remote cluster server port but _remote/info shows no cluster_credentials for it.",
             CredentialAction),
+
+        new(RemoteConnectionCause.CredentialDiffersBetweenNodes,
+            null,
+            (e, _) => e.Keystores is { } k && k.Where(n => n.Present).Select(n => n.KeyId).Distinct().Count() > 1,
+            f => $"The nodes' keystores hold different API keys for [{f.Alias}], so nodes connect (or fail) differently.",
+            f => $"Write one key to every node: Get-CrossClusterApiKey -Connection <remote> -Alias {f.Alias} shows the keys; New-CrossClusterApiKey -Alias {f.Alias} | "
+                 + "Add-RemoteClusterCredential -ConfigPath <every node> -Connection <local> writes the same one everywhere and reloads.",
+            [EvidenceSource.Keystore],
+            e => "key ids per node: " + string.Join(", ", e.Keystores!.Select(k => $"{k.ConfigPath}={k.KeyId ?? "(none)"}"))),
     ];
 
     /// <summary>The first matching cause, or Unknown.</summary>
+    /// <remarks>The table ends with the keystores' disagreement: it explains a failure only when nothing more precise does.</remarks>
     public static RemoteConnectionDiagnosis Diagnose(RemoteConnectionEvidence evidence) =>
         DiagnoseAll(evidence).FirstOrDefault() ?? Unknown(evidence);
 
@@ -222,8 +308,34 @@ public static class RemoteConnectionDiagnostician
         + "and compare the setup with GET /_remote/info and GET /_resolve/cluster/<alias>:*.");
 
     private static string CredentialAction(DiagnosisFacts f) =>
-        $"On every local node run bin/elasticsearch-keystore add cluster.remote.{f.Alias}.credentials with the cross-cluster API key's 'encoded' value "
-        + "(the alias must match the registered one exactly), then POST /_nodes/reload_secure_settings or restart the node.";
+        $"Store the cross-cluster API key on every node and reload: New-CrossClusterApiKey -Alias {f.Alias} | Add-RemoteClusterCredential -ConfigPath <every node> -Connection <local> "
+        + $"(the alias must match the registered one exactly). By hand: bin/elasticsearch-keystore add cluster.remote.{f.Alias}.credentials on every node, then POST /_nodes/reload_secure_settings.";
+
+    private static string ApiKeyAction(DiagnosisFacts f) =>
+        $"Create a new key and replace it on every node: New-CrossClusterApiKey -Alias {f.Alias} | Add-RemoteClusterCredential -ConfigPath <every node> -Connection <local> "
+        + "(Get-CrossClusterApiKey -IncludeInvalidated shows the old key's state). By hand: POST /_security/cross_cluster/api_key on the remote, "
+        + $"cluster.remote.{f.Alias}.credentials on every node, POST /_nodes/reload_secure_settings.";
+
+    private static string ServerNameAction(DiagnosisFacts f) =>
+        $"Register the remote with the server name in its certificate: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias} "
+        + $"(for ECK, {RemoteClusterServiceName}.<namespace>.svc). By hand: set cluster.remote.{f.Alias}.server_name.";
+
+    private static string RemoteCaAction(DiagnosisFacts f) =>
+        SslContext(f.Message) == "xpack.security.transport.ssl" || (SslContext(f.Message) is null && f.Evidence.HasClusterCredentials == false && PortOf(f.Evidence) != RemoteClusterPort)
+            ? "Trust the ECK transport CA on every node (certificate model): Get-EckTransportCa -Name <name> -Namespace <ns> | Add-RemoteClusterTrust -SecurityModel Certificate -ConfigPath <every node>, "
+              + "then restart the nodes it reports RestartRequired for, one at a time. By hand: add the ECK transport CA "
+              + $"(secret {CaSecret}, key {EckNames.CaKey}) to xpack.security.transport.ssl.certificate_authorities, or to the PKCS#12 truststore, on every node."
+            : "Trust the ECK CA on every node: Get-EckTransportCa -Name <name> -Namespace <ns> | Add-RemoteClusterTrust -ConfigPath <every node>, then restart the nodes it reports "
+              + "RestartRequired for, one at a time (a new CA in a file already listed is picked up without restart). "
+              + $"By hand: kubectl get secret {CaSecret} -o go-template='{{{{index .data \"{EckNames.CaKey}\" | base64decode}}}}' into a file listed in "
+              + "xpack.security.remote_cluster_client.ssl.certificate_authorities. If TLS is terminated by a load balancer, trust that component's CA instead.";
+
+    /// <summary>Whether a logged channel is this node's outbound connection to the remote's proxy address (remoteAddress is it).</summary>
+    private static bool OutboundTo(RemoteConnectionEvidence e, string message)
+    {
+        var port = PortOf(e);
+        return port is not null && Regex.IsMatch(message, $@"remoteAddress=[^,}}]*:{port}[,}}]", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
 
     private static string HttpPortAction(DiagnosisFacts f) =>
         $"Set cluster.remote.{f.Alias}.proxy_address to {f.HostOr("<address>")}:{RemoteClusterPort} (API-key model, Service {RemoteClusterServiceName}) "
@@ -259,37 +371,84 @@ public static class RemoteConnectionDiagnostician
     private static string? SubjectAltNames(string? message) =>
         message is not null && SansPattern.Match(message) is { Success: true } m ? m.Groups[1].Value : null;
 
+    /// <summary>A text Elasticsearch produced, where it was seen and how it is quoted.</summary>
+    private sealed record Observation(string Text, string Shown, string Basis);
+
+    /// <summary>The REST messages, then every line of what the nodes logged during the last connection attempt.</summary>
+    private static IEnumerable<Observation> Observations(RemoteConnectionEvidence evidence)
+    {
+        foreach (string message in evidence.Messages)
+        {
+            yield return new Observation(message, message, EvidenceSource.Response);
+        }
+
+        foreach (var entry in evidence.LogEntries ?? [])
+        {
+            foreach (var text in entry.Texts())
+            {
+                yield return new Observation(text, entry.Quote(text), EvidenceSource.NodeLog);
+            }
+        }
+    }
+
     private sealed record DiagnosisRule(
         string Cause,
         Regex? Message,
         Func<RemoteConnectionEvidence, string?, bool>? When,
         Func<DiagnosisFacts, string> Summary,
-        Func<DiagnosisFacts, string> Action)
+        Func<DiagnosisFacts, string> Action,
+        string[]? FactBasis = null,
+        Func<RemoteConnectionEvidence, string>? Shown = null)
     {
         public RemoteConnectionDiagnosis? TryMatch(RemoteConnectionEvidence evidence)
         {
             if (Message is null)
             {
-                return When!(evidence, null) ? Build(evidence, null, null, DiagnosisFacts.Describe(evidence)) : null;
+                return When!(evidence, null)
+                    ? Build(evidence, null, null, Shown?.Invoke(evidence) ?? DiagnosisFacts.Describe(evidence), FactBasis ?? [EvidenceSource.RemoteInfo])
+                    : null;
             }
 
-            foreach (string message in evidence.Messages)
+            foreach (var observation in Observations(evidence))
             {
-                var match = Message.Match(message);
-                if (match.Success && (When is null || When(evidence, message)))
+                var match = Message.Match(observation.Text);
+                if (match.Success && (When is null || When(evidence, observation.Text)))
                 {
-                    return Build(evidence, match, message, message);
+                    return Build(evidence, match, observation.Text, observation.Shown, [observation.Basis, .. FactBasis ?? []]);
                 }
             }
 
             return null;
         }
 
-        private RemoteConnectionDiagnosis Build(RemoteConnectionEvidence evidence, Match? match, string? message, string shown)
+        private RemoteConnectionDiagnosis Build(RemoteConnectionEvidence evidence, Match? match, string? message, string shown, string[] basis)
         {
             var facts = new DiagnosisFacts(evidence, match, message);
-            return new RemoteConnectionDiagnosis(Cause, Summary(facts), shown, Action(facts));
+            var corroboration = Corroboration(evidence, Cause);
+            return new RemoteConnectionDiagnosis(Cause, Summary(facts), corroboration is null ? shown : $"{shown} | {corroboration.Value.Text}", Action(facts))
+            {
+                Basis = corroboration is null ? [.. basis.Distinct()] : [.. basis.Append(corroboration.Value.Basis).Distinct()],
+            };
         }
+    }
+
+    /// <summary>Other evidence that agrees with a cause found in a message: the handshake seen from this machine, the key's state.</summary>
+    private static (string Text, string Basis)? Corroboration(RemoteConnectionEvidence e, string cause)
+    {
+        var handshake = e.Handshake?.Outcome;
+        return cause switch
+        {
+            RemoteConnectionCause.RemoteCaNotTrusted when handshake == HandshakeOutcome.Untrusted => (e.Handshake!.Describe(), EvidenceSource.Handshake),
+            RemoteConnectionCause.ServerNameMismatch when handshake == HandshakeOutcome.NameMismatch => (e.Handshake!.Describe(), EvidenceSource.Handshake),
+            RemoteConnectionCause.ApiKeyWrongPort when handshake == HandshakeOutcome.AsksForClientCertificate => (e.Handshake!.Describe(), EvidenceSource.Handshake),
+            RemoteConnectionCause.ProxyUnreachable or RemoteConnectionCause.RemoteClusterServerDisabled
+                when handshake is HandshakeOutcome.Refused or HandshakeOutcome.Unreachable => (e.Handshake!.Describe(), EvidenceSource.Handshake),
+            RemoteConnectionCause.ApiKeyInvalid or RemoteConnectionCause.RestApiKeyUsed
+                when e.RemoteKey is { State: not RemoteKeyState.Active } key => ($"on the remote, API key [{key.Id}] {key.Detail}", EvidenceSource.RemoteKey),
+            RemoteConnectionCause.CredentialMissing when e.Keystores is { Count: > 0 } keystores && keystores.Any(k => !k.Present) =>
+                ($"keystores without cluster.remote.{e.Alias}.credentials: {string.Join(", ", keystores.Where(k => !k.Present).Select(k => k.ConfigPath))}", EvidenceSource.Keystore),
+            _ => null,
+        };
     }
 
     private sealed record DiagnosisFacts(RemoteConnectionEvidence Evidence, Match? Match, string? Message)

@@ -29,13 +29,66 @@ public sealed record RemoteConnectionEvidence
 
     /// <summary>Whether _remote/info shows cluster_credentials, i.e. the node has a keystore credential for the alias.</summary>
     public bool? HasClusterCredentials { get; init; }
+
+    /// <summary>server_name from _remote/info (empty when unset).</summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>
+    /// Entries the local nodes logged about this remote during the last connection attempt (path.logs); null when the
+    /// logs were not read (no -ConfigPath), empty when they were and said nothing.
+    /// </summary>
+    public IReadOnlyList<NodeLogEntry>? LogEntries { get; init; }
+
+    /// <summary>A TLS handshake from this machine to the proxy address; null when not tried.</summary>
+    public HandshakeEvidence? Handshake { get; init; }
+
+    /// <summary>Each node's keystore: whether it holds the alias's credential and the API key id in it; null when not read.</summary>
+    public IReadOnlyList<KeystoreCredentialEvidence>? Keystores { get; init; }
+
+    /// <summary>The state on the remote cluster of the key the keystores hold; null without a remote connection.</summary>
+    public RemoteKeyEvidence? RemoteKey { get; init; }
+
+    /// <summary>remote_cluster_server.enabled on the remote; null without a remote connection.</summary>
+    public bool? RemoteClusterServerEnabled { get; init; }
 }
+
+/// <summary>One node's keystore entry cluster.remote.&lt;alias&gt;.credentials: present, and the key id it holds.</summary>
+public sealed record KeystoreCredentialEvidence(string ConfigPath, bool Present, string? KeyId);
+
+/// <summary>States of a cross-cluster API key on the remote, from GET /_security/api_key?id=.</summary>
+public static class RemoteKeyState
+{
+    public const string Active = nameof(Active);
+    public const string Missing = nameof(Missing);
+    public const string Invalidated = nameof(Invalidated);
+    public const string Expired = nameof(Expired);
+    public const string RestType = nameof(RestType);
+}
+
+/// <summary>The key id and its state on the remote.</summary>
+public sealed record RemoteKeyEvidence(string Id, string State, string Detail);
 
 /// <summary>
 /// A diagnosis: Cause is a stable code (see <see cref="RemoteConnectionCause"/>), Evidence the message or facts it was
 /// read from, RecommendedAction the concrete fix.
 /// </summary>
-public sealed record RemoteConnectionDiagnosis(string Cause, string Summary, string Evidence, string RecommendedAction);
+public sealed record RemoteConnectionDiagnosis(string Cause, string Summary, string Evidence, string RecommendedAction)
+{
+    /// <summary>Which evidence the cause rests on: node log, REST response, _remote/info, keystores, remote API key, TLS handshake seen from this machine.</summary>
+    public IReadOnlyList<string> Basis { get; init; } = [];
+}
+
+/// <summary>Names of the kinds of evidence a diagnosis can rest on.</summary>
+public static class EvidenceSource
+{
+    public const string NodeLog = "node log";
+    public const string Response = "Elasticsearch response (_resolve/cluster, search)";
+    public const string RemoteInfo = "_remote/info";
+    public const string Keystore = "keystores";
+    public const string RemoteKey = "API key on the remote";
+    public const string Handshake = "TLS handshake seen from this machine";
+    public const string RemoteSettings = "remote cluster settings";
+}
 
 /// <summary>The stable cause codes.</summary>
 public static class RemoteConnectionCause
@@ -58,5 +111,14 @@ public static class RemoteConnectionCause
     public const string ReloadUnauthorized = nameof(ReloadUnauthorized);
     public const string LoadBalancerMixesClusters = nameof(LoadBalancerMixesClusters);
     public const string RemoteUnreachable = nameof(RemoteUnreachable);
+
+    /// <summary>The remote cluster's remote_cluster_server is not enabled: nothing serves port 9443.</summary>
+    public const string RemoteClusterServerDisabled = nameof(RemoteClusterServerDisabled);
+
+    /// <summary>The nodes' keystores hold different credentials (different key ids) for the alias.</summary>
+    public const string CredentialDiffersBetweenNodes = nameof(CredentialDiffersBetweenNodes);
+
+    /// <summary>Causes a wait can fix (a connection still coming up, a load balancer still provisioning); for all others, waiting is pointless.</summary>
+    public static bool WaitingCanFix(string? cause) => cause is null or AliasNotRegistered or ProxyUnreachable or RemoteUnreachable or Unknown;
     public const string Unknown = nameof(Unknown);
 }

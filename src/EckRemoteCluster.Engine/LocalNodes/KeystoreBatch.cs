@@ -135,6 +135,40 @@ internal sealed class KeystoreBatch : IKeystoreBatch
         return result;
     }
 
+    public IReadOnlyList<(string ConfigPath, string? KeyId)> ApiKeyIds(string settingName)
+    {
+        var result = new List<(string, string?)>();
+        foreach (var node in _nodes)
+        {
+            if (!node.Keystore.Contains(settingName))
+            {
+                result.Add((node.ConfigPath, null));
+                continue;
+            }
+
+            byte[] value = node.Keystore.GetBytes(settingName);
+            byte[] decoded = new byte[value.Length];
+            try
+            {
+                string? id = null;
+                if (Convert.TryFromBase64String(System.Text.Encoding.ASCII.GetString(value), decoded, out int length))
+                {
+                    int colon = Array.IndexOf(decoded, (byte)':', 0, length);
+                    id = colon > 0 ? System.Text.Encoding.UTF8.GetString(decoded, 0, colon) : null;
+                }
+
+                result.Add((node.ConfigPath, id));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(value);
+                CryptographicOperations.ZeroMemory(decoded);
+            }
+        }
+
+        return result;
+    }
+
     public IReadOnlyList<KeystoreSaveResult> Save(string operation)
     {
         var plan = new List<(LockedNode, IReadOnlyList<NodeFileWrite>)>();

@@ -118,6 +118,15 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         return new ClusterSettingsChange(NullsFor(persistent, prefix), NullsFor(transient, prefix));
     }
 
+    public Task<RemoteClusterTestResult> TestAsync(
+        IElasticsearchClient client,
+        string alias,
+        string localVersion,
+        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+        string? searchIndex,
+        CancellationToken cancellationToken) =>
+        TestAsync(client, alias, localVersion, new RemoteClusterTestOptions(nodeCredentials, SearchIndex: searchIndex), cancellationToken);
+
     /// <summary>
     /// Checks the connection afresh. A connection being torn down (the remote node restarting, its trust changing)
     /// fails with a message that names no cause, often while _remote/info still says connected; reporting Unknown then
@@ -128,19 +137,18 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         IElasticsearchClient client,
         string alias,
         string localVersion,
-        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
-        string? searchIndex,
+        RemoteClusterTestOptions options,
         CancellationToken cancellationToken)
     {
         RemoteClusterAlias.Validate(alias);
-        var result = await CheckOnceAsync(client, alias, localVersion, nodeCredentials, searchIndex, cancellationToken).ConfigureAwait(false);
+        var result = await CheckOnceAsync(client, alias, localVersion, options, cancellationToken).ConfigureAwait(false);
         var deadline = DateTimeOffset.UtcNow + SettleTimeout;
         var delay = TimeSpan.FromMilliseconds(250);
         while (!result.Connected && result.Cause == RemoteConnectionCause.Unknown && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
-            result = await CheckOnceAsync(client, alias, localVersion, nodeCredentials, searchIndex, cancellationToken).ConfigureAwait(false);
+            result = await CheckOnceAsync(client, alias, localVersion, options, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -150,48 +158,226 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         IElasticsearchClient client,
         string alias,
         string localVersion,
-        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
-        string? searchIndex,
+        RemoteClusterTestOptions options,
         CancellationToken cancellationToken)
     {
+        var searchIndex = options.SearchIndex;
+        var nodeCredentials = options.NodeCredentials;
         var info = await client.SendAsync("GET", "/_remote/info", null, cancellationToken).ConfigureAwait(false);
         ElasticsearchErrors.ThrowUnlessSuccess(info, client, "GET /_remote/info");
 
         var remote = RemoteInfoParser.Parse(info.Body, string.Empty).FirstOrDefault(r => r.Alias == alias);
         if (remote is null)
         {
-            var notRegistered = RemoteClusterDiagnoses.Diagnose([$"no such remote cluster: [{alias}]"], null, alias);
+            var notRegistered = RemoteClusterDiagnoses.Diagnose(new RemoteConnectionEvidence
+            {
+                Alias = alias,
+                Messages = [$"no such remote cluster: [{alias}]"],
+                Registered = false,
+            });
             return Result(alias, null, false, null, notRegistered, nodeCredentials);
         }
 
-        bool connected;
-        var messages = new List<string>();
-        string? remoteVersion = null;
-        if ((ElasticsearchVersions.Parse(localVersion) ?? new Version(0, 0)) >= ResolveClusterSince)
+        var hasResolveCluster = (ElasticsearchVersions.Parse(localVersion) ?? new Version(0, 0)) >= ResolveClusterSince;
+        var check = hasResolveCluster ? await ResolveAsync(client, alias, cancellationToken).ConfigureAwait(false) : (remote.Connected, null, null);
+        IReadOnlyList<NodeLogEntry>? logEntries = null;
+        if (!check.Connected && hasResolveCluster)
         {
-            var resolved = await client.SendAsync("GET", $"/_resolve/cluster/{alias}:*", null, cancellationToken).ConfigureAwait(false);
-            var entry = resolved.Body?[alias] as JsonObject;
-            connected = resolved.IsSuccess && (bool?)entry?["connected"] == true && entry?["error"] is null;
-            AddIfPresent(messages, (string?)entry?["error"] ?? (resolved.IsSuccess ? null : resolved.ErrorReason));
-            remoteVersion = (string?)entry?["version"]?["number"];
-        }
-        else
-        {
-            connected = remote.Connected;
+            // A settled diagnosis: the first request finished whatever attempt was under way (one started by a settings
+            // change or a reload, perhaps half logged); this one makes a whole new attempt (_resolve/cluster reconnects a
+            // disconnected remote), and only what the nodes log from here on is read.
+            var marks = options.ConfigPaths?.Select(NodeLogReader.Mark).ToList();
+            check = await ResolveAsync(client, alias, cancellationToken).ConfigureAwait(false);
+            if (marks is not null)
+            {
+                logEntries = marks.SelectMany(NodeLogReader.ReadSince).Where(e => Concerns(e, remote)).ToList();
+            }
         }
 
-        // _resolve/cluster names only security failures; a search through the connection carries Elasticsearch's
-        // whole failure chain (the TLS or connect error as its cause), which is what the diagnosis needs.
+        var connected = check.Connected;
+        var messages = new List<string>();
+        AddIfPresent(messages, check.Error);
+        var remoteVersion = check.Version;
+
+        // A search through the connection carries Elasticsearch's failure chain when the remote is not skipped.
         ProbeOutcome? probe = null;
         if (!connected || searchIndex is not null)
         {
             probe = await ProbeSearchAsync(client, alias, searchIndex ?? "*", cancellationToken).ConfigureAwait(false);
+
+            // A search of a skip_unavailable remote makes no connection attempt: the node that coordinated it may still be
+            // disconnected after a failure the others recovered from. Give the nodes a fresh attempt (requests go round
+            // the nodes) and search again, so the answer does not depend on which node took the search.
+            for (var retry = 0; connected && retry < 2 && probe.Failures.Any(f => f == $"Unable to connect to [{alias}]"); retry++)
+            {
+                await ResolveAsync(client, alias, cancellationToken).ConfigureAwait(false);
+                probe = await ProbeSearchAsync(client, alias, searchIndex ?? "*", cancellationToken).ConfigureAwait(false);
+            }
+
             messages.AddRange(probe.Failures);
             connected = connected && probe.Failures.Count == 0;
         }
 
-        var diagnosis = connected ? null : RemoteClusterDiagnoses.Diagnose(messages, remote, alias);
+        RemoteClusterDiagnosis? diagnosis = null;
+        if (!connected)
+        {
+            var keyId = nodeCredentials.Select(c => c.KeyId).FirstOrDefault(id => id is not null);
+            var evidence = new RemoteConnectionEvidence
+            {
+                Alias = alias,
+                Messages = messages,
+                Registered = true,
+                Connected = remote.Connected && connected,
+                Mode = remote.Mode,
+                ProxyAddress = remote.ProxyAddress,
+                ServerName = remote.ServerName,
+                HasClusterCredentials = remote.SecurityModel == RemoteClusterSecurityModel.ApiKey,
+                LogEntries = logEntries,
+                Keystores = nodeCredentials.Count == 0 ? null : nodeCredentials.Select(c => new KeystoreCredentialEvidence(c.ConfigPath, c.Present, c.KeyId)).ToList(),
+                RemoteKey = options.Remote is { } remoteClient && keyId is not null
+                    ? await RemoteKeyAsync(remoteClient, keyId, cancellationToken).ConfigureAwait(false)
+                    : null,
+                RemoteClusterServerEnabled = options.Remote is { } settingsClient
+                    ? await RemoteClusterServerEnabledAsync(settingsClient, cancellationToken).ConfigureAwait(false)
+                    : null,
+                Handshake = options.Handshake && remote.Mode == "proxy" && !string.IsNullOrEmpty(remote.ProxyAddress)
+                    ? await HandshakeAsync(remote, options.ConfigPaths, nodeCredentials, cancellationToken).ConfigureAwait(false)
+                    : null,
+            };
+            diagnosis = RemoteClusterDiagnoses.Diagnose(evidence);
+        }
+
         return Result(alias, remote, connected, remoteVersion, diagnosis, nodeCredentials, searchIndex is null ? null : probe);
+    }
+
+    private static async Task<(bool Connected, string? Error, string? Version)> ResolveAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken)
+    {
+        var resolved = await client.SendAsync("GET", $"/_resolve/cluster/{alias}:*", null, cancellationToken).ConfigureAwait(false);
+        var entry = resolved.Body?[alias] as JsonObject;
+        var connected = resolved.IsSuccess && (bool?)entry?["connected"] == true && entry?["error"] is null;
+        return (connected, (string?)entry?["error"] ?? (resolved.IsSuccess ? null : resolved.ErrorReason), (string?)entry?["version"]?["number"]);
+    }
+
+    /// <summary>A log entry about this remote: it names the alias, or the channel or trust failure names its address or server name.</summary>
+    private static bool Concerns(NodeLogEntry entry, RemoteCluster remote)
+    {
+        var text = entry.Message + "\n" + entry.Error;
+        if (text.Contains($"[{remote.Alias}]", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var address = remote.Mode == "proxy" ? remote.ProxyAddress : null;
+        var colon = address?.LastIndexOf(':') ?? -1;
+        if (colon > 0 && text.Contains("remoteAddress=", StringComparison.Ordinal)
+            && text.Contains(address![colon..] + ",", StringComparison.Ordinal) && text.Contains(address[..colon].Trim('[', ']'), StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var host = string.IsNullOrEmpty(remote.ServerName) ? (colon > 0 ? address![..colon] : null) : remote.ServerName;
+        return host is not null && text.Contains($"with server at [{host}]", StringComparison.Ordinal);
+    }
+
+    /// <summary>GET /_security/api_key?id= on the remote: the key's state as the remote cluster server will judge it.</summary>
+    private static async Task<RemoteKeyEvidence?> RemoteKeyAsync(IElasticsearchClient remote, string id, CancellationToken cancellationToken)
+    {
+        var response = await remote.SendAsync("GET", $"/_security/api_key?id={Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != 404 && !response.IsSuccess)
+        {
+            return null;
+        }
+
+        if ((response.Body?["api_keys"] as JsonArray ?? []).FirstOrDefault() is not JsonObject key)
+        {
+            return new RemoteKeyEvidence(id, RemoteKeyState.Missing, "does not exist on the remote cluster");
+        }
+
+        if ((bool?)key["invalidated"] == true)
+        {
+            return new RemoteKeyEvidence(id, RemoteKeyState.Invalidated, $"was invalidated (revoked)" + ((long?)key["invalidation"] is { } at ? $" at {DateTimeOffset.FromUnixTimeMilliseconds(at):u}" : string.Empty));
+        }
+
+        if ((long?)key["expiration"] is { } expiration && DateTimeOffset.FromUnixTimeMilliseconds(expiration) <= DateTimeOffset.UtcNow)
+        {
+            return new RemoteKeyEvidence(id, RemoteKeyState.Expired, $"expired at {DateTimeOffset.FromUnixTimeMilliseconds(expiration):u}");
+        }
+
+        if ((string?)key["type"] is "rest")
+        {
+            return new RemoteKeyEvidence(id, RemoteKeyState.RestType, "is a REST API key (type rest), not a cross-cluster key");
+        }
+
+        return new RemoteKeyEvidence(id, RemoteKeyState.Active, "is active");
+    }
+
+    /// <summary>remote_cluster_server.enabled as the remote node reports it (explicit or default); null when it cannot be read.</summary>
+    private static async Task<bool?> RemoteClusterServerEnabledAsync(IElasticsearchClient remote, CancellationToken cancellationToken)
+    {
+        var response = await remote.SendAsync("GET", "/_cluster/settings?include_defaults=true&flat_settings=true", null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return null;
+        }
+
+        foreach (var section in new[] { "transient", "persistent", "defaults" })
+        {
+            if (response.Body?[section]?["remote_cluster_server.enabled"] is JsonValue value)
+            {
+                return string.Equals(value.ToString(), "true", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A TLS handshake from this machine to the proxy address, checked against the CA files of the first node given
+    /// (remote_cluster_client for the API-key model, transport for the certificate model) and the server name.
+    /// </summary>
+    private static async Task<HandshakeEvidence> HandshakeAsync(
+        RemoteCluster remote, IReadOnlyList<string>? configPaths, IReadOnlyList<NodeCredentialCheck> credentials, CancellationToken cancellationToken)
+    {
+        var apiKeyModel = remote.SecurityModel == RemoteClusterSecurityModel.ApiKey || credentials.Any(c => c.Present);
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? cas = null;
+        var verificationMode = "full";
+        if (configPaths is { Count: > 0 })
+        {
+            var context = apiKeyModel ? "xpack.security.remote_cluster_client.ssl" : "xpack.security.transport.ssl";
+            (cas, verificationMode) = ConfiguredCas(configPaths[0], context, apiKeyModel ? "full" : "certificate");
+        }
+
+        return await TlsProbe.ProbeAsync(remote.ProxyAddress!, remote.ServerName, cas, verificationMode, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The PEM CA files a TLS context lists (relative to the config directory), and its verification mode.</summary>
+    private static (IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? Cas, string Mode) ConfiguredCas(string configPath, string context, string defaultMode)
+    {
+        var yml = Path.Combine(configPath, "elasticsearch.yml");
+        if (!File.Exists(yml))
+        {
+            return (null, defaultMode);
+        }
+
+        var settings = EckRemoteCluster.Engine.NodeConfig.ElasticsearchYmlReader.Read(File.ReadAllText(yml), yml);
+        var mode = settings.GetValueOrDefault(context + ".verification_mode")?.Scalar ?? defaultMode;
+        if (settings.GetValueOrDefault(context + ".certificate_authorities") is not { } files)
+        {
+            // A truststore or the JDK's default trust: not checked from here.
+            return (settings.ContainsKey(context + ".truststore.path") ? null : [], mode);
+        }
+
+        var cas = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        foreach (var file in files.Items)
+        {
+            var path = Path.GetFullPath(file, configPath);
+            if (File.Exists(path))
+            {
+                cas.ImportFromPemFile(path);
+            }
+        }
+
+        return (cas.ToList(), mode);
     }
 
     private static void AddIfPresent(List<string> messages, string? message)
@@ -244,7 +430,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         return new ProbeOutcome(target, failures, failures.Count == 0 ? total : null, failures.Count == 0 ? samples : []);
     }
 
-    /// <summary>Elasticsearch nests the real cause under caused_by: every reason down the chain is evidence.</summary>
+    /// <summary>Elasticsearch nests causes under caused_by and suppressed: every reason down the chains is evidence.</summary>
     private static void CollectReasons(JsonNode? error, List<string> reasons)
     {
         for (var current = error; current is not null; current = current["caused_by"])
@@ -256,6 +442,10 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             }
 
             AddIfPresent(reasons, (string?)current["reason"]);
+            foreach (var suppressed in current["suppressed"] as JsonArray ?? [])
+            {
+                CollectReasons(suppressed, reasons);
+            }
         }
     }
 
@@ -281,6 +471,16 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                 }
 
                 var remaining = deadline - DateTimeOffset.UtcNow;
+                if (!RemoteConnectionCause.WaitingCanFix(result.Cause))
+                {
+                    throw new EckRemoteClusterException(
+                        ErrorIds.RemoteClusterNotConnected,
+                        EckErrorCategory.ConnectionError,
+                        $"Remote cluster '{alias}' cannot connect ({result.Cause}), and waiting will not change that: {result.Evidence}",
+                        result.RecommendedAction ?? "Run Test-RemoteCluster for a diagnosis.",
+                        alias);
+                }
+
                 if (remaining <= TimeSpan.Zero)
                 {
                     throw new EckRemoteClusterException(
@@ -347,7 +547,8 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             nodeCredentials,
             search?.Target,
             search?.Hits,
-            search?.Samples);
+            search?.Samples,
+            diagnosis?.Basis);
 
     private static async Task<(Dictionary<string, string?> Persistent, Dictionary<string, string?> Transient)> ReadFlatSettingsAsync(
         IElasticsearchClient client,

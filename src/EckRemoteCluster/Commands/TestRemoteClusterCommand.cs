@@ -6,8 +6,11 @@ using EckRemoteCluster.Contracts;
 namespace EckRemoteCluster.Commands;
 
 /// <summary>
-/// Checks each remote cluster connection afresh and, when one is down, says why (from Elasticsearch's own message)
-/// and what to do. With -ConfigPath it also checks that every node's keystore holds the same credential.
+/// Checks each remote cluster connection afresh (a new connection attempt, so the answer does not depend on timing)
+/// and, when one is down, says why and what to do, quoting the evidence: _resolve/cluster and _remote/info; with
+/// -ConfigPath every node's keystore (credential present, the same, which key id) and the nodes' logs of that attempt
+/// (path.logs); with -RemoteConnection the key's state on the remote; and a TLS handshake from this machine to the
+/// proxy address, checked against the nodes' CA files.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "RemoteCluster")]
 [OutputType(typeof(RemoteClusterTestResult), typeof(bool))]
@@ -42,6 +45,17 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SearchIndex { get; set; }
+
+    /// <summary>
+    /// A connection to the remote cluster (e.g. Get-EckCluster | New-ElasticsearchConnection): lets the diagnosis check
+    /// the key the keystores hold (missing, invalidated, expired, a REST key) and whether the remote cluster server is enabled.
+    /// </summary>
+    [Parameter]
+    public ElasticsearchConnection? RemoteConnection { get; set; }
+
+    /// <summary>Skip the TLS handshake from this machine to the proxy address.</summary>
+    [Parameter]
+    public SwitchParameter NoHandshake { get; set; }
 
     /// <summary>The keystores' password, when they are password protected.</summary>
     [Parameter]
@@ -104,7 +118,8 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);
-            var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, credentials, SearchIndex, token));
+            var options = new RemoteClusterTestOptions(credentials, directories?.Select(d => d.ConfigPath).ToList(), RemoteConnection?.Client, SearchIndex, !NoHandshake.IsPresent);
+            var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, options, token));
             Report(result);
         }
     }
@@ -112,8 +127,9 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     private IReadOnlyList<NodeCredentialCheck> CheckCredentials(IReadOnlyList<NodeDirectory> directories, string alias)
     {
         using var keystores = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
+        var keyIds = keystores.ApiKeyIds(RemoteClusterNames.CredentialsSetting(alias));
         var checks = keystores.CompareEntry(RemoteClusterNames.CredentialsSetting(alias))
-            .Select(c => new NodeCredentialCheck(c.ConfigPath, c.Present, c.SameAsFirst))
+            .Select((c, i) => new NodeCredentialCheck(c.ConfigPath, c.Present, c.SameAsFirst, keyIds[i].KeyId))
             .ToList();
         foreach (var missing in checks.Where(c => !c.Present))
         {

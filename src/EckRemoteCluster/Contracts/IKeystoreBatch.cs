@@ -22,6 +22,9 @@ internal interface IKeystoreBatch : IDisposable
     /// <summary>For each node, whether it holds the setting, and whether its value equals the first holder's.</summary>
     IReadOnlyList<(string ConfigPath, bool Present, bool SameAsFirst)> CompareEntry(string settingName);
 
+    /// <summary>For each node, the API key id in the setting's value (base64 of id:secret); null when absent or not a key. The secret is never kept.</summary>
+    IReadOnlyList<(string ConfigPath, string? KeyId)> ApiKeyIds(string settingName);
+
     /// <summary>What settling an interrupted earlier run did when the batch was opened (one line per batch).</summary>
     IReadOnlyList<string> Recovered { get; }
 

@@ -24,8 +24,25 @@ internal sealed record ClusterSettingsChange(
 /// <summary>A role restricting what local users may reach on remote clusters (it never extends the API key's access).</summary>
 internal sealed record RemoteRoleRequest(string Name, string[] Clusters, string[] Indices, string[] Privileges, string[] RemoteClusterPrivileges);
 
+/// <summary>
+/// What Test-RemoteCluster may look at besides the local cluster's answers: every node's config directory (its logs
+/// under path.logs and its CA files), what each keystore holds, and a connection to the remote cluster.
+/// </summary>
+internal sealed record RemoteClusterTestOptions(
+    IReadOnlyList<NodeCredentialCheck> NodeCredentials,
+    IReadOnlyList<string>? ConfigPaths = null,
+    IElasticsearchClient? Remote = null,
+    string? SearchIndex = null,
+    bool Handshake = true);
+
 internal interface IRemoteClusterService
 {
+    /// <summary>
+    /// A settled check of one remote: a fresh connection attempt, then a diagnosis from _resolve/cluster, _remote/info,
+    /// the nodes' logs of that attempt, the keystores, the key's state on the remote and a TLS handshake from this machine.
+    /// </summary>
+    Task<RemoteClusterTestResult> TestAsync(IElasticsearchClient client, string alias, string localVersion, RemoteClusterTestOptions options, CancellationToken cancellationToken);
+
     /// <summary>Whether the role is already exactly so (Unchanged), or would be Created or Updated.</summary>
     Task<RoleChange> PlanRoleAsync(IElasticsearchClient client, RemoteRoleRequest role, string localVersion, CancellationToken cancellationToken);
 

@@ -20,8 +20,10 @@ public sealed class RemoteClusterTestResult
         IReadOnlyList<NodeCredentialCheck> nodeCredentials,
         string? searchedIndex = null,
         long? searchHits = null,
-        IReadOnlyList<string>? sampleDocuments = null)
+        IReadOnlyList<string>? sampleDocuments = null,
+        IReadOnlyList<string>? evidenceSources = null)
     {
+        EvidenceSources = evidenceSources ?? [];
         SearchedIndex = searchedIndex;
         SearchHits = searchHits;
         SampleDocuments = sampleDocuments ?? [];
@@ -57,8 +59,11 @@ public sealed class RemoteClusterTestResult
     /// <summary>A short code for what is wrong (RemoteCaNotTrusted, CredentialMissing…), null when healthy.</summary>
     public string? Cause { get; }
 
-    /// <summary>Elasticsearch's own message.</summary>
+    /// <summary>What the cause was read from, quoted: Elasticsearch's message, the node log lines, the handshake seen from this machine.</summary>
     public string? Evidence { get; }
+
+    /// <summary>Which kinds of evidence the cause rests on (node log, Elasticsearch response, keystores, API key on the remote, TLS handshake seen from this machine…).</summary>
+    public IReadOnlyList<string> EvidenceSources { get; }
 
     public string? RecommendedAction { get; }
 
@@ -80,8 +85,9 @@ public sealed class RemoteClusterTestResult
 /// <summary>Whether one node's keystore holds a remote's credential, and whether it matches the other nodes'.</summary>
 public sealed class NodeCredentialCheck
 {
-    public NodeCredentialCheck(string configPath, bool present, bool sameAsOtherNodes)
+    public NodeCredentialCheck(string configPath, bool present, bool sameAsOtherNodes, string? keyId = null)
     {
+        KeyId = keyId;
         ConfigPath = configPath;
         Present = present;
         SameAsOtherNodes = sameAsOtherNodes;
@@ -92,4 +98,7 @@ public sealed class NodeCredentialCheck
     public bool Present { get; }
 
     public bool SameAsOtherNodes { get; }
+
+    /// <summary>The id of the API key the credential holds (the part before ':' of the decoded value); null when absent or not a key.</summary>
+    public string? KeyId { get; }
 }

@@ -249,6 +249,7 @@ public class RemoteConnectionDiagnosticianTests
     {
         var codes = typeof(RemoteConnectionCause).GetFields().Select(f => (string)f.GetValue(null)!).ToHashSet();
         var covered = RealMessages().Select(row => (string)row[0]).ToHashSet();
+        covered.UnionWith(EvidenceDiagnosisTests.Cases().Select(row => (string)row[0]));
         covered.Add(RemoteConnectionCause.Unknown);
 
         Assert.Empty(codes.Except(covered));

@@ -49,7 +49,9 @@ public class EndToEndTests(EckWithoutServerFixture fixture) : IClassFixture<EckW
         Assert.False((bool)info!["eck1"]!["connected"]!);
         var (searchStatus, failed, _) = await local1.GetAsync("/eck1:logs-*/_search");
         Assert.Equal(500, searchStatus);
-        Assert.Contains("PKIX path building failed", failed!.ToJsonString());
+        Assert.DoesNotContain("PKIX", failed!.ToJsonString());
+        Assert.Contains("no_seed_node_left_exception", failed.ToJsonString());
+        Assert.Contains("PKIX path building failed", File.ReadAllText(Path.Combine(fixture.Local.InstalledNodes[0].HomeDir, "logs", fixture.Local.Cluster.State.ClusterName + ".log")));
         Assert.Contains("[xpack.security.remote_cluster_client.ssl]",
             fixture.Local.Cluster.Nodes[0].Connections.Current["eck1"].Diagnostic);
 

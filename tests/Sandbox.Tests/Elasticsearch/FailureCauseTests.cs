@@ -34,7 +34,7 @@ public sealed class ConfiguredLocalFixture : EsFixture
             ["eck1"] = good, ["wrongname"] = good, ["noname"] = good, ["wrongca"] = good, ["port9300"] = good, ["headless"] = good,
             ["sniff"] = good, ["http9200"] = good, ["offbox"] = good, ["revoked"] = revoked, ["invalidated"] = invalidated,
             ["expired"] = expiring, ["restkey"] = (string)rest["encoded"]!,
-            ["wrongkey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("abcdefghijklmnopqrst:wrongsecretwrongsecre")),
+            ["wrongkey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("abcdefghijklmnopqrst:wrongsecretwrongsecret")),
         };
         foreach (var node in Local.InstalledNodes)
         {
@@ -91,6 +91,39 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
 
     private string? Diagnostic(string alias, int node = 0) => fixture.Local.Cluster.Nodes[node].Connections.Current[alias].Diagnostic;
 
+    /// <summary>Everything a local node wrote to path.logs/&lt;cluster.name&gt;.log and _server.json.</summary>
+    private string NodeLog(int node = 0, string suffix = ".log")
+    {
+        var installed = fixture.Local.InstalledNodes[node];
+        var file = Path.Combine(installed.HomeDir, "logs", fixture.Local.Cluster.State.ClusterName + suffix);
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    /// <summary>The ECK pods' console (what kubectl logs shows).</summary>
+    private string EckLog() => string.Join("\n", fixture.Fleet.Clusters.SelectMany(c => c.Nodes).SelectMany(n => n.Logs.ConsoleLines));
+
+    /// <summary>The remote writes its side of a failed handshake when it notices it: a moment after the client.</summary>
+    private static async Task EventuallyContainsAsync(Func<string> read, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!read().Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(read().Contains(expected, StringComparison.Ordinal), $"not found: {expected}\n{read()}");
+    }
+
+    /// <summary>TLS detail never reaches a REST body: SecurityTransportExceptionHandler keeps it in the node log.</summary>
+    private static void AssertNoTlsDetail(string body)
+    {
+        foreach (var detail in new[] { "PKIX", "subject alternative", "bad_certificate", "certificate_unknown", "Empty client certificate", "plaintext", "SSL", "ssl context" })
+        {
+            Assert.DoesNotContain(detail, body, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public async Task CorrectSetupConnects()
     {
@@ -107,15 +140,22 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
     public async Task WrongServerName()
     {
         var error = await FailingSearchAsync("wrongname", Rcs, "wrong.example.com");
-        Assert.Contains("No subject alternative DNS name matching wrong.example.com found.", error);
+        AssertNoTlsDetail(error);
+        Assert.Contains("no_seed_node_left_exception", error);
         Assert.Contains("Unable to open any proxy connections to cluster [wrongname]", error);
+        Assert.Contains("\"suppressed\":[{\"type\":\"connect_transport_exception\"", error);
+        Assert.Contains("java.security.cert.CertificateException: No subject alternative DNS name matching wrong.example.com found.", NodeLog());
+        Assert.Contains("[WARN ][o.e.t.ProxyConnectionStrategy] [node-1] failed to open any proxy connections to cluster [wrongname]", NodeLog());
+        Assert.Contains("\"log.logger\":\"org.elasticsearch.xpack.core.ssl.SSLService\"", NodeLog(suffix: "_server.json"));
+        await EventuallyContainsAsync(EckLog, "client did not trust this server's certificate, closing connection");
     }
 
     [Fact]
     public async Task NoServerNameWithAnIpAddress()
     {
         var error = await FailingSearchAsync("noname", Rcs, null);
-        Assert.Contains("No subject alternative names matching IP address 127.0.0.1 found", error);
+        AssertNoTlsDetail(error);
+        Assert.Contains("No subject alternative names matching IP address 127.0.0.1 found", NodeLog());
     }
 
     [Fact]
@@ -130,7 +170,8 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
             }
 
             var error = await FailingSearchAsync("wrongca", Rcs, ServerName);
-            Assert.Contains(Sandbox.Elasticsearch.Remote.PeerCertificateVerifier.PkixFailure, error);
+            AssertNoTlsDetail(error);
+            Assert.Contains(Sandbox.Elasticsearch.Remote.PeerCertificateVerifier.PkixFailure, NodeLog());
             Assert.Contains("failed to establish trust with server at [", Diagnostic("wrongca"));
             Assert.Contains("[xpack.security.remote_cluster_client.ssl]", Diagnostic("wrongca"));
         }
@@ -151,7 +192,8 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
     public async Task MissingCredentialsUseTheTransportProfile()
     {
         var error = await FailingSearchAsync("nokey", Rcs, ServerName);
-        Assert.Contains("PKIX path building failed", error);
+        AssertNoTlsDetail(error);
+        Assert.Contains("this ssl context ([xpack.security.transport.ssl])", NodeLog());
         Assert.Contains("[xpack.security.transport.ssl]", Diagnostic("nokey"));
     }
 
@@ -168,14 +210,15 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
         Assert.Null(info2["onenode"]!["cluster_credentials"]);
         var (status, error, _) = await node2.GetAsync("/onenode:logs-*/_search");
         Assert.Equal(500, status);
-        Assert.Contains("PKIX path building failed", error!.ToJsonString());
+        AssertNoTlsDetail(error!.ToJsonString());
+        Assert.Contains("PKIX path building failed", NodeLog(node: 1));
         Assert.Contains("[xpack.security.transport.ssl]", Diagnostic("onenode", node: 1));
     }
 
     [Theory]
-    [InlineData("wrongkey", "unable to authenticate user [abcdefghijklmnopqrst] for action [cluster:internal/remote_cluster/handshake]", "unable to find apikey with id abcdefghijklmnopqrst")]
-    [InlineData("invalidated", "unable to authenticate user [", "has been invalidated")]
-    [InlineData("expired", "unable to authenticate user [", "api key is expired")]
+    [InlineData("wrongkey", "unable to find apikey with id abcdefghijklmnopqrst", "security_exception")]
+    [InlineData("invalidated", "has been invalidated", "security_exception")]
+    [InlineData("expired", "api key is expired", "security_exception")]
     public async Task UnusableKeys(string alias, string message, string cause)
     {
         if (alias == "expired")
@@ -214,21 +257,25 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
         await eck.DeleteAsync("/_security/api_key", $$"""{"ids":["{{fixture.RevokedKeyId}}"]}""");
         (status, var error, _) = await local.GetAsync("/revoked:logs-*/_search");
         Assert.Equal(401, status);
-        Assert.Contains($"unable to authenticate user [{fixture.RevokedKeyId}]", error!.ToJsonString());
+        Assert.Contains($"api key [{fixture.RevokedKeyId}] has been invalidated", error!.ToJsonString());
     }
 
     [Fact]
     public async Task ApiKeyModelPointedAtTheTransportPort()
     {
         var error = await FailingSearchAsync("port9300", RemoteClusterProcedure.ExposedAddress(fixture, 9300), ServerName);
-        Assert.Contains("Received fatal alert: bad_certificate", error);
+        AssertNoTlsDetail(error);
+        Assert.Contains("handshake failed because connection reset", error);
+        Assert.Contains("javax.net.ssl.SSLHandshakeException: Received fatal alert: bad_certificate", NodeLog());
+        await EventuallyContainsAsync(EckLog, "Empty client certificate chain");
     }
 
     [Fact]
     public async Task PointedAtTheHttpPort()
     {
         var error = await FailingSearchAsync("http9200", RemoteClusterProcedure.ExposedAddress(fixture, 9200), ServerName);
-        Assert.Contains("PKIX path building failed", error);
+        AssertNoTlsDetail(error);
+        Assert.Contains("PKIX path building failed", NodeLog());
         Assert.Contains("DNS:quickstart-es-http", Diagnostic("http9200"));
     }
 
@@ -282,5 +329,8 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
         Assert.Equal(200, status);
         Assert.Equal(1, (int)result!["_clusters"]!["skipped"]!);
         Assert.Equal("skipped", (string?)result["_clusters"]!["details"]!["headless"]!["status"]);
+        var reason = result["_clusters"]!["details"]!["headless"]!["failures"]![0]!["reason"]!;
+        Assert.Equal("connect_transport_exception", (string?)reason["type"]);
+        Assert.Equal("Unable to connect to [headless]", (string?)reason["reason"]);
     }
 }

@@ -27,6 +27,9 @@ public sealed class EsException : Exception
 
     public JsonObject? Extra { get; }
 
+    /// <summary>Throwable.getSuppressed(): ElasticsearchException renders them as a <c>suppressed</c> array.</summary>
+    public List<EsException> Suppressed { get; } = [];
+
     /// <summary>Response headers the failure carries (WWW-Authenticate for 401).</summary>
     public Dictionary<string, string[]> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -55,6 +58,11 @@ public sealed class EsException : Exception
         if (CausedBy is not null)
         {
             json["caused_by"] = CausedBy.ToCauseJson();
+        }
+
+        if (Suppressed.Count > 0)
+        {
+            json["suppressed"] = new JsonArray([.. Suppressed.Select(s => (JsonNode)s.ToCauseJson())]);
         }
 
         return json;

@@ -30,7 +30,11 @@ public sealed class EsNode : IAsyncDisposable
         Id = RandomIds.Base64Uuid();
         _http = new NodeHttpServer(this, pipeline);
         Connections = new RemoteClusterConnections(this);
+        Logs = new NodeLog(this);
     }
+
+    /// <summary>The node's log files under path.logs (or, for an ECK pod, its console).</summary>
+    public NodeLog Logs { get; }
 
     public string Name => Config.NodeName;
 
@@ -66,6 +70,7 @@ public sealed class EsNode : IAsyncDisposable
 
     public void Log(string line)
     {
+        Logs.Info("org.elasticsearch.node.Node", line);
         _log.Enqueue($"{DateTimeOffset.UtcNow:O} [{Name}] {line}");
         while (_log.Count > MaxLogLines && _log.TryDequeue(out _))
         {
@@ -78,12 +83,12 @@ public sealed class EsNode : IAsyncDisposable
         ApplySecureSettings(_secureSettings.Load(_secureSettings.StartupPassword));
         await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, Config.HttpChain, cancellationToken);
         _transport = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: true,
-            new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync);
+            new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync, Logs, "default");
         _transport.Start(Config.TransportPort);
         if (Config.RemoteClusterServerEnabled)
         {
             _remoteClusterServer = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: false,
-                new RemoteServerSession(this, remoteClusterServerPort: true).ServeAsync);
+                new RemoteServerSession(this, remoteClusterServerPort: true).ServeAsync, Logs, "_remote_cluster");
             _remoteClusterServer.Start(Config.RemoteClusterPort);
         }
 

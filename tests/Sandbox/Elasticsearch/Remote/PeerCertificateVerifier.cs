@@ -116,5 +116,25 @@ public static class PeerCertificateVerifier
                $"the certificate has subject alternative names [{sans}]";
     }
 
+    /// <summary>The JDK exception under SSLHandshakeException for a verification failure, as the stack trace shows it.</summary>
+    public static LoggedException? RootCause(string reason)
+    {
+        if (reason.StartsWith("PKIX path building failed", StringComparison.Ordinal))
+        {
+            return new LoggedException("sun.security.validator.ValidatorException", reason,
+                new LoggedException("sun.security.provider.certpath.SunCertPathBuilderException", "unable to find valid certification path to requested target"));
+        }
+
+        if (reason.StartsWith("PKIX path validation failed", StringComparison.Ordinal))
+        {
+            return new LoggedException("sun.security.validator.ValidatorException", reason,
+                new LoggedException("java.security.cert.CertPathValidatorException", "validity check failed"));
+        }
+
+        return reason.StartsWith("No subject alternative", StringComparison.Ordinal)
+            ? new LoggedException("java.security.cert.CertificateException", reason)
+            : null;
+    }
+
     public static string Fingerprint(X509Certificate2 certificate) => certificate.Thumbprint.ToLowerInvariant();
 }

@@ -19,6 +19,7 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TcpClient? _tcp;
     private Stream? _stream;
+    private string _channel = string.Empty;
 
     public RemoteClusterConfig Config { get; } = config;
 
@@ -33,6 +34,9 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
     public string? Diagnostic { get; private set; }
 
     public string? RemoteClusterName { get; private set; }
+
+    /// <summary>The remote node's name, learnt when the TLS session is up (it names the node in RemoteTransportException).</summary>
+    public string? RemoteNodeName { get; private set; }
 
     public string? RemoteVersion { get; private set; }
 
@@ -82,14 +86,24 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
         }
     }
 
-    /// <summary>Sends one request; reconnects once if the connection is down (RECONNECT_IF_DISCONNECTED).</summary>
-    public async Task<JsonNode> SendAsync(string action, JsonObject payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one request. With <paramref name="reconnect"/> (RECONNECT_IF_DISCONNECTED: _resolve/cluster, and a search
+    /// of a remote with skip_unavailable false) a disconnected remote gets a fresh connection attempt first; without it
+    /// (a search of a skip_unavailable remote, RECONNECT_UNLESS_SKIP_UNAVAILABLE) it fails at once with
+    /// RemoteConnectionManager's "Unable to connect to [alias]", and no attempt is made.
+    /// </summary>
+    public async Task<JsonNode> SendAsync(string action, JsonObject payload, CancellationToken cancellationToken, bool reconnect = true)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             for (var attempt = 0; ; attempt++)
             {
+                if (!Connected && !reconnect)
+                {
+                    throw new EsException(500, "connect_transport_exception", $"Unable to connect to [{Config.Alias}]");
+                }
+
                 if (!Connected)
                 {
                     await ConnectLockedAsync(cancellationToken);
@@ -118,7 +132,6 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
     private async Task ConnectLockedAsync(CancellationToken cancellationToken)
     {
         Close();
-        Diagnostic = null;
         try
         {
             if (Config.IsProxy)
@@ -136,14 +149,74 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
         catch (EsException cause)
         {
             Close();
-            LastError = Config.IsProxy
-                ? new EsException(500, "connect_transport_exception",
-                    $"Unable to open any proxy connections to cluster [{Config.Alias}] at address [{Config.ProxyAddress}]", cause)
-                : new EsException(500, "connect_transport_exception",
-                    $"Unable to open any connections to remote cluster [{Config.Alias}]", cause);
-            node.Log($"failed to connect to remote cluster [{Config.Alias}]: {Describe(LastError)}" + (Diagnostic is null ? string.Empty : $"; {Diagnostic}"));
+            LastError = StrategyFailure(cause);
         }
     }
+
+    /// <summary>
+    /// What the connection strategy reports when a run fails, and what it logs (ProxyConnectionStrategy.openConnections,
+    /// SniffConnectionStrategy): retryable failures (ConnectTransportException, IOException) become a
+    /// no_seed_node_left_exception with the causes under <c>suppressed</c>; anything else (a security exception from the
+    /// remote's handshake) is passed on as it is. TLS failures never reach this far with their detail: the transport's
+    /// exception handler logged them and closed the channel, so the handshake only saw the connection go.
+    /// </summary>
+    private EsException StrategyFailure(EsException cause)
+    {
+        var retryable = cause.Type is "connect_transport_exception" or "stream_corrupted_exception" or "unknown_host_exception";
+        if (Config.IsProxy)
+        {
+            node.Logs.Warn("org.elasticsearch.transport.ProxyConnectionStrategy",
+                $"failed to open any proxy connections to cluster [{Config.Alias}]", Logged(cause));
+            if (!retryable)
+            {
+                return cause;
+            }
+
+            var noSeed = new EsException(500, "no_seed_node_left_exception",
+                $"Unable to open any proxy connections to cluster [{Config.Alias}] at address [{Config.ProxyAddress}]");
+            noSeed.Suppressed.Add(cause);
+            return noSeed;
+        }
+
+        node.Logs.Warn("org.elasticsearch.transport.SniffConnectionStrategy",
+            $"fetching nodes from external cluster [{Config.Alias}] failed", Logged(cause));
+        return retryable
+            ? new EsException(500, "connect_transport_exception", $"Unable to open any connections to remote cluster [{Config.Alias}]", cause)
+            : cause;
+    }
+
+    /// <summary>A failure from the remote's side travels back wrapped in RemoteTransportException, which the log shows.</summary>
+    private LoggedException Logged(EsException cause) => cause.Status is 401 or 403 && RemoteNodeName is { } remoteNode
+        ? new LoggedException("org.elasticsearch.transport.RemoteTransportException",
+            $"[{remoteNode}][{ConnectedAddress}][{HandshakeAction}]", LoggedException.From(cause))
+        : LoggedException.From(cause);
+
+    private string HandshakeAction => Credentials is null ? TransportActions.TcpHandshake : TransportActions.RemoteClusterHandshake;
+
+    /// <summary>Netty4TcpChannel's toString, as the transport's log lines name a channel.</summary>
+    private string Channel(TcpClient tcp) =>
+        $"Netty4TcpChannel{{localAddress=/{tcp.Client.LocalEndPoint}, remoteAddress=/{tcp.Client.RemoteEndPoint}, profile={(Credentials is null ? "default" : "_remote_cluster")}}}";
+
+    /// <summary>
+    /// SecurityTransportExceptionHandler on this node: certificate_unknown received gets its own line, the rest goes to
+    /// TcpTransport.onException ("exception caught on transport layer"), with Netty's DecoderException around the
+    /// SSLHandshakeException.
+    /// </summary>
+    private void LogTransportTlsFailure(string channel, string handshakeMessage, LoggedException? rootCause)
+    {
+        const string logger = "org.elasticsearch.xpack.core.security.transport.netty4.SecurityNetty4Transport";
+        if (handshakeMessage == "Received fatal alert: certificate_unknown")
+        {
+            node.Logs.Warn(logger, $"client did not trust this server's certificate, closing connection {channel}");
+            return;
+        }
+
+        var ssl = new LoggedException("javax.net.ssl.SSLHandshakeException", handshakeMessage, rootCause);
+        node.Logs.Warn(logger, $"exception caught on transport layer [{channel}], closing connection",
+            new LoggedException("io.netty.handler.codec.DecoderException", $"{ssl.JavaType}: {ssl.Message}", ssl));
+    }
+
+    private string HandshakeReset => $"[][{ConnectedAddress}] handshake failed because connection reset";
 
     /// <summary>
     /// Sniff mode: the seed tells which nodes to use (their publish addresses), and only those are connected to. From
@@ -192,6 +265,7 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
             throw new EsException(500, "connect_transport_exception", $"[][{address}] connect_timeout[30s]");
         }
 
+        ConnectedAddress = address;
         var tcp = new TcpClient();
         try
         {
@@ -221,7 +295,7 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
 
         _tcp = tcp;
         _stream = stream;
-        ConnectedAddress = address;
+        _channel = Channel(tcp);
         var handshake = await ExchangeAsync(
             apiKeyModel ? TransportActions.RemoteClusterHandshake : TransportActions.TcpHandshake,
             new JsonObject { ["cluster_alias"] = Config.Alias },
@@ -253,7 +327,9 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
 
                 var peer = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
                 failure = PeerCertificateVerifier.Verify(peer, presented, trust, mode, expectedHost, peerIsServer: true);
-                return failure is null;
+                // Accepted here and refused just below with an emulated certificate_unknown alert: .NET cannot send the
+                // alert the JDK sends, and the server must learn why the client went away.
+                return true;
             },
         };
         if (!apiKeyModel)
@@ -261,12 +337,19 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
             options.ClientCertificateContext = SslStreamCertificateContext.Create(config.TransportCertificate, config.TransportChain, offline: true);
         }
 
+        var channel = Channel(tcp);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ConnectTimeout);
             await ssl.AuthenticateAsClientAsync(options, timeout.Token);
-            return ssl;
+            if (failure is null)
+            {
+                return ssl;
+            }
+
+            await WireFrames.WriteAsync(ssl, new JsonObject { ["alert"] = "certificate_unknown" }, timeout.Token);
+            throw new AuthenticationException(failure.Exception.Reason);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
         {
@@ -274,11 +357,18 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
             tcp.Dispose();
             if (failure is not null)
             {
+                // The trust manager's diagnostic (SslDiagnostics via SSLService's logger), then the handshake failure
+                // through the transport's exception handler: both in this node's log, neither in any response.
                 Diagnostic = failure.Diagnostic;
-                throw failure.Exception;
+                node.Logs.Warn("org.elasticsearch.xpack.core.ssl.SSLService", failure.Diagnostic);
+                LogTransportTlsFailure(channel, failure.Exception.Reason, PeerCertificateVerifier.RootCause(failure.Exception.Reason));
+            }
+            else
+            {
+                LogTransportTlsFailure(channel, "Remote host terminated the handshake", null);
             }
 
-            throw new EsException(500, "s_s_l_handshake_exception", $"Remote host terminated the handshake: {e.Message} ({address})");
+            throw new EsException(500, "connect_transport_exception", HandshakeReset);
         }
     }
 
@@ -315,17 +405,20 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
             Close();
             if (action is TransportActions.TcpHandshake or TransportActions.RemoteClusterHandshake)
             {
-                throw new EsException(500, "connect_transport_exception",
-                    $"[][{ConnectedAddress}] handshake failed because connection reset");
+                throw new EsException(500, "connect_transport_exception", HandshakeReset);
             }
 
             throw new IOException("connection closed by the remote node");
         }
 
+        RemoteNodeName = answer["node"]?.GetValue<string>() ?? RemoteNodeName;
         if (answer["alert"]?.GetValue<string>() is { } alert)
         {
+            // A TLS alert from the peer (the sandbox's frames stand in for it): logged here, the channel closed, and the
+            // transport handshake waiting on that channel sees only the reset.
             Close();
-            throw new EsException(500, "s_s_l_handshake_exception", $"Received fatal alert: {alert}");
+            LogTransportTlsFailure(_channel, $"Received fatal alert: {alert}", null);
+            throw new EsException(500, "connect_transport_exception", HandshakeReset);
         }
 
         if (answer["error"] is JsonObject error)

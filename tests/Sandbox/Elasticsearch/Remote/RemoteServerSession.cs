@@ -17,7 +17,7 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
         "[_cross_cluster_access_credentials] but none found. Please ensure you have configured remote cluster credentials on the " +
         "cluster originating the request.";
 
-    public async Task ServeAsync(SslStream ssl, X509Certificate2? clientCertificate, X509Certificate2Collection presented, CancellationToken cancellationToken)
+    public async Task ServeAsync(SslStream ssl, X509Certificate2? clientCertificate, X509Certificate2Collection presented, string channel, CancellationToken cancellationToken)
     {
         if (!remoteClusterServerPort)
         {
@@ -25,7 +25,18 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
                 clientCertificate, presented, node.Config.TransportTrust, node.Config.TransportVerificationMode, "remote client", peerIsServer: false);
             if (failure is not null)
             {
-                node.Log($"transport: rejected a connection: {failure.Diagnostic}");
+                // This node's transport rejects the client's certificate: the trust manager's diagnostic and the handshake
+                // failure go to its log; the client only receives the alert.
+                const string transportLogger = "org.elasticsearch.xpack.core.security.transport.netty4.SecurityNetty4Transport";
+                if (clientCertificate is not null)
+                {
+                    node.Logs.Warn("org.elasticsearch.xpack.core.ssl.SSLService", failure.Diagnostic);
+                }
+
+                var handshake = new LoggedException("javax.net.ssl.SSLHandshakeException", failure.Exception.Reason,
+                    PeerCertificateVerifier.RootCause(failure.Exception.Reason));
+                node.Logs.Warn(transportLogger, $"exception caught on transport layer [{channel}], closing connection",
+                    new LoggedException("io.netty.handler.codec.DecoderException", $"{handshake.JavaType}: {handshake.Message}", handshake));
                 var alert = clientCertificate is null ? "bad_certificate" : "certificate_unknown";
                 await WireFrames.WriteAsync(ssl, new JsonObject { ["alert"] = alert }, cancellationToken);
                 return;
@@ -40,6 +51,14 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
                 return;
             }
 
+            if (request["alert"] is not null)
+            {
+                // The client refused this node's certificate (the JDK's certificate_unknown alert): SecurityTransportExceptionHandler.
+                node.Logs.Warn("org.elasticsearch.xpack.core.security.transport.netty4.SecurityNetty4Transport",
+                    $"client did not trust this server's certificate, closing connection {channel}");
+                return;
+            }
+
             JsonObject answer;
             try
             {
@@ -49,6 +68,8 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
             {
                 answer = new JsonObject { ["error"] = e.ToCauseJson(), ["status"] = e.Status };
             }
+
+            answer["node"] = node.Name;
 
             await WireFrames.WriteAsync(ssl, answer, cancellationToken);
         }
@@ -88,8 +109,10 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
     }
 
     /// <summary>
-    /// CrossClusterAccessAuthenticationService: a missing header fails while extracting credentials; a bad key fails
-    /// authentication with the API key service's reason as the cause.
+    /// CrossClusterAccessAuthenticationService: a missing header fails while extracting credentials; a key the API key
+    /// service rejects fails with that service's own message, not wrapped in "unable to authenticate user"
+    /// (ApiKeyCredentials' "invalid cross-cluster API key value", ApiKeyService's "unable to find apikey with id",
+    /// "api key [id] has been invalidated", "api key is expired"; the type check's message for a REST key).
     /// </summary>
     private static ApiKey AuthenticateCrossClusterKey(string? credentials, string action, ClusterState state)
     {
@@ -101,15 +124,16 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
 
         var (id, key) = state.ApiKeys.Authenticate(credentials);
         var now = DateTimeOffset.UtcNow;
+        var secretLength = SecretLength(credentials);
         var problem = id is null ? "cross cluster access header [_cross_cluster_access_credentials] value must be a valid API key credential"
+            : secretLength is not null && secretLength != 22 ? "invalid cross-cluster API key value"
             : key is null ? (state.ApiKeys.Find(id) is null ? $"unable to find apikey with id {id}" : $"invalid credentials for API key [{id}]")
             : key.Invalidated ? $"api key [{id}] has been invalidated"
             : key.IsExpired(now) ? "api key is expired"
             : null;
         if (problem is not null)
         {
-            throw new EsException(401, "security_exception", $"unable to authenticate user [{id ?? "_unknown"}] for action [{action}]",
-                EsException.Security(401, problem));
+            throw EsException.Security(401, problem);
         }
 
         if (key!.Type != "cross_cluster")
@@ -119,6 +143,21 @@ public sealed class RemoteServerSession(EsNode node, bool remoteClusterServerPor
         }
 
         return key;
+    }
+
+    /// <summary>The secret's length in an encoded id:secret credential (cross-cluster secrets are 22 characters).</summary>
+    private static int? SecretLength(string credentials)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(credentials));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon < 1 ? null : text.Length - colon - 1;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static JsonNode Search(JsonObject request, ApiKey? key, ClusterState state)

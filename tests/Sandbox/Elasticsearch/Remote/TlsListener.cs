@@ -14,7 +14,9 @@ public sealed class TlsListener(
     X509Certificate2 certificate,
     X509Certificate2Collection chain,
     bool requestClientCertificate,
-    Func<SslStream, X509Certificate2?, X509Certificate2Collection, CancellationToken, Task> session) : IAsyncDisposable
+    Func<SslStream, X509Certificate2?, X509Certificate2Collection, string, CancellationToken, Task> session,
+    NodeLog? log = null,
+    string profile = "default") : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _sessions = [];
@@ -74,8 +76,24 @@ public sealed class TlsListener(
     {
         using (client)
         {
+            var channel = $"Netty4TcpChannel{{localAddress=/{client.Client.LocalEndPoint}, remoteAddress=/{client.Client.RemoteEndPoint}, profile={profile}}}";
+            var handshakeDone = false;
+            var plaintext = false;
             try
             {
+                // Netty's SslHandler sees the first record: anything but a TLS handshake record is plaintext.
+                var first = new byte[1];
+                using (var peekTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+                {
+                    peekTimeout.CancelAfter(TimeSpan.FromSeconds(10));
+                    if (await client.Client.ReceiveAsync(first, SocketFlags.Peek, peekTimeout.Token) == 0)
+                    {
+                        return;
+                    }
+                }
+
+                plaintext = first[0] != 0x16;
+
                 X509Certificate2Collection presented = [];
                 await using var ssl = new SslStream(client.GetStream(), false, (_, _, peerChain, _) =>
                 {
@@ -97,13 +115,20 @@ public sealed class TlsListener(
                     ClientCertificateRequired = requestClientCertificate,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 }, handshakeTimeout.Token);
+                handshakeDone = true;
                 var peer = ssl.RemoteCertificate is null ? null : X509CertificateLoader.LoadCertificate(ssl.RemoteCertificate.GetRawCertData());
-                await session(ssl, peer, presented, _stopping.Token);
+                await session(ssl, peer, presented, channel, _stopping.Token);
             }
             catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException
                                           or OperationCanceledException or ObjectDisposedException or SocketException)
             {
-                // A client that speaks no TLS, goes away or is cut off by a stop: Elasticsearch closes the channel too.
+                // A client that speaks no TLS, goes away or is cut off by a stop: Elasticsearch closes the channel too,
+                // and SecurityTransportExceptionHandler says why in this node's log.
+                if (!handshakeDone && plaintext && !_stopping.IsCancellationRequested && log is not null && e is not OperationCanceledException)
+                {
+                    log.Warn("org.elasticsearch.xpack.core.security.transport.netty4.SecurityNetty4Transport",
+                        $"received plaintext traffic on an encrypted channel, closing connection {channel}");
+                }
             }
         }
     }

@@ -84,8 +84,10 @@ public static partial class RestApi
             var indices = string.Join(",", expression.Remote[alias]);
             try
             {
+                // RECONNECT_UNLESS_SKIP_UNAVAILABLE: a skip_unavailable remote that is down is skipped without a new attempt.
                 var remote = await connection.SendAsync(TransportActions.Search,
-                    RemoteSearchRequest(request.Principal, alias, connection, indices, body), CancellationToken.None);
+                    RemoteSearchRequest(request.Principal, alias, connection, indices, body), CancellationToken.None,
+                    reconnect: !connection.Config.SkipUnavailable);
                 total += remote["hits"]!["total"]!["value"]!.GetValue<long>();
                 foreach (var hit in remote["hits"]!["hits"]!.AsArray())
                 {
@@ -264,15 +266,9 @@ public static partial class RestApi
 
     private static bool IsConnectTimeout(EsException failure)
     {
-        for (var e = failure; e is not null; e = e.CausedBy)
-        {
-            if (e.Reason.EndsWith("connect_timeout[30s]", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return failure.Reason.EndsWith("connect_timeout[30s]", StringComparison.Ordinal)
+            || (failure.CausedBy is { } cause && IsConnectTimeout(cause))
+            || failure.Suppressed.Any(IsConnectTimeout);
     }
 
     /// <summary>
