@@ -125,7 +125,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         IReadOnlyList<NodeCredentialCheck> nodeCredentials,
         string? searchIndex,
         CancellationToken cancellationToken) =>
-        TestAsync(client, alias, localVersion, new RemoteClusterTestOptions(nodeCredentials, SearchIndex: searchIndex), cancellationToken);
+        TestAsync(client, alias, localVersion, new RemoteClusterTestOptions(nodeCredentials, SearchIndex: searchIndex, Handshake: false), cancellationToken);
 
     /// <summary>
     /// Checks the connection afresh. A connection being torn down (the remote node restarting, its trust changing)
@@ -464,7 +464,8 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         {
             while (true)
             {
-                var result = await TestAsync(client, alias, localVersion, [], null, cancellationToken).ConfigureAwait(false);
+                // With the handshake from this machine: without the nodes' logs it is what tells a wrong port or name.
+                var result = await TestAsync(client, alias, localVersion, new RemoteClusterTestOptions([]), cancellationToken).ConfigureAwait(false);
                 if (result.Connected)
                 {
                     return result;
