@@ -63,12 +63,12 @@ public sealed class OperatorReconciliationTests(OperatorFixture fixture) : IClas
         var chain = Certificates(Data("quickstart-es-default-es-transport-certs", "quickstart-es-default-0.tls.crt"));
         var leaf = chain[0];
         Assert.Equal("CN=quickstart-es-default-0.node.quickstart.elastic.es.local, OU=quickstart", leaf.Subject);
-        var dns = DnsNames(leaf);
-        Assert.Contains("quickstart-es-remote-cluster.elastic.svc", dns);
-        Assert.Contains("quickstart-es-transport.elastic.svc", dns);
-        Assert.Contains("quickstart-es-default-0.quickstart-es-default.elastic.svc", dns);
+        // csr.go buildGeneralNames with the remote cluster server off: no remote-cluster names.
+        Assert.Equal(
+            ["quickstart-es-default-0.node.quickstart.elastic.es.local", "quickstart-es-transport.elastic.svc", "quickstart-es-default-0.quickstart-es-default"],
+            DnsNames(leaf));
         var san = leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
-        Assert.Contains(System.Net.IPAddress.Parse(podIp), san.EnumerateIPAddresses());
+        Assert.Equal([System.Net.IPAddress.Parse(podIp), System.Net.IPAddress.Loopback], san.EnumerateIPAddresses());
         Assert.Contains("BEGIN RSA PRIVATE KEY", Data("quickstart-es-default-es-transport-certs", "quickstart-es-default-0.tls.key"));
 
         var ca = Certificates(Data("quickstart-es-transport-certs-public", "ca.crt")).Single();
@@ -122,6 +122,35 @@ public sealed class OperatorReconciliationTests(OperatorFixture fixture) : IClas
 
     private JsonObject Spec(string service) =>
         fixture.Store.Get("Service", Ns, service)?["spec"]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"no service {service}");
+
+    [Fact]
+    public async Task TransportSansFollowCsrGoWithTheRemoteClusterServerAndUserSans()
+    {
+        fixture.CreateCluster("sans", "rcs", "9.1.0", remoteClusterServer: true, new JsonObject
+        {
+            ["transport"] = new JsonObject
+            {
+                ["tls"] = new JsonObject
+                {
+                    ["otherNameSuffix"] = "nodes.example.com",
+                    ["subjectAltNames"] = new JsonArray(new JsonObject { ["dns"] = "transport.example.com" }, new JsonObject { ["ip"] = "192.0.2.7" }),
+                },
+            },
+        });
+        await fixture.WaitReadyAsync("sans", "rcs");
+        var podIp = (string)fixture.Store.Get("Pod", "sans", "rcs-es-default-1")!["status"]!["podIP"]!;
+        var secret = fixture.Store.Get("Secret", "sans", "rcs-es-default-es-transport-certs")!;
+        var leaf = Certificates(Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["rcs-es-default-1.tls.crt"]!)))[0];
+
+        Assert.Equal("CN=rcs-es-default-1.nodes.example.com, OU=rcs", leaf.Subject);
+        Assert.Equal(
+            ["rcs-es-default-1.nodes.example.com", "rcs-es-transport.sans.svc", "rcs-es-default-1.rcs-es-default",
+             "rcs-es-remote-cluster.sans.svc", "rcs-es-default-1.rcs-es-default.sans.svc", "transport.example.com"],
+            DnsNames(leaf));
+        Assert.Equal(
+            [System.Net.IPAddress.Parse(podIp), System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse("192.0.2.7")],
+            leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateIPAddresses());
+    }
 
     internal static X509Certificate2[] Certificates(string pem)
     {

@@ -75,20 +75,42 @@ internal sealed class ClusterCertificates(ResourceWriter writer)
     }
 
     /// <summary>
-    /// SANs as ECK's transport csr.go writes them, plus the remote cluster service name that lets a client use
-    /// &lt;es&gt;-es-remote-cluster.&lt;ns&gt;.svc as its TLS server name.
+    /// The names ECK's transport csr.go (buildGeneralNames, v3.3.0) puts in a node's certificate, in its order: the common
+    /// name as otherName and DNS name, the transport service &lt;es&gt;-es-transport.&lt;ns&gt;.svc, &lt;pod&gt;.&lt;sset&gt;,
+    /// the pod IP and the loopback of its family; only while the remote cluster server is enabled, also
+    /// &lt;es&gt;-es-remote-cluster.&lt;ns&gt;.svc and &lt;pod&gt;.&lt;sset&gt;.&lt;ns&gt;.svc (remote_cluster.publish_host); then
+    /// spec.transport.tls.subjectAltNames. The SAN encoder writes DNS names before IP addresses.
     /// </summary>
     private static LeafCertificateRequest TransportRequest(ElasticsearchResource es, string pod, string statefulSet, IPAddress podIp)
     {
-        var commonName = EckNames.TransportCommonName(pod, es.Name, es.Namespace);
-        string[] dns =
-        [
+        var commonName = es.TransportOtherNameSuffix is { } suffix ? $"{pod}.{suffix}" : EckNames.TransportCommonName(pod, es.Name, es.Namespace);
+        var dns = new List<string>
+        {
             commonName,
             EckNames.ServiceDns(EckNames.TransportService(es.Name), es.Namespace),
-            EckNames.ServiceDns(EckNames.RemoteClusterService(es.Name), es.Namespace),
-            EckNames.PodDns(pod, statefulSet, es.Namespace),
-        ];
-        return new LeafCertificateRequest(commonName, es.Name, dns, [podIp, IPAddress.Loopback], CommonNameOtherName: true);
+            $"{pod}.{statefulSet}",
+        };
+        var ips = new List<IPAddress> { podIp, podIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback };
+        if (es.RemoteClusterServerEnabled)
+        {
+            dns.Add(EckNames.ServiceDns(EckNames.RemoteClusterService(es.Name), es.Namespace));
+            dns.Add(EckNames.PodDns(pod, statefulSet, es.Namespace));
+        }
+
+        foreach (var (name, ip) in es.TransportSubjectAltNames)
+        {
+            if (!string.IsNullOrEmpty(name))
+            {
+                dns.Add(name);
+            }
+
+            if (!string.IsNullOrEmpty(ip) && IPAddress.TryParse(ip, out var address))
+            {
+                ips.Add(address);
+            }
+        }
+
+        return new LeafCertificateRequest(commonName, es.Name, dns, ips, CommonNameOtherName: true);
     }
 
     private static X509Certificate2? TryLoadLeaf(

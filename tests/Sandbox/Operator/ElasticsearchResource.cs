@@ -28,6 +28,10 @@ public sealed class ElasticsearchResource
         TransportServiceTemplate = spec["transport"]?["service"] as JsonObject;
         var configMap = (string?)spec["transport"]?["tls"]?["certificateAuthorities"]?["configMapName"];
         TransportCaConfigMapName = string.IsNullOrEmpty(configMap) ? null : configMap;
+        var suffix = (string?)spec["transport"]?["tls"]?["otherNameSuffix"];
+        TransportOtherNameSuffix = string.IsNullOrEmpty(suffix) ? null : suffix;
+        TransportSubjectAltNames = (spec["transport"]?["tls"]?["subjectAltNames"] as JsonArray ?? [])
+            .OfType<JsonObject>().Select(san => ((string?)san["dns"], (string?)san["ip"])).ToList();
         NodeSets = ReadNodeSets(spec["nodeSets"] as JsonArray);
     }
 
@@ -52,6 +56,12 @@ public sealed class ElasticsearchResource
     public JsonObject? TransportServiceTemplate { get; }
 
     public string? TransportCaConfigMapName { get; }
+
+    /// <summary>spec.transport.tls.otherNameSuffix: replaces node.&lt;es&gt;.&lt;ns&gt;.es.local in the transport certificates' common name.</summary>
+    public string? TransportOtherNameSuffix { get; }
+
+    /// <summary>spec.transport.tls.subjectAltNames: extra DNS names and IPs for the transport certificates, in order.</summary>
+    public IReadOnlyList<(string? Dns, string? Ip)> TransportSubjectAltNames { get; }
 
     public IReadOnlyList<NodeSetSpec> NodeSets { get; }
 
