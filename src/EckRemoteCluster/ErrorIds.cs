@@ -78,6 +78,7 @@ internal static class ErrorIds
     public const string KubeExecPluginFailed = nameof(KubeExecPluginFailed);
     public const string KubeExecPluginNotFound = nameof(KubeExecPluginNotFound);
     public const string KubeExecPluginOutputInvalid = nameof(KubeExecPluginOutputInvalid);
+    public const string KubernetesAdmissionDenied = nameof(KubernetesAdmissionDenied);
     public const string KubernetesConflict = nameof(KubernetesConflict);
     public const string KubernetesForbidden = nameof(KubernetesForbidden);
     public const string KubernetesObjectNotFound = nameof(KubernetesObjectNotFound);

@@ -70,6 +70,18 @@ internal static class KubernetesErrors
         var (message, detailsName) = ReadStatus(body);
         var what = operation.Describe();
         var context = operation.Session.ContextLabel;
+        if (message.StartsWith("admission webhook \"", StringComparison.Ordinal) && message.Contains("denied the request", StringComparison.Ordinal))
+        {
+            // A validating webhook refused the object (ECK's: 403 Forbidden up to 3.3, 422 Invalid from 3.4): not an RBAC matter.
+            return new EckRemoteClusterException(
+                ErrorIds.KubernetesAdmissionDenied,
+                EckErrorCategory.InvalidData,
+                $"Kubernetes refused to {what}: {message}",
+                "Correct what the message names (Get-EckCluster shows the cluster's version and settings), then run the command again.",
+                operation.Name,
+                inner);
+        }
+
         return status switch
         {
             HttpStatusCode.Unauthorized => new EckRemoteClusterException(

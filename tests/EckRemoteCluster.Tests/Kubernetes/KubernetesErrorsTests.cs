@@ -52,6 +52,24 @@ public sealed class KubernetesErrorsTests
     }
 
     [Theory]
+    [InlineData(HttpStatusCode.Forbidden, "Forbidden")]
+    [InlineData(HttpStatusCode.UnprocessableEntity, "Invalid")]
+    public void AWebhookRefusalIsNotAnRbacProblem(HttpStatusCode status, string reason)
+    {
+        var body = $$"""
+            {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"admission webhook \"elastic-es-validation-v1.k8s.elastic.co\" denied the request: Elasticsearch.elasticsearch.k8s.elastic.co \"quickstart\" is invalid: spec.remoteClusterServer: Invalid value: \"8.9.0\": minimum required version for remote cluster server is 8.10.0-1 but desired version is 8.9.0","reason":"{{reason}}","code":{{(int)status}}}
+            """;
+
+        var error = Translate(status, body, Operation("patch", "elasticsearches", "quickstart"));
+
+        Assert.Equal("KubernetesAdmissionDenied", error.ErrorId);
+        Assert.Equal(EckErrorCategory.InvalidData, error.Category);
+        Assert.Contains("minimum required version for remote cluster server is 8.10.0-1", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("auth can-i", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("Get-EckCluster", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(HttpStatusCode.Unauthorized, "KubernetesUnauthorized")]
     [InlineData(HttpStatusCode.Conflict, "KubernetesConflict")]
     [InlineData(HttpStatusCode.UnprocessableEntity, "KubernetesRequestInvalid")]
