@@ -129,3 +129,37 @@ catch { "CAUGHT `$(`$_.FullyQualifiedErrorId)"; "MESSAGE `$(`$_.Exception.Messag
         $errors | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Default views of the workflow''s objects' {
+    BeforeAll {
+        $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
+        $local = New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart -KubeConfig $Sandbox.kubeconfig
+        $configs = @($Sandbox.localCluster.nodes.configDir)
+        $script:Objects = @(
+            $local
+            $eck
+            $eck | Get-EckRemoteClusterEndpoint
+            $eck | Get-EckTransportCa
+            Get-RemoteCluster -Connection $local
+            Get-CrossClusterApiKey -RemoteConnection ($eck | New-ElasticsearchConnection)
+            Get-ElasticsearchKeystore -ConfigPath $configs
+            Get-ElasticsearchNodeConfig -ConfigPath $configs
+        ) | Where-Object { $_ }
+    }
+
+    It 'keeps every column of each table view at <_> columns' -ForEach 80, 120 {
+        $width = $_
+        foreach ($group in $Objects | Group-Object { $_.GetType().FullName }) {
+            $view = (Get-FormatData -TypeName $group.Name).FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] } | Select-Object -First 1
+            if (-not $view) { continue }
+            # The header is the line above the first rule of dashes (a grouped view starts with its group line).
+            $lines = @(($group.Group | Format-Table | Out-String -Width $width) -split "`r?`n" | Where-Object { $_.Trim() })
+            $rule = @(0..($lines.Count - 1) | Where-Object { $lines[$_] -match '^\s*-+(\s+-+)*\s*$' })[0]
+            $header = $lines[$rule - 1]
+            foreach ($label in $view.Control.Headers.Label) {
+                $header | Should -Match "(^|\s)$([regex]::Escape($label))(\s|$)" -Because "$($group.Name) shows $label at $width columns"
+            }
+        }
+    }
+}
