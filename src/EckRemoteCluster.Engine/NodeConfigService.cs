@@ -29,7 +29,10 @@ internal sealed class NodeConfigService : INodeConfigService
             First(settings, "cluster.name"),
             First(settings, "node.name"),
             settings,
-            files.GetInfo(files.Combine(node.ConfigPath, KeystoreFile)) is not null);
+            files.GetInfo(files.Combine(node.ConfigPath, KeystoreFile)) is not null)
+        {
+            Node = node,
+        };
     }
 
     private static string? First(IReadOnlyDictionary<string, string[]> settings, string key) =>

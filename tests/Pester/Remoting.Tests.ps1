@@ -75,6 +75,38 @@ Describe 'Node files through SSH sessions' {
         Get-ElasticsearchKeystore -ConfigPath $ConfigDirs[0] | Where-Object Name -eq 'cluster.remote.viassh.credentials' | Should -BeNullOrEmpty
     }
 
+    It 'reads node configs and keystores through the sessions' {
+        $configs = @(Get-ElasticsearchNodeConfig -Session $Sessions)
+        $configs.NodeName | Should -Be @('node-1', 'node-2')
+        $configs.ConfigPath | Should -Be $ConfigDirs
+        $configs[1].Session | Should -Be $Sessions[1]
+        $entries = @(Get-ElasticsearchKeystore -Session $Sessions[0] -Name 'keystore.seed')
+        $entries.Count | Should -Be 1
+        $entries[0].Value | Should -BeOfType ([securestring])
+    }
+
+    It 'finds the config directory from -Des.path.conf of a running Elasticsearch process when the host has no Elasticsearch unit' {
+        $bare = Start-SshTestHost -Name bare
+        $process = $null
+        try {
+            # A process whose command line carries the launcher's system property, as a node started by hand has.
+            $start = [Diagnostics.ProcessStartInfo]::new('bash')
+            foreach ($argument in '-c', 'sleep 120; :', "-Des.path.conf=$($ConfigDirs[1])") { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardInput = $true
+            $process = [Diagnostics.Process]::Start($start)
+            $session = $bare | New-SshTestSession
+            $config = Get-ElasticsearchNodeConfig -Session $session -Verbose 4>&1
+            ($config | Where-Object { $_ -is [EckRemoteCluster.ElasticsearchNodeConfig] }).NodeName | Should -Be 'node-2'
+            ($config | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message |
+                Should -BeLike "*config directory $($ConfigDirs[1]) (path.conf of running process $($process.Id))*"
+            Remove-PSSession $session
+        }
+        finally {
+            if ($process) { $process.Kill(); $process.Dispose() }
+            $bare | Stop-SshTestHost
+        }
+    }
+
     It 'refuses a session whose -ConfigPath holds no elasticsearch.yml, before anything changes' {
         { Add-RemoteClusterTrust -CertificateAuthority $Ca -Session $Sessions[0] -ConfigPath $TestDrive -ErrorAction Stop } |
             Should -Throw -ErrorId 'ConfigPathNotFound,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'

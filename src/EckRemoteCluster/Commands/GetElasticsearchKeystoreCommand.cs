@@ -10,9 +10,11 @@ public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
 {
     private const string ByConfigPath = "ConfigPath";
     private const string ByPath = "Path";
+    private const string BySession = "Session";
 
     /// <summary>A node's config directory; the keystore is its elasticsearch.keystore.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByConfigPath)]
+    [Parameter(Position = 0, ParameterSetName = BySession)]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
 
@@ -21,6 +23,11 @@ public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
     [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Sessions to the nodes; each node's keystore is read on the node (its config directory found there without -ConfigPath).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = BySession)]
+    [ValidateNotNullOrEmpty]
+    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
 
     /// <summary>Only the settings whose names match (wildcards allowed).</summary>
     [Parameter]
@@ -34,15 +41,19 @@ public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var keystores = ParameterSetName == ByPath
-            ? ProviderPaths.ResolveFiles(this, Path)
-            : ProviderPaths.ResolveDirectories(this, ConfigPath).Select(d => System.IO.Path.Combine(d, "elasticsearch.keystore"));
+        var local = Engine.NodeConfig.LocalFiles;
+        var keystores = ParameterSetName switch
+        {
+            ByPath => ProviderPaths.ResolveFiles(this, Path).Select(f => (Files: local, Path: f)),
+            BySession => NodeTargets.Resolve(this, ConfigPath, Session).Select(n => (n.Files, n.Files.Combine(n.ConfigPath, "elasticsearch.keystore"))),
+            _ => ProviderPaths.ResolveDirectories(this, ConfigPath).Select(d => (Files: local, Path: System.IO.Path.Combine(d, "elasticsearch.keystore"))),
+        };
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var keystore in keystores)
+        foreach (var (files, keystore) in keystores)
         {
             try
             {
-                foreach (var entry in Engine.NodeConfig.ReadKeystore(keystore, KeystorePassword))
+                foreach (var entry in Engine.NodeConfig.ReadKeystore(files, keystore, KeystorePassword))
                 {
                     if (patterns.Any(p => p.IsMatch(entry.Name)))
                     {

@@ -132,7 +132,7 @@ public sealed class RestartElasticsearchNodeCommand : EckRemoteClusterCmdlet
                 WriteVerbose($"{migration.Alias}: {migration.State}, no restart required.");
                 break;
             case ElasticsearchNodeConfig config:
-                _targets.Add((null, config.ConfigPath));
+                _targets.Add((config.Session, config.ConfigPath));
                 break;
             case string path:
                 _targets.AddRange(ProviderPaths.ResolveDirectories(this, [path]).Select(p => ((PSSession?)null, (string?)p)));

@@ -20,6 +20,14 @@ public sealed class ElasticsearchNodeConfig
     /// <summary>The node's config directory (the folder holding elasticsearch.yml).</summary>
     public string ConfigPath { get; }
 
+    /// <summary>The session the node was read through (-Session); null for paths.</summary>
+    public System.Management.Automation.Runspaces.PSSession? Session => (Node?.Files as Remoting.SessionNodeFiles)?.Session;
+
+    /// <summary>The node's host when read through a session.</summary>
+    public string? ComputerName => Node?.Files.Location is { Length: > 0 } host ? host : null;
+
+    internal Contracts.NodeDirectory? Node { get; init; }
+
     public string? ClusterName { get; }
 
     public string? NodeName { get; }
