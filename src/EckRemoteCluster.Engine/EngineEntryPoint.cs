@@ -21,4 +21,8 @@ internal sealed class EngineEntryPoint : IEngine
     public ICrossClusterApiKeyService CrossClusterApiKeys { get; } = new Elasticsearch.CrossClusterApiKeyService();
 
     public INodeRestartService NodeRestarts { get; } = new Elasticsearch.NodeRestartService();
+
+    public ICredentialRollout CredentialRollout { get; }
+
+    public EngineEntryPoint() => CredentialRollout = new RemoteClusters.CredentialRollout(RemoteClusters, CrossClusterApiKeys);
 }

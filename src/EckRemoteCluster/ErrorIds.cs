@@ -9,6 +9,7 @@ internal static class ErrorIds
 {
     public const string AliasRequired = nameof(AliasRequired);
     public const string ApiKeyModelUnsupportedVersion = nameof(ApiKeyModelUnsupportedVersion);
+    public const string ApiKeyRequired = nameof(ApiKeyRequired);
     public const string CertificateAuthorityExpired = nameof(CertificateAuthorityExpired);
     public const string CertificateFileNotFound = nameof(CertificateFileNotFound);
     public const string ClusterHealthNotRestored = nameof(ClusterHealthNotRestored);

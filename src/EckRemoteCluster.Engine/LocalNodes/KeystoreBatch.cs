@@ -19,6 +19,8 @@ internal sealed class KeystoreBatch : IKeystoreBatch
 
     public IReadOnlyList<string> Recovered => _locked.Recovered;
 
+    public IReadOnlyList<KeystorePlan> Planned => Plans();
+
     /// <summary>
     /// Locks every node, settles an interrupted earlier run, then opens every node's keystore or none: the first
     /// failure disposes what was opened, releases the locks and is rethrown. The locks are held until Dispose.

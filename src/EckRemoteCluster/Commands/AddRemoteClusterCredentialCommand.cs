@@ -94,7 +94,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     private void Write(string[] configPaths)
     {
         var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
-            InputObject is null ? "ApiKeyRequired" : ErrorIds.EncodedKeyUnavailable,
+            InputObject is null ? ErrorIds.ApiKeyRequired : ErrorIds.EncodedKeyUnavailable,
             EckErrorCategory.InvalidArgument,
             InputObject is null
                 ? "No API key was given."
@@ -120,15 +120,10 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         // A node we cannot reach would be left without the credential: an unresolved path stops the cmdlet here.
         var directories = NodeTargets.Resolve(this, configPaths, Session);
 
-        if (Connection is not null && !ElasticsearchVersions.AtLeast(Connection.Version, 8, 14))
+        if (Connection is not null)
         {
-            // Checked before any keystore is touched: the credential would be useless on this cluster.
-            throw new EckRemoteClusterException(
-                ErrorIds.ApiKeyModelUnsupportedVersion,
-                EckErrorCategory.NotImplemented,
-                $"The local cluster '{Connection.ClusterName}' runs Elasticsearch {Connection.Version}; the API-key security model needs 8.14 or later (8.10 to 8.13 had it as a beta).",
-                "Upgrade the local cluster to 8.14 or later, or connect with the TLS-certificate model (port 9300).",
-                Connection.ClusterName);
+            // Checked before any keystore is touched: the credential would be useless on an older cluster.
+            Engine.CredentialRollout.EnsureApiKeyModelSupported(Connection);
         }
 
         var setting = RemoteClusterNames.CredentialsSetting(_alias);
@@ -153,17 +148,16 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
             }
         }
 
-        // Keyed by node, not path: through sessions two hosts may both keep theirs in /etc/elasticsearch.
-        var nodeNames = saved.ToDictionary(node => node, TryReadNodeName);
-        var reloads = Reload(saved, nodeNames);
-        foreach (var node in saved)
+        // One CredentialNode per saved keystore, in order: through sessions two hosts may both keep theirs in
+        // /etc/elasticsearch, so nodes are matched by position, never by path.
+        var nodes = saved.Select(node => new CredentialNode(NodeNames.TryRead(node.ConfigPath, node.Node), node.PasswordProtected)).ToList();
+        var reloads = Reload(saved, nodes);
+        for (var i = 0; i < saved.Count; i++)
         {
-            var nodeName = nodeNames[node];
-            var reload = reloads is null ? (SecureSettingsReload.NotRequested, (string?)null)
-                : reloads.FirstOrDefault(r => r.NodeName == nodeName) is { NodeId: not null } match
-                    ? (match.Failure is null ? SecureSettingsReload.Reloaded : SecureSettingsReload.Failed, match.Failure)
-                    : (SecureSettingsReload.NotRequested, null);
-            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, _alias, node.Change, node.BackupPath, reload.Item1, nodeName, reload.Item2) { Node = node.Node });
+            var node = saved[i];
+            var reload = reloads?[i];
+            WriteObject(new RemoteClusterCredentialResult(node.ConfigPath, node.KeystorePath, _alias, node.Change, node.BackupPath,
+                reload?.Reload ?? SecureSettingsReload.NotRequested, nodes[i].NodeName, reload?.Failure) { Node = node.Node });
         }
 
         if (reloads is not null && reloads.All(r => r.Failure is null) && InputObject is not null)
@@ -174,28 +168,21 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
         foreach (var failed in reloads?.Where(r => r.Failure is not null) ?? [])
         {
             WriteError(ErrorRecords.Create(
-                new InvalidOperationException($"Node '{failed.NodeName}' could not reload its secure settings: {failed.Failure}"),
+                new InvalidOperationException($"Node '{failed.Node.NodeName}' could not reload its secure settings: {failed.Failure}"),
                 ErrorIds.SecureSettingsReloadFailed,
                 ErrorCategory.InvalidOperation,
-                failed.NodeName,
+                failed.Node.NodeName,
                 failed.Failure?.Contains("password", StringComparison.OrdinalIgnoreCase) == true
                     ? "Give -KeystorePassword: the node's keystore is password protected, and the reload needs the same password on every node."
                     : "Restart the node so it reads its keystore, or fix the cause named in the message and run this again."));
         }
     }
 
-    /// <summary>
-    /// Elasticsearch opens every node's keystore with the one password a reload request carries, and a keystore
-    /// without a password does not open with one: when only some nodes' keystores are protected, each group of
-    /// nodes gets a request of its own, addressed by node name.
-    /// </summary>
-    private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? Reload(
-        IReadOnlyList<KeystoreSaveResult> nodes,
-        IReadOnlyDictionary<KeystoreSaveResult, string?> nodeNames)
+    private IReadOnlyList<CredentialReload>? Reload(IReadOnlyList<KeystoreSaveResult> nodes, IReadOnlyList<CredentialNode> targets)
     {
         try
         {
-            return ReloadCore(nodes, nodeNames);
+            return ReloadCore(targets);
         }
         catch (Exception ex) when (ex is OperationCanceledException or PipelineStoppedException && CancellationToken.IsCancellationRequested)
         {
@@ -217,9 +204,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
             + "-ConfigPath and -Connection (the keystores are up to date, so it only reloads), or restart the nodes.";
     }
 
-    private IReadOnlyList<(string NodeId, string NodeName, string? Failure)>? ReloadCore(
-        IReadOnlyList<KeystoreSaveResult> nodes,
-        IReadOnlyDictionary<KeystoreSaveResult, string?> nodeNames)
+    private IReadOnlyList<CredentialReload>? ReloadCore(IReadOnlyList<CredentialNode> targets)
     {
         if (Connection is null)
         {
@@ -232,20 +217,8 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
             return null;
         }
 
-        var client = Connection.Client;
-        var service = Engine.RemoteClusters;
-        var mixed = KeystorePassword is not null && nodes.Any(n => n.PasswordProtected) && nodes.Any(n => !n.PasswordProtected);
-        if (!mixed || nodes.Any(n => nodeNames[n] is null))
-        {
-            return RunWithReporting((_, token) => service.ReloadSecureSettingsAsync(client, KeystorePassword, null, token));
-        }
-
-        var protectedNodes = nodes.Where(n => n.PasswordProtected).Select(n => nodeNames[n]!).ToList();
-        var openNodes = nodes.Where(n => !n.PasswordProtected).Select(n => nodeNames[n]!).ToList();
-        return RunWithReporting(async (_, token) =>
-            (await service.ReloadSecureSettingsAsync(client, KeystorePassword, protectedNodes, token).ConfigureAwait(false))
-                .Concat(await service.ReloadSecureSettingsAsync(client, null, openNodes, token).ConfigureAwait(false))
-                .ToList());
+        var local = Connection;
+        return RunWithReporting((reporter, token) => Engine.CredentialRollout.ReloadAsync(local, targets, KeystorePassword, reporter, token));
     }
 
     /// <summary>
@@ -254,56 +227,17 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     /// </summary>
     private void RevokeSupersededKeys()
     {
-        if (InputObject!.Connection is not { } origin)
-        {
-            WriteVerbose("The key was not created in this session; superseded keys for the alias, if any, stay as they are.");
-            return;
-        }
-
         var local = Connection!;
-        var remotes = RunWithReporting((_, token) => Engine.RemoteClusters.GetAsync(local.Client, local.ClusterName, token));
-        if (remotes.All(r => r.Alias != _alias))
-        {
-            WriteVerbose($"'{_alias}' is not registered yet; earlier keys for it are revoked when this runs after Connect-RemoteCluster.");
-            return;
-        }
-
-        var keys = Engine.CrossClusterApiKeys;
-        var superseded = RunWithReporting((reporter, token) => keys.GetAsync(origin, null, null, false, reporter, token))
-            .Where(k => k.Alias == _alias && !k.Invalidated && k.Id != InputObject.Id)
-            .ToList();
-        if (superseded.Count == 0)
-        {
-            return;
-        }
-
-        RunWithReporting((reporter, token) =>
-            Engine.RemoteClusters.WaitConnectedAsync(local.Client, _alias, local.Version, TimeSpan.FromSeconds(60), reporter, token));
+        var current = InputObject!;
+        var superseded = RunWithReporting((reporter, token) => Engine.CredentialRollout.FindSupersededKeysAsync(local, _alias, current, reporter, token));
         foreach (var key in superseded)
         {
+            var origin = current.Connection!;
             if (ShouldProcess($"{key.Name} ({key.Id}) on {origin.ClusterName}", "Revoke the superseded cross-cluster API key"))
             {
-                RunWithReporting((reporter, token) => keys.InvalidateAsync(origin, key.Id, reporter, token));
-                WriteVerbose($"Revoked the superseded key {key.Name} ({key.Id}): '{_alias}' is connected with {InputObject.Id}.");
+                RunWithReporting((reporter, token) => Engine.CrossClusterApiKeys.InvalidateAsync(origin, key.Id, reporter, token));
+                WriteVerbose($"Revoked the superseded key {key.Name} ({key.Id}): '{_alias}' is connected with {current.Id}.");
             }
-        }
-    }
-
-    private static string? TryReadNodeName(KeystoreSaveResult node)
-    {
-        try
-        {
-            if (node.Node?.Files is Remoting.SessionNodeFiles files)
-            {
-                var yml = files.Combine(node.Node.ConfigPath, "elasticsearch.yml");
-                return Engine.NodeRestarts.NodeNameFromConfig(new System.Text.UTF8Encoding(false).GetString(files.ReadAllBytes(yml)).TrimStart('\uFEFF'), yml, files.Location);
-            }
-
-            return Engine.NodeConfig.Read(node.ConfigPath).NodeName;
-        }
-        catch (EckRemoteClusterException)
-        {
-            return null;
         }
     }
 }

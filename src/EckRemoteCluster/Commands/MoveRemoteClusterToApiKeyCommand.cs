@@ -81,6 +81,8 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
         var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        // Before anything changes: a credential is useless on a local cluster older than 8.14.
+        Engine.CredentialRollout.EnsureApiKeyModelSupported(Connection);
 
         var client = Connection.Client;
         var remotes = Engine.RemoteClusters;
@@ -189,7 +191,8 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
             return;
         }
 
-        var tested = SwitchOver(change, keyId is not null ? keystores : null, setting);
+        var nodes = keystores.Planned.Select(p => new CredentialNode(NodeNames.TryRead(p.ConfigPath, p.Node), p.PasswordProtected)).ToList();
+        var tested = SwitchOver(change, keyId is not null ? keystores : null, setting, nodes);
         WriteObject(new RemoteClusterMigration(Alias, RemoteClusterMigrationState.Migrated, tested.SecurityModel, tested.Address, tested.ServerName, [], keyId, tested.SearchHits));
     }
 
@@ -198,18 +201,30 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     /// search works. On failure the previous registration is put back and a credential written by this run removed,
     /// so the certificate-model connection works again.
     /// </summary>
-    private RemoteClusterTestResult SwitchOver(ClusterSettingsChange change, IKeystoreBatch? writtenByThisRun, string setting)
+    private RemoteClusterTestResult SwitchOver(ClusterSettingsChange change, IKeystoreBatch? writtenByThisRun, string setting, IReadOnlyList<CredentialNode> nodes)
     {
-        var client = Connection.Client;
+        var local = Connection;
+        var client = local.Client;
         var remotes = Engine.RemoteClusters;
+        var rollout = Engine.CredentialRollout;
         try
         {
-            RunWithReporting(async (_, token) =>
+            var reloads = RunWithReporting(async (reporter, token) =>
             {
                 await remotes.ApplySettingsAsync(client, change, token).ConfigureAwait(false);
-                await remotes.ReloadSecureSettingsAsync(client, KeystorePassword, null, token).ConfigureAwait(false);
-                return true;
+                return await rollout.ReloadAsync(local, nodes, KeystorePassword, reporter, token).ConfigureAwait(false);
             });
+            if (reloads.FirstOrDefault(r => r.Reload == SecureSettingsReload.Failed) is { } failed)
+            {
+                // A node that did not reload has no credential for the alias: its searches would fail.
+                throw new EckRemoteClusterException(
+                    ErrorIds.SecureSettingsReloadFailed,
+                    EckErrorCategory.InvalidOperation,
+                    $"Node '{failed.Node.NodeName}' could not reload its secure settings: {failed.Failure}",
+                    "Give -KeystorePassword when keystores are password protected, or restart the node, then run Move-RemoteClusterToApiKey again.",
+                    failed.Node.NodeName);
+            }
+
             RunWithReporting((reporter, token) => remotes.WaitConnectedAsync(client, Alias, Connection.Version, ConnectTimeout, reporter, token));
             var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], SearchIndex[0], token));
             if (!tested.Connected)
@@ -232,14 +247,14 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
                 writtenByThisRun.Save($"Remove {setting}");
             }
 
-            RunWithReporting(async (_, token) =>
+            RunWithReporting(async (reporter, token) =>
             {
                 if (change.Undo is { } undo)
                 {
                     await remotes.ApplySettingsAsync(client, undo, token).ConfigureAwait(false);
                 }
 
-                await remotes.ReloadSecureSettingsAsync(client, KeystorePassword, null, token).ConfigureAwait(false);
+                await rollout.ReloadAsync(local, nodes, KeystorePassword, reporter, token).ConfigureAwait(false);
                 return true;
             });
             throw new EckRemoteClusterException(

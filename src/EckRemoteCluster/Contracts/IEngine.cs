@@ -19,4 +19,6 @@ internal interface IEngine
     ICrossClusterApiKeyService CrossClusterApiKeys { get; }
 
     INodeRestartService NodeRestarts { get; }
+
+    ICredentialRollout CredentialRollout { get; }
 }
