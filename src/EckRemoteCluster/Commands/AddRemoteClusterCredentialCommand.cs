@@ -13,7 +13,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RemoteClusterCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterCredentialResult))]
-public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
+public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
 {
     // One parameter set on purpose: a piped CrossClusterApiKey binds InputObject by value and ApiKey and Alias by
     // property name at once; an object that only has EncodedKey and Alias binds those two. Which one must be present
@@ -39,35 +39,6 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     // The alias this record resolved to (-Alias or the key's); kept apart so no bound parameter is overwritten.
     private string _alias = string.Empty;
 
-    /// <summary>
-    /// The config directory of every node of the local cluster (wildcards allowed; each must match; with -Session: on each node, in order). Node objects
-    /// from Get-ElasticsearchNodeConfig bind by property name, and are then written together once all have arrived.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
-    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
-
-    private bool _collectNodes;
-    private readonly List<string> _pipedNodes = [];
-
-    protected override void BeginProcessing() => _collectNodes = Session.Length == 0 && ConfigPathFromPipeline();
-
-    protected override void EndProcessing()
-    {
-        if (_collectNodes && _pipedNodes.Count > 0)
-        {
-            Guarded(() => Write([.. _pipedNodes]));
-        }
-    }
 
     /// <summary>The keystores' password, when they are password protected.</summary>
     [Parameter]
@@ -80,18 +51,7 @@ public sealed class AddRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
     [Parameter]
     public ElasticsearchConnection? Connection { get; set; }
 
-    protected override void ProcessRecordCore()
-    {
-        if (_collectNodes)
-        {
-            _pipedNodes.AddRange(ConfigPath);
-            return;
-        }
-
-        Write(ConfigPath);
-    }
-
-    private void Write(string[] configPaths)
+    private protected override void WriteNodes(string[] configPaths)
     {
         var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
             InputObject is null ? ErrorIds.ApiKeyRequired : ErrorIds.EncodedKeyUnavailable,

@@ -13,42 +13,11 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RemoteClusterTrust", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterTrustResult))]
-public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
+public sealed class AddRemoteClusterTrustCommand : NodeFilesCmdlet
 {
     /// <summary>The remote's CA: an EckCertificateAuthority, X509Certificate2 objects, or a PEM file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public object CertificateAuthority { get; set; } = null!;
-
-    /// <summary>
-    /// The config directory of every node of the local cluster (wildcards allowed; each must match; with -Session: on each node, in order). Node objects
-    /// from Get-ElasticsearchNodeConfig bind by property name (give -CertificateAuthority then), and are written
-    /// together once all have arrived.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
-    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
-
-    private bool _collectNodes;
-    private readonly List<string> _pipedNodes = [];
-
-    protected override void BeginProcessing() => _collectNodes = Session.Length == 0 && ConfigPathFromPipeline();
-
-    protected override void EndProcessing()
-    {
-        if (_collectNodes && _pipedNodes.Count > 0)
-        {
-            Guarded(() => Write([.. _pipedNodes]));
-        }
-    }
 
     /// <summary>ApiKey (default): remote_cluster_client TLS, port 9443. Certificate: transport TLS, port 9300.</summary>
     [Parameter]
@@ -58,18 +27,7 @@ public sealed class AddRemoteClusterTrustCommand : EckRemoteClusterCmdlet
     [Parameter]
     public System.Security.SecureString? KeystorePassword { get; set; }
 
-    protected override void ProcessRecordCore()
-    {
-        if (_collectNodes)
-        {
-            _pipedNodes.AddRange(ConfigPath);
-            return;
-        }
-
-        Write(ConfigPath);
-    }
-
-    private void Write(string[] configPaths)
+    private protected override void WriteNodes(string[] configPaths)
     {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
         CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);

@@ -1,7 +1,7 @@
 namespace EckRemoteCluster;
 
 /// <summary>What Add-RemoteClusterCredential (or Disconnect-RemoteCluster -RemoveCredential) did on one node.</summary>
-public sealed class RemoteClusterCredentialResult
+public sealed class RemoteClusterCredentialResult : NodeFileResult
 {
     public RemoteClusterCredentialResult(
         string configPath,
@@ -12,8 +12,8 @@ public sealed class RemoteClusterCredentialResult
         SecureSettingsReload reload,
         string? nodeName,
         string? reloadError)
+        : base(configPath)
     {
-        ConfigPath = configPath;
         KeystorePath = keystorePath;
         Alias = alias;
         Change = change;
@@ -22,16 +22,6 @@ public sealed class RemoteClusterCredentialResult
         NodeName = nodeName;
         ReloadError = reloadError;
     }
-
-    public string ConfigPath { get; }
-
-    /// <summary>The session the node was reached through (-Session); null for paths.</summary>
-    public System.Management.Automation.Runspaces.PSSession? Session => (Node?.Files as Remoting.SessionNodeFiles)?.Session;
-
-    /// <summary>The node's host when reached through a session.</summary>
-    public string? ComputerName => Node?.Files.Location is { Length: > 0 } host ? host : null;
-
-    internal Contracts.NodeDirectory? Node { get; init; }
 
     public string KeystorePath { get; }
 

@@ -1,7 +1,7 @@
 namespace EckRemoteCluster;
 
 /// <summary>What trusting a remote cluster's CA changed, or would change, on one node.</summary>
-public sealed class RemoteClusterTrustResult
+public sealed class RemoteClusterTrustResult : NodeFileResult
 {
     public RemoteClusterTrustResult(
         string configPath,
@@ -9,23 +9,13 @@ public sealed class RemoteClusterTrustResult
         FileChange caFileChange,
         IReadOnlyList<string> changedSettings,
         IReadOnlyList<string> backupPaths)
+        : base(configPath)
     {
-        ConfigPath = configPath;
         CaFile = caFile;
         CaFileChange = caFileChange;
         ChangedSettings = changedSettings;
         BackupPaths = backupPaths;
     }
-
-    public string ConfigPath { get; }
-
-    /// <summary>The session the node was reached through (-Session), so Restart-ElasticsearchNode can restart it; null for paths.</summary>
-    public System.Management.Automation.Runspaces.PSSession? Session => (Node?.Files as Remoting.SessionNodeFiles)?.Session;
-
-    /// <summary>The node's host when reached through a session.</summary>
-    public string? ComputerName => Node?.Files.Location is { Length: > 0 } host ? host : null;
-
-    internal Contracts.NodeDirectory? Node { get; init; }
 
     /// <summary>The CA file in the node's config directory that the settings reference.</summary>
     public string CaFile { get; }
