@@ -28,7 +28,7 @@ public abstract class EckClusterCmdlet : EckRemoteClusterCmdlet
     [ArgumentCompleter(typeof(KubeContextCompleter))]
     public string? Context { get; set; }
 
-    /// <summary>Kubeconfig file(s), separated like KUBECONFIG; KUBECONFIG or ~/.kube/config when left out.</summary>
+    /// <summary>-KubeConfig: described for users once, in docs/en-US/parameters.md.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? KubeConfig { get; set; }
 
