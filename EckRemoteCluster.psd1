@@ -8,7 +8,7 @@
     CompanyName          = 'EckRemoteCluster contributors'
     Copyright            = '(c) EckRemoteCluster contributors. Apache License 2.0.'
     Description          = 'Connects self-managed Elasticsearch clusters to Elasticsearch clusters run by ECK (Elastic Cloud on Kubernetes) for cross-cluster search and replication, with the API-key (port 9443) or TLS-certificate (port 9300) security model, and keeps those connections healthy.'
-    FormatsToProcess     = @('EckRemoteCluster.Format.ps1xml', 'LocalNodes.Format.ps1xml', 'RemoteClusters.Format.ps1xml', 'Eck.Format.ps1xml', 'CertificateModel.Format.ps1xml')
+    FormatsToProcess     = @('EckRemoteCluster.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-ElasticsearchNodeConfig'
         'Get-EckCluster'

@@ -26,13 +26,30 @@ function Invoke-DotNet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
+# ReadyToRun: native code compiled ahead of time next to the IL, so import and the engine's first call skip most JIT
+# work (figures in docs/performance.md). The image carries its IL too: on another OS or CPU the runtime ignores the
+# native code and JIT-compiles as before, so one layout still serves Linux, macOS and Windows.
+function Get-ReadyToRunRuntime {
+    $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    "$os-$arch"
+}
+
+function Publish-ReadyToRun([string] $Root, [string] $Project, [string] $Configuration) {
+    $output = Join-Path $Root 'out' 'publish' $Project
+    $projectFile = Join-Path $Root "src/$Project/$Project.csproj"
+    Invoke-DotNet publish $projectFile -c $Configuration -r (Get-ReadyToRunRuntime) --self-contained false `
+        '-p:PublishReadyToRun=true' -o $output --nologo -v quiet
+    $output
+}
+
 function Invoke-ModuleBuild {
     param([string] $Root, [string] $Configuration)
 
+    # Tests compile against the plain build; the module ships ReadyToRun images of the same code, published apart.
     Invoke-DotNet build (Join-Path $Root 'src/EckRemoteCluster.Engine/EckRemoteCluster.Engine.csproj') -c $Configuration --nologo -v quiet
-
-    $moduleBin = Join-Path $Root "src/EckRemoteCluster/bin/$Configuration/net8.0"
-    $engineBin = Join-Path $Root "src/EckRemoteCluster.Engine/bin/$Configuration/net8.0"
+    $moduleBin = Publish-ReadyToRun -Root $Root -Project 'EckRemoteCluster' -Configuration $Configuration
+    $engineBin = Publish-ReadyToRun -Root $Root -Project 'EckRemoteCluster.Engine' -Configuration $Configuration
     $target = Get-ModuleOutputPath $Root
     if (Test-Path $target) { Remove-Item $target -Recurse -Force }
     $dependencies = New-Item -ItemType Directory -Path (Join-Path $target 'Dependencies') -Force
@@ -42,10 +59,6 @@ function Invoke-ModuleBuild {
         @{ From = Join-Path $Root 'EckRemoteCluster.psd1'; To = $target }
         @{ From = Join-Path $moduleBin 'EckRemoteCluster.dll'; To = $target }
         @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/EckRemoteCluster.Format.ps1xml'; To = $target }
-        @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/LocalNodes.Format.ps1xml'; To = $target }
-        @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/RemoteClusters.Format.ps1xml'; To = $target }
-        @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/Eck.Format.ps1xml'; To = $target }
-        @{ From = Join-Path $Root 'src/EckRemoteCluster/Formats/CertificateModel.Format.ps1xml'; To = $target }
         @{ From = Join-Path $Root 'docs/en-US/about_EckRemoteCluster.help.txt'; To = $helpFolder }
     ) + @($script:EngineFiles | ForEach-Object { @{ From = Join-Path $engineBin $_; To = $dependencies } })
 
