@@ -56,7 +56,9 @@ standard input closes, so it cannot outlive the test process even if AfterAll ne
 Returns the parsed sandbox.json with two extra properties: Process and StateDirectory.
 #>
 function Start-TestSandbox {
-    param([string[]] $ArgumentList = @(), [int] $TimeoutSeconds = 60)
+    # The timeout only bounds a sandbox that never comes up (an exit is noticed at once): on a loaded 2-core machine a
+    # start-up takes well over a minute.
+    param([string[]] $ArgumentList = @(), [int] $TimeoutSeconds = 300)
     $dll = Join-Path $script:RepositoryRoot 'tests' 'Sandbox' 'bin' 'Release' 'net10.0' 'Sandbox.dll'
     if (-not (Test-Path $dll)) { throw "The sandbox is not built: run ./build.ps1 Test (or dotnet build tests/Sandbox -c Release) first ($dll)." }
     $state = Join-Path ([IO.Path]::GetTempPath()) "eck-sandbox-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
@@ -91,7 +93,9 @@ function Start-TestSandbox {
 }
 
 function Stop-TestSandbox {
-    param([Parameter(Mandatory)] $Sandbox)
+    # Null when Start-TestSandbox failed in BeforeAll: AfterAll then has nothing to stop and must not add a second error.
+    param($Sandbox)
+    if ($null -eq $Sandbox) { return }
     if ($script:CurrentSandbox -eq $Sandbox) { $script:CurrentSandbox = $null }
     if (-not $Sandbox.Process.HasExited) {
         $Sandbox.Process.StandardInput.Close()
