@@ -82,67 +82,40 @@ internal static class KubernetesErrors
                 inner);
         }
 
-        return status switch
+        // A CRD that is not installed answers a plain 404 page, without the Status body's details.name.
+        if (status == HttpStatusCode.NotFound && operation.Resource == EckNames.ElasticsearchPlural && detailsName is null)
         {
-            HttpStatusCode.Unauthorized => new EckRemoteClusterException(
-                ErrorIds.KubernetesUnauthorized,
-                EckErrorCategory.AuthenticationError,
+            return NotInstalled(operation, inner);
+        }
+
+        var (errorId, category, said, action) = status switch
+        {
+            HttpStatusCode.Unauthorized => (ErrorIds.KubernetesUnauthorized, EckErrorCategory.AuthenticationError,
                 $"The Kubernetes API of context '{context}' did not accept the credentials: {message}",
-                "Refresh the credentials (log in again with your cloud CLI, or renew the token in the kubeconfig).",
-                operation.Name,
-                inner),
-            HttpStatusCode.Forbidden => new EckRemoteClusterException(
-                ErrorIds.KubernetesForbidden,
-                EckErrorCategory.PermissionDenied,
+                "Refresh the credentials (log in again with your cloud CLI, or renew the token in the kubeconfig)."),
+            HttpStatusCode.Forbidden => (ErrorIds.KubernetesForbidden, EckErrorCategory.PermissionDenied,
                 $"The user of context '{context}' may not {what}: {message}",
-                $"Use a context whose user may {operation.Verb} {operation.Resource} in namespace '{operation.Namespace}' "
-                + $"(check with: kubectl auth can-i {operation.Verb} {operation.Resource} -n {operation.Namespace} --context {context}), or ask for that RBAC permission.",
-                operation.Name,
-                inner),
-            HttpStatusCode.NotFound when operation.Resource == EckNames.ElasticsearchPlural && detailsName is null => NotInstalled(operation, inner),
-            HttpStatusCode.NotFound when operation.Resource == EckNames.ElasticsearchPlural => new EckRemoteClusterException(
-                ErrorIds.EckClusterNotFound,
-                EckErrorCategory.ObjectNotFound,
+                $"Use a context whose user may {operation.Verb} {operation.Resource} in namespace '{operation.Namespace}' (check with: kubectl auth can-i {operation.Verb} {operation.Resource} -n {operation.Namespace} --context {context}), or ask for that RBAC permission."),
+            HttpStatusCode.NotFound when operation.Resource == EckNames.ElasticsearchPlural => (ErrorIds.EckClusterNotFound, EckErrorCategory.ObjectNotFound,
                 $"There is no Elasticsearch cluster '{operation.Name}' in namespace '{operation.Namespace}' (context '{context}').",
-                "Check the name and namespace with Get-EckCluster -AllNamespaces.",
-                operation.Name,
-                inner),
-            HttpStatusCode.NotFound => new EckRemoteClusterException(
-                ErrorIds.KubernetesObjectNotFound,
-                EckErrorCategory.ObjectNotFound,
+                "Check the name and namespace with Get-EckCluster -AllNamespaces."),
+            HttpStatusCode.NotFound => (ErrorIds.KubernetesObjectNotFound, EckErrorCategory.ObjectNotFound,
                 $"{operation.Resource} '{operation.Namespace}/{operation.Name}' does not exist (context '{context}'): {message}",
-                "ECK creates it while it reconciles the cluster: wait for the cluster to be Ready (Wait-EckCluster) and try again.",
-                operation.Name,
-                inner),
-            HttpStatusCode.Conflict => new EckRemoteClusterException(
-                ErrorIds.KubernetesConflict,
-                EckErrorCategory.ResourceExists,
+                "ECK creates it while it reconciles the cluster: wait for the cluster to be Ready (Wait-EckCluster) and try again."),
+            HttpStatusCode.Conflict => (ErrorIds.KubernetesConflict, EckErrorCategory.ResourceExists,
                 $"Kubernetes refused to {what} because of a conflicting change: {message}",
-                "Someone else changed the object at the same time; run the command again.",
-                operation.Name,
-                inner),
-            HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest => new EckRemoteClusterException(
-                ErrorIds.KubernetesRequestInvalid,
-                EckErrorCategory.InvalidData,
+                "Someone else changed the object at the same time; run the command again."),
+            HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest => (ErrorIds.KubernetesRequestInvalid, EckErrorCategory.InvalidData,
                 $"Kubernetes rejected the request to {what}: {message}",
-                "The cluster's CRD or admission webhook refused the change; read the message, and check the ECK version supports it.",
-                operation.Name,
-                inner),
-            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError => new EckRemoteClusterException(
-                ErrorIds.KubernetesUnavailable,
-                EckErrorCategory.ResourceUnavailable,
+                "The cluster's CRD or admission webhook refused the change; read the message, and check the ECK version supports it."),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError => (ErrorIds.KubernetesUnavailable, EckErrorCategory.ResourceUnavailable,
                 $"The Kubernetes API of context '{context}' kept failing ({(int)status}) to {what}, also after {TransientFailureRetryHandler.MaxAttempts} attempts: {message}",
-                "The API server is overloaded or restarting; wait a minute and run the command again.",
-                operation.Name,
-                inner),
-            _ => new EckRemoteClusterException(
-                ErrorIds.KubernetesRequestFailed,
-                EckErrorCategory.InvalidOperation,
+                "The API server is overloaded or restarting; wait a minute and run the command again."),
+            _ => (ErrorIds.KubernetesRequestFailed, EckErrorCategory.InvalidOperation,
                 $"Kubernetes answered {(int)status} to {what}: {message}",
-                "Read the message from the API server; run the same request with kubectl -v=8 to compare.",
-                operation.Name,
-                inner),
+                "Read the message from the API server; run the same request with kubectl -v=8 to compare."),
         };
+        return new EckRemoteClusterException(errorId, category, said, action, operation.Name, inner);
     }
 
     public static EckRemoteClusterException NotInstalled(Operation operation, Exception? inner) => new(
