@@ -301,3 +301,109 @@ Describe 'A package-style node that reads its files as elasticsearch' -Skip:(-no
         (Invoke-SandboxControl $Sandbox -Method POST -Path "/nodes/$($nodes[0].name)/restart").restarted | Should -Be $nodes[0].name
     }
 }
+
+Describe 'Ctrl+C during the reload' {
+    BeforeAll {
+        $script:ReloadSandbox = Start-TestSandbox
+        # A host that keeps what the cmdlet shows on it: after Ctrl+C (PowerShell.Stop()) the pipeline takes no more
+        # records, and the host's UI is where the cmdlet says what it left.
+        if (-not ('NodeFileSafety.CapturingHost' -as [type])) {
+            Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+namespace NodeFileSafety {
+public sealed class CapturingUI : PSHostUserInterface {
+    public readonly List<string> Lines = new List<string>();
+    public override PSHostRawUserInterface RawUI => null;
+    public override string ReadLine() => "";
+    public override SecureString ReadLineAsSecureString() => new SecureString();
+    public override void Write(string value) { lock (Lines) Lines.Add(value); }
+    public override void Write(ConsoleColor f, ConsoleColor b, string value) => Write(value);
+    public override void WriteLine(string value) => Write(value);
+    public override void WriteErrorLine(string value) => Write("ERROR: " + value);
+    public override void WriteDebugLine(string message) { }
+    public override void WriteProgress(long sourceId, ProgressRecord record) { }
+    public override void WriteVerboseLine(string message) { }
+    public override void WriteWarningLine(string message) => Write("WARNING: " + message);
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw new NotSupportedException();
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
+    public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+}
+public sealed class CapturingHost : PSHost {
+    private readonly Guid _id = Guid.NewGuid();
+    public readonly CapturingUI Capture = new CapturingUI();
+    public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
+    public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
+    public override Guid InstanceId => _id;
+    public override string Name => "CapturingHost";
+    public override PSHostUserInterface UI => Capture;
+    public override Version Version => new Version(1, 0);
+    public override void EnterNestedPrompt() { }
+    public override void ExitNestedPrompt() { }
+    public override void NotifyBeginApplication() { }
+    public override void NotifyEndApplication() { }
+    public override void SetShouldExit(int exitCode) { }
+}
+}
+'@
+        }
+    }
+
+    AfterAll {
+        if ($script:ReloadSandbox) { Stop-TestSandbox $script:ReloadSandbox }
+    }
+
+    It 'says which keystores were written and what remains to do' {
+        $local = $ReloadSandbox.localCluster
+        $nodes = @($local.nodes.configDir)
+        # The reload hangs, as on a busy cluster, so the run is stopped while waiting for it.
+        Invoke-SandboxControl $ReloadSandbox -Method POST -Path '/faults' -Body @{
+            target = 'local'; method = 'POST'; pathPattern = 'reload_secure_settings'; action = 'delay'; delayMs = 60000; count = 10
+        } | Out-Null
+        $testHost = [NodeFileSafety.CapturingHost]::new()
+        $runspace = [runspacefactory]::CreateRunspace($testHost)
+        $runspace.Open()
+        $run = [powershell]::Create()
+        $run.Runspace = $runspace
+        try {
+            $null = $run.AddScript({
+                param($Manifest, $Local, $Nodes)
+                Import-Module $Manifest
+                $credential = [pscredential]::new($Local.username, (ConvertTo-SecureString $Local.elasticPassword -AsPlainText -Force))
+                $connection = New-ElasticsearchConnection -Uri $Local.nodes[0].httpUri -Credential $credential -CertificateAuthority $Local.httpCaPath
+                $key = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
+                Add-RemoteClusterCredential -Alias alpha -ApiKey $key -ConfigPath $Nodes -Connection $connection
+            }).AddArgument((Get-BuiltModuleManifest)).AddArgument($local).AddArgument($nodes)
+            $async = $run.BeginInvoke()
+
+            # Both keystores saved (their .bak appears on commit): what follows is the reload, which the fault holds.
+            $backups = $nodes | ForEach-Object { Join-Path $_ 'elasticsearch.keystore.bak' }
+            $deadline = [DateTime]::UtcNow.AddSeconds(45)
+            while ([DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
+                if (@($backups | Where-Object { Test-Path -LiteralPath $_ }).Count -eq $backups.Count) { break }
+                Start-Sleep -Milliseconds 50
+            }
+            # (Nothing here may read $run.Streams while it runs: that waits for the pipeline.)
+            $async.IsCompleted | Should -BeFalse -Because 'the run should be waiting for the reload'
+            $run.Stop()
+        }
+        finally {
+            Invoke-SandboxControl $ReloadSandbox -Method DELETE -Path '/faults' | Out-Null
+            $run.Dispose()
+            $runspace.Dispose()
+        }
+
+        $said = $testHost.Capture.Lines -join "`n"
+        $said | Should -Match 'Stopped during the reload of secure settings'
+        foreach ($node in $nodes) { $said | Should -Match ([regex]::Escape((Join-Path $node 'elasticsearch.keystore'))) }
+        $said | Should -Match 'Remaining: the running nodes may not have reloaded it yet'
+        $said | Should -Not -Match 'ZmFrZUtleUlk'
+        foreach ($node in $nodes) { Get-Credential $node alpha | Should -Not -BeNullOrEmpty }
+    }
+}

@@ -144,12 +144,12 @@ public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
         {
             return ReloadCore(targets);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or PipelineStoppedException && CancellationToken.IsCancellationRequested)
+        catch (Exception) when (CancellationToken.IsCancellationRequested)
         {
             // Stopped (Ctrl+C): the pipeline takes no more records, but the host still shows a line. Say what is on
             // disk and what is left, so the nodes are not left holding a credential nobody knows is there.
             Host.UI.WriteWarningLine(InterruptedReloadMessage(nodes));
-            throw;
+            throw new PipelineStoppedException();
         }
     }
 
@@ -178,7 +178,8 @@ public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
         }
 
         var local = Connection;
-        return RunWithReporting((reporter, token) => Engine.CredentialRollout.ReloadAsync(local, targets, KeystorePassword, reporter, token));
+        // WaitAsync: Ctrl+C ends the wait at once, even while the transport still waits for the node's answer.
+        return RunWithReporting((reporter, token) => Engine.CredentialRollout.ReloadAsync(local, targets, KeystorePassword, reporter, token).WaitAsync(token));
     }
 
     /// <summary>
