@@ -103,6 +103,7 @@ internal static class ErrorIds
     public const string NodeRestartMethodMissing = nameof(NodeRestartMethodMissing);
     public const string NodeSettingFromEnvironment = nameof(NodeSettingFromEnvironment);
     public const string NodeTruststoreNotPkcs12 = nameof(NodeTruststoreNotPkcs12);
+    public const string NodesNotGiven = nameof(NodesNotGiven);
     public const string NotACertificateAuthority = nameof(NotACertificateAuthority);
     public const string NotAnElasticsearchConfigDirectory = nameof(NotAnElasticsearchConfigDirectory);
     public const string PathNotFileSystem = nameof(PathNotFileSystem);

@@ -22,7 +22,7 @@ internal static class NodeTargets
         {
             if (configPaths.Length == 0)
             {
-                throw new EckRemoteClusterException("NodesNotGiven", EckErrorCategory.InvalidArgument,
+                throw new EckRemoteClusterException(ErrorIds.NodesNotGiven, EckErrorCategory.InvalidArgument,
                     "No node was given: give -ConfigPath (config directories reachable from here) or -Session (PSSessions to the nodes). Nothing was changed.",
                     "Add -ConfigPath with every node's config directory, or -Session with a session to every node (New-PSSession).");
             }
@@ -32,7 +32,7 @@ internal static class NodeTargets
 
         if (configPaths.Length > 0 && configPaths.Length != sessions.Length)
         {
-            throw new EckRemoteClusterException("SessionConfigPathMismatch", EckErrorCategory.InvalidArgument,
+            throw new EckRemoteClusterException(ErrorIds.SessionConfigPathMismatch, EckErrorCategory.InvalidArgument,
                 $"{sessions.Length} sessions and {configPaths.Length} config paths: with -Session, -ConfigPath gives each session's config directory, one per session. Nothing was changed.",
                 "Give one -ConfigPath per -Session in the same order, or leave -ConfigPath out to have each node's found.");
         }
