@@ -327,17 +327,16 @@ function Get-SandboxSeed {
 }
 
 function Invoke-WorkflowBench {
-    param([string] $Root, [int] $Runs = 3)
+    param([string] $Root, [int] $Runs = 3, [ValidateSet('instant', 'realistic')] [string] $Rollout = 'instant')
     Build-Sandbox $Root
     $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
     $benchRoot = Join-Path $Root 'out' 'bench'
-    if (Test-Path $benchRoot) { Remove-Item $benchRoot -Recurse -Force }
     $results = [Collections.Generic.List[object]]::new()
     # Interleaved, a fresh sandbox per run and side, so a busy moment on the machine hits both sides alike.
     for ($i = 1; $i -le $Runs; $i++) {
         foreach ($side in 'module', 'manual') {
-            $state = New-Item -ItemType Directory -Path (Join-Path $benchRoot "$side-$i") -Force
-            $sandbox = Start-DemoSandbox -Root $Root -StateDirectory $state.FullName -Arguments @('--rollout', 'instant', '--seed', (Get-SandboxSeed))
+            $state = New-Item -ItemType Directory -Path (Join-Path $benchRoot "$side-$Rollout-$i") -Force
+            $sandbox = Start-DemoSandbox -Root $Root -StateDirectory $state.FullName -Arguments @('--rollout', $Rollout, '--seed', (Get-SandboxSeed))
             try {
                 $result = Invoke-WorkflowSide -Side $side -Sandbox $sandbox.Description -SandboxJson (Join-Path $state.FullName 'sandbox.json') `
                     -ModuleManifest $manifest -WorkDirectory $state.FullName -SandboxAssembly (Get-SandboxAssembly $Root)

@@ -1,0 +1,77 @@
+# The figures of out/bench/summary.json that the import and workflow benches do not give: the first engine-loading
+# cmdlet of a cold process, and writing one credential to the keystores of 2 and 10 nodes.
+
+# A cold process that imports the module and runs the first cmdlet that loads the engine (reading a node's
+# elasticsearch.yml), against one that only imports: the difference is the engine's load, JIT and first call.
+function Invoke-FirstCmdletBench([string] $Root, [string] $ConfigDirectory, [int] $Runs = 9) {
+    $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
+    $pwsh = Get-PwshCommandLine
+    $import = "Import-Module '$manifest'; exit 0"
+    $firstCmdlet = "Import-Module '$manifest'; `$null = Get-ElasticsearchNodeConfig -ConfigPath '$ConfigDirectory'; exit 0"
+    Measure-ColdStart $pwsh $firstCmdlet | Out-Null
+    $importOnly = [Collections.Generic.List[double]]::new()
+    $withCmdlet = [Collections.Generic.List[double]]::new()
+    for ($i = 0; $i -lt $Runs; $i++) {
+        $importOnly.Add((Measure-ColdStart $pwsh $import))
+        $withCmdlet.Add((Measure-ColdStart $pwsh $firstCmdlet))
+    }
+    [math]::Round((Get-Median $withCmdlet) - (Get-Median $importOnly))
+}
+
+# Add-RemoteClusterCredential without -Connection (files only, no reload) on N copies of a sandbox node's config
+# directory, in one warm process: the keystore reads, key derivations and atomic writes, node count by node count.
+function Invoke-KeystoreBench([string] $Root, [string] $NodeConfigDirectory, [int[]] $NodeCounts = @(2, 10), [int] $Runs = 5) {
+    $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
+    $work = Join-Path $Root 'out' 'bench' 'keystore'
+    if (Test-Path $work) { Remove-Item $work -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $work
+    $copies = foreach ($index in 0..(($NodeCounts | Measure-Object -Maximum).Maximum)) {
+        $copy = Join-Path $work "node-$index"
+        Copy-Item $NodeConfigDirectory $copy -Recurse
+        $copy
+    }
+    $script = @'
+param([string] $Manifest, [string] $Copies, [string] $NodeCounts, [int] $Runs)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Manifest
+$nodeDirectories = $Copies -split [IO.Path]::PathSeparator
+# A key of Elasticsearch's shape (20-character id, 22-character secret); it never reaches a cluster.
+function New-BenchKey([int] $Seed) {
+    $id = ('b{0:D19}' -f $Seed); $secret = ('s{0:D21}' -f $Seed)
+    ConvertTo-SecureString ([Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes("${id}:$secret"))) -AsPlainText -Force
+}
+# Warm-up on the spare copy: the engine is loaded and JIT-compiled before anything is timed.
+Add-RemoteClusterCredential -Alias bench -ApiKey (New-BenchKey 0) -ConfigPath $nodeDirectories[0] -Confirm:$false | Out-Null
+$seed = 1
+# One line of JSON on stdout: the parent reads this process's output as text.
+@(foreach ($count in $NodeCounts -split ',') {
+    $nodes = $nodeDirectories[1..[int]$count]
+    $times = foreach ($run in 1..$Runs) {
+        $key = New-BenchKey $seed; $seed++
+        (Measure-Command { Add-RemoteClusterCredential -Alias bench -ApiKey $key -ConfigPath $nodes -Confirm:$false | Out-Null }).TotalMilliseconds
+    }
+    [pscustomobject]@{ Nodes = [int]$count; Ms = @($times) }
+}) | ConvertTo-Json -Compress
+'@
+    $scriptFile = Join-Path $work 'keystore-bench.ps1'
+    Set-Content -Path $scriptFile -Value $script
+    $pwsh = Get-PwshCommandLine
+    $json = $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptFile $manifest `
+        ($copies -join [IO.Path]::PathSeparator) ($NodeCounts -join ',') $Runs
+    if ($LASTEXITCODE -ne 0) { throw "The keystore bench failed with exit code $LASTEXITCODE." }
+    $results = @{}
+    foreach ($row in (($json -join '') | ConvertFrom-Json)) { $results[[int]$row.Nodes] = [math]::Round((Get-Median ([double[]]$row.Ms))) }
+    $results
+}
+
+function Get-BenchMachine {
+    [ordered]@{
+        cores      = [Environment]::ProcessorCount
+        memoryGiB  = [math]::Round((Get-TotalMemoryBytes) / 1GB)
+        os         = [Runtime.InteropServices.RuntimeInformation]::OSDescription
+        powershell = "$($PSVersionTable.PSVersion)"
+        dotnet     = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+        loadAverageAtStart = if ($IsLinux) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3 } else { $null }
+    }
+}
