@@ -48,6 +48,7 @@ internal static class ErrorIds
     public const string EngineNotFound = nameof(EngineNotFound);
     public const string InvalidApiKey = nameof(InvalidApiKey);
     public const string InvalidApiKeyAccess = nameof(InvalidApiKeyAccess);
+    public const string InvalidApiKeyExpiration = nameof(InvalidApiKeyExpiration);
     public const string InvalidApiKeyMetadata = nameof(InvalidApiKeyMetadata);
     public const string InvalidApiKeyName = nameof(InvalidApiKeyName);
     public const string InvalidCertificate = nameof(InvalidCertificate);

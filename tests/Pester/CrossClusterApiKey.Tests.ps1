@@ -38,10 +38,24 @@ Describe 'New-CrossClusterApiKey' {
         (Get-EckCluster -KubeConfig $Sandbox.kubeconfig -Namespace elastic -Name quickstart | New-CrossClusterApiKey -Name piped -SearchIndex 'x').Cluster | Should -Be 'quickstart'
     }
 
+    It 'passes -Expiration <Given> to Elasticsearch as <Sent> and shows when the key expires' -ForEach @(
+        @{ Given = '1d'; Sent = '1d'; Days = 1 }
+        @{ Given = (New-TimeSpan -Days 90); Sent = '90d'; Days = 90 }
+        @{ Given = (New-TimeSpan -Hours 36); Sent = '36h'; Days = 1.5 }
+    ) {
+        $before = [datetime]::UtcNow
+        $key = $Remote | New-CrossClusterApiKey -Name "expiring-$Sent" -SearchIndex 'logs-*' -Expiration $Given
+        $key.Expiration | Should -BeGreaterThan $before.AddDays($Days).AddMinutes(-1)
+        $key.Expiration | Should -BeLessThan ([datetime]::UtcNow.AddDays($Days).AddMinutes(1))
+        ($Remote | Get-CrossClusterApiKey -Id $key.Id).Expiration | Should -Be $key.Expiration
+    }
+
     It 'validates locally with Elasticsearch''s rules before sending: <Case>' -ForEach @(
         @{ Case = 'name starting with _'; Arguments = @{ Name = '_bad'; Search = 'x' }; ErrorId = 'InvalidApiKeyName' }
         @{ Case = 'no access'; Arguments = @{ Name = 'empty' }; ErrorId = 'InvalidApiKeyAccess' }
         @{ Case = 'reserved metadata key'; Arguments = @{ Name = 'meta'; Search = 'x'; Metadata = @{ _x = 1 } }; ErrorId = 'InvalidApiKeyMetadata' }
+        @{ Case = 'expiration without a unit'; Arguments = @{ Name = 'exp'; Search = 'x'; Expiration = '90' }; ErrorId = 'InvalidApiKeyExpiration' }
+        @{ Case = 'negative TimeSpan expiration'; Arguments = @{ Name = 'exp'; Search = 'x'; Expiration = (New-TimeSpan -Days -1) }; ErrorId = 'InvalidApiKeyExpiration' }
     ) {
         Clear-RequestLog
         { $Remote | New-CrossClusterApiKey @Arguments -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,EckRemoteCluster.Commands.NewCrossClusterApiKeyCommand"

@@ -35,7 +35,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         var body = new JsonObject { ["name"] = request.Name, ["access"] = Access(request.Access), ["metadata"] = metadata };
         if (request.Expiration is not null)
         {
-            body["expiration"] = request.Expiration;
+            body["expiration"] = CrossClusterApiKeyRules.ValidateExpiration(request.Expiration);
         }
 
         return body;
@@ -57,7 +57,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
 
         if (expiration is not null)
         {
-            body["expiration"] = expiration;
+            body["expiration"] = CrossClusterApiKeyRules.ValidateExpiration(expiration);
         }
 
         if (body.Count == 0)

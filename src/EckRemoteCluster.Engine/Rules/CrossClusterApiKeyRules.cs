@@ -49,6 +49,27 @@ public static class CrossClusterApiKeyRules
         }
     }
 
+    /// <summary>
+    /// Expiration: a positive Elasticsearch time value (a whole number and one of the units nanos, micros, ms, s, m, h, d),
+    /// as TimeValue.parseTimeValue reads it; returned trimmed and lower-cased as Elasticsearch reads it.
+    /// </summary>
+    public static string ValidateExpiration(string expiration)
+    {
+        var text = expiration.Trim().ToLowerInvariant();
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^(\d+)\s*(nanos|micros|ms|s|m|h|d)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        if (!match.Success || match.Groups[1].Value.TrimStart('0').Length == 0)
+        {
+            throw new EckRemoteClusterException(
+                ErrorIds.InvalidApiKeyExpiration,
+                EckErrorCategory.InvalidArgument,
+                $"failed to parse [expiration] with value [{expiration}] as a positive time value: a whole number followed by one of nanos, micros, ms, s, m, h, d",
+                "Give -Expiration as a time value such as '1d', '90d' or '12h', or as a TimeSpan, e.g. (New-TimeSpan -Days 90).",
+                expiration);
+        }
+
+        return text;
+    }
+
     /// <summary>Top-level metadata keys starting with '_' are reserved for Elasticsearch.</summary>
     public static void ValidateMetadataKeys(IEnumerable<string>? keys)
     {

@@ -32,8 +32,9 @@ public sealed class NewCrossClusterApiKeyCommand : ElasticsearchCmdlet
     [Alias("Replication")]
     public string[] ReplicationIndex { get; set; } = [];
 
-    /// <summary>An Elasticsearch time value after which the key expires, e.g. 90d. Never when left out.</summary>
+    /// <summary>An Elasticsearch time value (e.g. 1d, 90d) or a TimeSpan after which the key expires; Elasticsearch's `expiration`. Never when left out.</summary>
     [Parameter]
+    [ExpirationTransformation]
     public string? Expiration { get; set; }
 
     /// <summary>Metadata to store with the key (a hashtable); keys may not start with '_'.</summary>

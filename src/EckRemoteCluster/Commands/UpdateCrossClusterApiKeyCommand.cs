@@ -31,8 +31,9 @@ public sealed class UpdateCrossClusterApiKeyCommand : CrossClusterApiKeyTargetCm
     [Parameter]
     public Hashtable? Metadata { get; set; }
 
-    /// <summary>A new expiration, as an Elasticsearch time value from now (e.g. 30d).</summary>
+    /// <summary>A new expiration, as an Elasticsearch time value from now (e.g. 30d) or a TimeSpan.</summary>
     [Parameter]
+    [ExpirationTransformation]
     public string? Expiration { get; set; }
 
     protected override void ProcessRecordCore()

@@ -11,6 +11,28 @@ public class CrossClusterApiKeyRulesTests
     [InlineData("ключ")]
     public void ValidateName_AcceptsValidNames(string name) => CrossClusterApiKeyRules.ValidateName(name);
 
+    [Theory]
+    [InlineData("1d", "1d")]
+    [InlineData(" 90D ", "90d")]
+    [InlineData("12h", "12h")]
+    [InlineData("500ms", "500ms")]
+    public void ValidateExpiration_AcceptsTimeValues(string text, string expected) =>
+        Assert.Equal(expected, CrossClusterApiKeyRules.ValidateExpiration(text));
+
+    [Theory]
+    [InlineData("90")]
+    [InlineData("0d")]
+    [InlineData("-1d")]
+    [InlineData("1.5d")]
+    [InlineData("1w")]
+    [InlineData("-1.00:00:00")]
+    public void ValidateExpiration_RejectsOthers(string text)
+    {
+        var e = Assert.Throws<EckRemoteClusterException>(() => CrossClusterApiKeyRules.ValidateExpiration(text));
+        Assert.Equal("InvalidApiKeyExpiration", e.ErrorId);
+        Assert.Contains($"[{text}]", e.Message);
+    }
+
     [Fact]
     public void ValidateName_Accepts256Characters() => CrossClusterApiKeyRules.ValidateName(new string('a', 256));
 
