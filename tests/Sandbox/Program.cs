@@ -42,7 +42,7 @@ var esPipeline = ElasticsearchControl.Pipeline(control);
 await using var fleet = new EckElasticsearchFleet(esPipeline);
 await using var local = new LocalCluster(
     new LocalClusterOptions(options.StateDir, options.LocalNodes, options.LocalVersion, options.KeystorePasswordNode) { NodeUser = options.NodeUser }, esPipeline);
-await using var api = new KubernetesApiServer(control, fleet.ResolvePodPort, options.Seed, eckVersion: options.EckVersion);
+await using var api = new KubernetesApiServer(control, fleet.ResolvePodPort, options.Seed, eckVersion: options.EckVersion) { PodLog = fleet.PodLog };
 await api.StartAsync(shutdown.Token);
 var kubeconfigPath = Path.Combine(options.StateDir, "kubeconfig");
 var caPath = Path.Combine(options.StateDir, "kubernetes-ca.crt");

@@ -30,13 +30,15 @@ public static class RemoteConnectionDiagnostician
             Pattern(@"action \[cluster:admin/xpack/security/remote_cluster_credentials/reload\] is unauthorized"),
             null,
             f => "The user who reloaded secure settings may not reload remote cluster credentials, so the new keystore entry is not in use.",
-            f => "Run POST /_nodes/reload_secure_settings as a user with the manage_security (or all) cluster privilege, or restart the local nodes."),
+            f => "Reload as a user with the manage_security (or all) cluster privilege: Add-RemoteClusterCredential -Connection <that user's connection> -ConfigPath <every node>, "
+                 + "or restart the nodes with Restart-ElasticsearchNode. By hand: POST /_nodes/reload_secure_settings as that user."),
 
         new(RemoteConnectionCause.RestApiKeyUsed,
             Pattern(@"expected API key type of \[cross_cluster\], but API key \[[^\]]*\] has type \[rest\]"),
             null,
             f => $"The credential for [{f.Alias}] is a REST API key; the remote cluster server accepts only cross-cluster API keys.",
-            f => "On the remote (ECK) cluster create a key with POST /_security/cross_cluster/api_key (not /_security/api_key), "
+            f => $"Create a cross-cluster key and store it on every node: New-CrossClusterApiKey -Alias {f.Alias} | Add-RemoteClusterCredential -ConfigPath <every node> -Connection <local>. "
+                 + "By hand: on the remote (ECK) cluster create a key with POST /_security/cross_cluster/api_key (not /_security/api_key), "
                  + $"then store its 'encoded' value as cluster.remote.{f.Alias}.credentials in the keystore of every local node and reload secure settings."),
 
         new(RemoteConnectionCause.RestApiKeyUsed,
@@ -85,19 +87,20 @@ public static class RemoteConnectionDiagnostician
                  + "(a ConfigMap with key ca.crt named by spec.transport.tls.certificateAuthorities.configMapName)."),
 
         new(RemoteConnectionCause.ApiKeyWrongPort,
+            Pattern(@"Received fatal alert: bad_certificate|Empty client certificate chain|missing authentication credentials for action \[cluster:internal/remote_cluster/handshake\]"),
+            null,
+            f => $"[{f.Alias}] uses an API key but its address reaches the transport port ({TransportPort}), which expects the certificate model.",
+            f => $"Point the remote at the remote cluster server: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias}. "
+                 + $"By hand: PUT /_cluster/settings {{\"persistent\":{{\"cluster.remote.{f.Alias}.proxy_address\":\"{f.HostOr("<address>")}:{RemoteClusterPort}\"}}}} "
+                 + $"(ECK Service {RemoteClusterServiceName}, port {RemoteClusterPort}, exposed e.g. with spec.remoteClusterServer.service)."),
+
+        new(RemoteConnectionCause.ApiKeyWrongPort,
             null,
             (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.AsksForClientCertificate
                       && (e.HasClusterCredentials == true || e.Keystores?.Any(k => k.Present) == true),
             f => $"[{f.Alias}] uses an API key but its address reaches a transport port, which asks for a client certificate (the certificate model).",
             f => $"Point the remote at the remote cluster server: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias} "
                  + $"(or set cluster.remote.{f.Alias}.proxy_address to {f.HostOr("<address>")}:{RemoteClusterPort})."),
-
-        new(RemoteConnectionCause.ApiKeyWrongPort,
-            Pattern(@"Received fatal alert: bad_certificate|Empty client certificate chain|missing authentication credentials for action \[cluster:internal/remote_cluster/handshake\]"),
-            null,
-            f => $"[{f.Alias}] uses an API key but its address reaches the transport port ({TransportPort}), which expects the certificate model.",
-            f => $"Point the remote at the remote cluster server port: PUT /_cluster/settings {{\"persistent\":{{\"cluster.remote.{f.Alias}.proxy_address\":\"{f.HostOr("<address>")}:{RemoteClusterPort}\"}}}} "
-                 + $"(ECK Service {RemoteClusterServiceName}, port {RemoteClusterPort}, exposed e.g. with spec.remoteClusterServer.service)."),
 
         new(RemoteConnectionCause.PointedAtHttpPort,
             Pattern(@"received HTTP response on transport port"),
@@ -109,7 +112,7 @@ public static class RemoteConnectionDiagnostician
             Pattern(@"received plaintext traffic on an encrypted channel|Unsupported or unrecognized SSL message"),
             null,
             f => "TLS is terminated or stripped between the clusters (a load balancer, ingress or proxy speaking plain TCP or its own TLS on one side).",
-            f => "Expose port 9443 with a TCP (layer 4) pass-through load balancer that does not terminate TLS, e.g. "
+            f => "Expose port 9443 with a TCP (layer 4) pass-through load balancer that does not terminate TLS: Publish-EckRemoteClusterServer -Type LoadBalancer; by hand "
                  + "spec.remoteClusterServer.service.spec.type: LoadBalancer on the ECK cluster; Elasticsearch needs end-to-end TLS between the nodes."),
 
         // Java's hostname check fails before (and instead of) the chain check's message when only the name is wrong.
@@ -167,14 +170,15 @@ public static class RemoteConnectionDiagnostician
             Pattern(@"unexpected remote cluster name|does not match (the )?expected remote cluster name"),
             null,
             f => $"The address of [{f.Alias}] reaches nodes of more than one cluster.",
-            f => "Give each remote cluster its own Service/load balancer whose selector matches only that cluster's pods "
+            f => "Give each remote cluster its own Service/load balancer (Publish-EckRemoteClusterServer creates one per cluster) whose selector matches only that cluster's pods "
                  + "(elasticsearch.k8s.elastic.co/cluster-name: <name>), such as ECK's " + RemoteClusterServiceName + " Service."),
 
         new(RemoteConnectionCause.UnauthorizedIndices,
             Pattern(@"action \[indices:[^\]]*\] towards remote cluster( \[[^\]]*\])? is unauthorized"),
             null,
             f => "The remote refused the request: the cross-cluster API key's access or the local user's remote_indices do not cover these indices.",
-            f => "Widen the key's access on the remote (PUT /_security/cross_cluster/api_key/<id> with access.search names) and/or the local role's "
+            f => $"Widen the key's access (Update-CrossClusterApiKey -SearchIndex …) and/or the local role (Set-RemoteClusterRole -Alias {f.Alias} -Index …). By hand: "
+                 + "PUT /_security/cross_cluster/api_key/<id> with access.search names and/or the local role's "
                  + $"remote_indices (clusters [\"{f.Alias}\"], privileges read, read_cross_cluster, view_index_metadata); each can only narrow the other."),
 
         new(RemoteConnectionCause.AliasNotRegistered,
@@ -217,7 +221,9 @@ public static class RemoteConnectionDiagnostician
             (e, _) => e.Handshake is null or { Outcome: HandshakeOutcome.Refused or HandshakeOutcome.Unreachable }
                       && !(e.LogEntries ?? []).Any(l => l.Logger.Contains("SSLService", StringComparison.Ordinal) || l.Message.Contains("closing connection", StringComparison.Ordinal)),
             f => $"Nothing answered at [{f.Match?.Groups["address"].Value}]: the remote cluster server is not enabled or not exposed, or host or port is wrong.",
-            f => $"On the ECK cluster set spec.remoteClusterServer.enabled: true and expose Service {RemoteClusterServiceName} (port {RemoteClusterPort}), e.g. "
+            f => $"Enable and publish the remote cluster server and register its address: Get-EckCluster -Name <name> -Namespace <ns> | Enable-EckRemoteClusterServer -Wait | "
+                 + $"Publish-EckRemoteClusterServer -Type LoadBalancer | Connect-RemoteCluster -Connection <local> -Alias {f.Alias}. "
+                 + $"By hand: on the ECK cluster set spec.remoteClusterServer.enabled: true and expose Service {RemoteClusterServiceName} (port {RemoteClusterPort}), e.g. "
                  + "spec.remoteClusterServer.service: { spec: { type: LoadBalancer } }; then check from every local node that "
                  + $"[{f.Match?.Groups["address"].Value}] is reachable (firewall, DNS) and that proxy_address uses that address and port."),
 
@@ -243,7 +249,7 @@ public static class RemoteConnectionDiagnostician
             Pattern(@"unable to communicate with remote cluster \[[^\]]*\]|connect_timeout\[|ConnectTransportException|Connection refused|connection timed out"),
             null,
             f => $"The remote [{f.Alias}] did not answer in time.",
-            f => $"Check the network path from every local node to [{f.Evidence.ProxyAddress ?? "the remote address"}] (firewall, load balancer health); "
+            f => $"Check the network path from every local node to [{f.Evidence.ProxyAddress ?? "the remote address"}] (firewall, load balancer health; Get-EckRemoteClusterEndpoint shows what ECK publishes); "
                  + $"with cluster.remote.{f.Alias}.skip_unavailable: false every search that includes it fails while it is down."),
 
         new(RemoteConnectionCause.AliasNotRegistered,
@@ -338,15 +344,15 @@ public static class RemoteConnectionDiagnostician
     }
 
     private static string HttpPortAction(DiagnosisFacts f) =>
-        $"Set cluster.remote.{f.Alias}.proxy_address to {f.HostOr("<address>")}:{RemoteClusterPort} (API-key model, Service {RemoteClusterServiceName}) "
+        $"Register the remote cluster server's endpoint: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias}. By hand: set cluster.remote.{f.Alias}.proxy_address to {f.HostOr("<address>")}:{RemoteClusterPort} (API-key model, Service {RemoteClusterServiceName}) "
         + $"or :{TransportPort} (certificate model), not the HTTP port {HttpPort}.";
 
     private static string SniffAction(DiagnosisFacts f) =>
-        $"Switch to proxy mode in one request: PUT /_cluster/settings {{\"persistent\":{{\"cluster.remote.{f.Alias}.mode\":\"proxy\","
+        $"Switch to proxy mode: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias} (it clears the sniff settings). By hand, in one request: PUT /_cluster/settings {{\"persistent\":{{\"cluster.remote.{f.Alias}.mode\":\"proxy\","
         + $"\"cluster.remote.{f.Alias}.seeds\":null,\"cluster.remote.{f.Alias}.proxy_address\":\"<load balancer address>:{RemoteClusterPort}\"}}}}.";
 
     private static string AliasAction(DiagnosisFacts f) =>
-        $"Check the alias spelling against GET /_remote/info; register it with PUT /_cluster/settings {{\"persistent\":{{\"cluster.remote.{f.Alias}.mode\":\"proxy\","
+        $"Check the alias spelling with Get-RemoteCluster; register it with Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> | Connect-RemoteCluster -Connection <local> -Alias {f.Alias}. By hand: PUT /_cluster/settings {{\"persistent\":{{\"cluster.remote.{f.Alias}.mode\":\"proxy\","
         + $"\"cluster.remote.{f.Alias}.proxy_address\":\"<address>:{RemoteClusterPort}\"}}}}; if it was registered just now, retry after a few seconds.";
 
     private static bool IsProxy(RemoteConnectionEvidence e) => string.Equals(e.Mode, "proxy", StringComparison.OrdinalIgnoreCase);
@@ -425,6 +431,12 @@ public static class RemoteConnectionDiagnostician
         {
             var facts = new DiagnosisFacts(evidence, match, message);
             var corroboration = Corroboration(evidence, Cause);
+            if (corroboration is { } extra && shown.Contains(extra.Text, StringComparison.Ordinal))
+            {
+                corroboration = null;
+                basis = [.. basis, extra.Basis];
+            }
+
             return new RemoteConnectionDiagnosis(Cause, Summary(facts), corroboration is null ? shown : $"{shown} | {corroboration.Value.Text}", Action(facts))
             {
                 Basis = corroboration is null ? [.. basis.Distinct()] : [.. basis.Append(corroboration.Value.Basis).Distinct()],

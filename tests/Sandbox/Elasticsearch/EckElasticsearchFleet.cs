@@ -173,6 +173,12 @@ public sealed class EckElasticsearchFleet(NodeHttpServer.PipelineHook? pipeline 
         };
     }
 
+    /// <summary>What a pod printed to its console (ECK's Elasticsearch logs ECS JSON lines to stdout); null for an unknown pod.</summary>
+    public IReadOnlyList<string>? PodLog(string @namespace, string podName) =>
+        Clusters.Where(c => c.Label.StartsWith(@namespace + "/", StringComparison.Ordinal))
+            .SelectMany(c => c.Nodes)
+            .FirstOrDefault(n => n.Name == podName)?.Logs.ConsoleLines;
+
     /// <summary>sandbox.json "eckNodes": per cluster a loopback HTTP URI for tests and each pod's real endpoints.</summary>
     public void Describe(JsonObject sandbox)
     {

@@ -115,6 +115,7 @@ public static class Discovery
             if (type == ResourceCatalog.Pod)
             {
                 resources.Add(Subresource("pods/portforward", type, ["create", "get"], kind: "PodPortForwardOptions"));
+                resources.Add(Subresource("pods/log", type, ["get"], kind: "Pod"));
             }
         }
 

@@ -19,7 +19,8 @@ public sealed class KubernetesApiHandler(
     PortForwardEndpoint portForward,
     TimeProvider clock,
     CrdInstallation crds,
-    OpenApiV3 openApi)
+    OpenApiV3 openApi,
+    Func<string, string, IReadOnlyList<string>?>? podLog = null)
 {
     private const string MergePatchType = "application/merge-patch+json";
     private const string JsonPatchType = "application/json-patch+json";
@@ -129,7 +130,7 @@ public sealed class KubernetesApiHandler(
             throw StatusErrors.Forbidden(user, verb, route.Type, route.Subresource, route.Type.Namespaced ? route.Namespace : null, route.Name);
         }
 
-        if (route.Subresource is not null and not "status" and not "portforward" || route.Subresource == "portforward" && route.Type != ResourceCatalog.Pod
+        if (route.Subresource is not null and not "status" and not "portforward" and not "log" || route.Subresource is "portforward" or "log" && route.Type != ResourceCatalog.Pod
             || route.Subresource == "status" && !route.Type.HasStatusSubresource)
         {
             throw new KubernetesStatusException(404, "NotFound", "the server could not find the requested resource");
@@ -152,6 +153,9 @@ public sealed class KubernetesApiHandler(
             case "create" when route.Subresource == "portforward":
                 await portForward.HandleAsync(context, route);
                 return;
+            case "get" when route.Subresource == "log":
+                await WritePodLogAsync(context, route);
+                return;
             case "get":
                 await RespondAsync(context, route, 200, store.Get(route.Type, route.Namespace, route.Name!));
                 return;
@@ -173,6 +177,24 @@ public sealed class KubernetesApiHandler(
                 await DeleteCollectionAsync(context, route, options);
                 return;
         }
+    }
+
+    /// <summary>
+    /// pods/{name}/log, as the kubelet serves it through the API server: the container's console as text/plain
+    /// (tailLines honoured); what an Elasticsearch pod prints is its ECS JSON log lines.
+    /// </summary>
+    private async Task WritePodLogAsync(HttpContext context, ApiRoute route)
+    {
+        store.Get(route.Type, route.Namespace, route.Name!);
+        var lines = podLog?.Invoke(route.Namespace!, route.Name!) ?? [];
+        if (int.TryParse(context.Request.Query["tailLines"].FirstOrDefault(), out var tail) && tail >= 0)
+        {
+            lines = [.. lines.TakeLast(tail)];
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(string.Concat(lines.Select(l => l + "\n")), context.RequestAborted);
     }
 
     private async Task ListAsync(HttpContext context, ApiRoute route)

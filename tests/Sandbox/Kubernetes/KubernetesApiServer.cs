@@ -66,6 +66,9 @@ public sealed class KubernetesApiServer : IAsyncDisposable
 
     public TimeSpan BookmarkInterval { get; }
 
+    /// <summary>A pod's console lines by namespace and name (pods/log); set before <see cref="StartAsync"/>.</summary>
+    public Func<string, string, IReadOnlyList<string>?>? PodLog { get; set; }
+
     public Uri? Uri { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -86,7 +89,7 @@ public sealed class KubernetesApiServer : IAsyncDisposable
         var printer = new TablePrinter(clock, ElasticsearchSchema.PrinterColumns("v1"));
         var handler = new KubernetesApiHandler(
             Store, Authenticator, printer, new WatchStreamer(Store, printer, BookmarkInterval, stopping.Token),
-            new PortForwardEndpoint(Store, resolvePodPort), clock, Crds, OpenApi);
+            new PortForwardEndpoint(Store, resolvePodPort), clock, Crds, OpenApi, PodLog);
         app.Run(handler.HandleAsync);
 
         await app.StartAsync(cancellationToken);
