@@ -11,61 +11,46 @@ public enum RemoteClusterSecurityModel
 }
 
 /// <summary>A remote cluster registered on the local cluster, as GET /_remote/info reports it.</summary>
-public sealed class RemoteCluster
+public sealed class RemoteCluster(
+    string alias,
+    bool connected,
+    string mode,
+    string? proxyAddress,
+    string? serverName,
+    string[] seeds,
+    bool skipUnavailable,
+    int? connectionsOpen,
+    int? connectionsMax,
+    RemoteClusterSecurityModel securityModel,
+    string localCluster)
 {
-    public RemoteCluster(
-        string alias,
-        bool connected,
-        string mode,
-        string? proxyAddress,
-        string? serverName,
-        string[] seeds,
-        bool skipUnavailable,
-        int? connectionsOpen,
-        int? connectionsMax,
-        RemoteClusterSecurityModel securityModel,
-        string localCluster)
-    {
-        Alias = alias;
-        Connected = connected;
-        Mode = mode;
-        ProxyAddress = proxyAddress;
-        ServerName = serverName;
-        Seeds = seeds;
-        SkipUnavailable = skipUnavailable;
-        ConnectionsOpen = connectionsOpen;
-        ConnectionsMax = connectionsMax;
-        SecurityModel = securityModel;
-        LocalCluster = localCluster;
-    }
-
-    public string Alias { get; }
+    public string Alias { get; } = alias;
 
     /// <summary>Whether the local cluster holds open connections to the remote right now.</summary>
-    public bool Connected { get; }
+    public bool Connected { get; } = connected;
 
     /// <summary>proxy or sniff.</summary>
-    public string Mode { get; }
+    public string Mode { get; } = mode;
 
-    public string? ProxyAddress { get; }
+    public string? ProxyAddress { get; } = proxyAddress;
 
     /// <summary>The TLS server name (SNI) sent to the proxy address; null when unset.</summary>
-    public string? ServerName { get; }
+    public string? ServerName { get; } = serverName;
 
     /// <summary>Sniff mode's seed nodes.</summary>
-    public string[] Seeds { get; }
+    public string[] Seeds { get; } = seeds;
 
-    public bool SkipUnavailable { get; }
+    public bool SkipUnavailable { get; } = skipUnavailable;
 
     /// <summary>Proxy sockets (proxy mode) or nodes (sniff mode) connected.</summary>
-    public int? ConnectionsOpen { get; }
+    public int? ConnectionsOpen { get; } = connectionsOpen;
 
-    public int? ConnectionsMax { get; }
+    public int? ConnectionsMax { get; } = connectionsMax;
 
-    public RemoteClusterSecurityModel SecurityModel { get; }
+    public RemoteClusterSecurityModel SecurityModel { get; } = securityModel;
 
     /// <summary>The local cluster's name.</summary>
-    public string LocalCluster { get; }
+    public string LocalCluster { get; } = localCluster;
 
     /// <summary>
     /// The same registration with the connection state of a fresh check: _remote/info reports the local cluster's

@@ -17,44 +17,38 @@ public enum RemoteClusterMigrationState
 }
 
 /// <summary>The outcome of moving a certificate-model remote cluster to the API-key model.</summary>
-public sealed class RemoteClusterMigration
+public sealed class RemoteClusterMigration(
+    string alias,
+    RemoteClusterMigrationState state,
+    RemoteClusterSecurityModel? securityModel,
+    string? proxyAddress,
+    string? serverName,
+    IReadOnlyList<string> restartRequired,
+    string? apiKeyId,
+    long? searchHits)
 {
-    internal RemoteClusterMigration(
-        string alias, RemoteClusterMigrationState state, RemoteClusterSecurityModel? securityModel, string? proxyAddress, string? serverName,
-        IReadOnlyList<string> restartRequired, string? apiKeyId, long? searchHits)
-    {
-        Alias = alias;
-        State = state;
-        SecurityModel = securityModel;
-        ProxyAddress = proxyAddress;
-        ServerName = serverName;
-        RestartRequired = restartRequired;
-        ApiKeyId = apiKeyId;
-        SearchHits = searchHits;
-    }
+    public string Alias { get; } = alias;
 
-    public string Alias { get; }
-
-    public RemoteClusterMigrationState State { get; }
+    public RemoteClusterMigrationState State { get; } = state;
 
     /// <summary>The remote's security model as _remote/info shows it now.</summary>
-    public RemoteClusterSecurityModel? SecurityModel { get; }
+    public RemoteClusterSecurityModel? SecurityModel { get; } = securityModel;
 
-    public string? ProxyAddress { get; }
+    public string? ProxyAddress { get; } = proxyAddress;
 
-    public string? ServerName { get; }
+    public string? ServerName { get; } = serverName;
 
     /// <summary>The config directories of the nodes to restart before running again (State RestartRequired).</summary>
-    public IReadOnlyList<string> RestartRequired { get; }
+    public IReadOnlyList<string> RestartRequired { get; } = restartRequired;
 
     /// <summary>The nodes behind <see cref="RestartRequired"/>, with the sessions they were reached through (for Restart-ElasticsearchNode).</summary>
     internal IReadOnlyList<Contracts.NodeDirectory> RestartNodes { get; init; } = [];
 
     /// <summary>The id of the cross-cluster API key created by this run; null when the nodes already held a credential.</summary>
-    public string? ApiKeyId { get; }
+    public string? ApiKeyId { get; } = apiKeyId;
 
     /// <summary>Hits of the verifying cross-cluster search (the -Search patterns).</summary>
-    public long? SearchHits { get; }
+    public long? SearchHits { get; } = searchHits;
 
     public override string ToString() => $"{Alias}: {State}";
 }

@@ -4,80 +4,61 @@ namespace EckRemoteCluster;
 /// The health of one remote cluster connection: a fresh check (_resolve/cluster), and when it is down, what
 /// Elasticsearch said, the likely cause and what to do about it.
 /// </summary>
-public sealed class RemoteClusterTestResult
+public sealed class RemoteClusterTestResult(
+    string alias,
+    bool connected,
+    string? mode,
+    string? address,
+    string? serverName,
+    RemoteClusterSecurityModel? securityModel,
+    string? remoteVersion,
+    string? cause,
+    string? evidence,
+    string? recommendedAction,
+    IReadOnlyList<NodeCredentialCheck> nodeCredentials,
+    string? searchedIndex = null,
+    long? searchHits = null,
+    IReadOnlyList<string>? sampleDocuments = null,
+    IReadOnlyList<string>? evidenceSources = null)
 {
-    public RemoteClusterTestResult(
-        string alias,
-        bool connected,
-        string? mode,
-        string? address,
-        string? serverName,
-        RemoteClusterSecurityModel? securityModel,
-        string? remoteVersion,
-        string? cause,
-        string? evidence,
-        string? recommendedAction,
-        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
-        string? searchedIndex = null,
-        long? searchHits = null,
-        IReadOnlyList<string>? sampleDocuments = null,
-        IReadOnlyList<string>? evidenceSources = null)
-    {
-        EvidenceSources = evidenceSources ?? [];
-        SearchedIndex = searchedIndex;
-        SearchHits = searchHits;
-        SampleDocuments = sampleDocuments ?? [];
-        Alias = alias;
-        Connected = connected;
-        Mode = mode;
-        Address = address;
-        ServerName = serverName;
-        SecurityModel = securityModel;
-        RemoteVersion = remoteVersion;
-        Cause = cause;
-        Evidence = evidence;
-        RecommendedAction = recommendedAction;
-        NodeCredentials = nodeCredentials;
-    }
+    public string Alias { get; } = alias;
 
-    public string Alias { get; }
+    public bool Connected { get; } = connected;
 
-    public bool Connected { get; }
-
-    public string? Mode { get; }
+    public string? Mode { get; } = mode;
 
     /// <summary>proxy_address in proxy mode, the seeds in sniff mode.</summary>
-    public string? Address { get; }
+    public string? Address { get; } = address;
 
-    public string? ServerName { get; }
+    public string? ServerName { get; } = serverName;
 
-    public RemoteClusterSecurityModel? SecurityModel { get; }
+    public RemoteClusterSecurityModel? SecurityModel { get; } = securityModel;
 
     /// <summary>The remote's Elasticsearch version, when connected.</summary>
-    public string? RemoteVersion { get; }
+    public string? RemoteVersion { get; } = remoteVersion;
 
     /// <summary>A short code for what is wrong (RemoteCaNotTrusted, CredentialMissing…), null when healthy.</summary>
-    public string? Cause { get; }
+    public string? Cause { get; } = cause;
 
     /// <summary>What the cause was read from, quoted: Elasticsearch's message, the node log lines, the handshake seen from this machine.</summary>
-    public string? Evidence { get; }
+    public string? Evidence { get; } = evidence;
 
     /// <summary>Which kinds of evidence the cause rests on (node log, Elasticsearch response, keystores, API key on the remote, TLS handshake seen from this machine…).</summary>
-    public IReadOnlyList<string> EvidenceSources { get; }
+    public IReadOnlyList<string> EvidenceSources { get; } = evidenceSources ?? [];
 
-    public string? RecommendedAction { get; }
+    public string? RecommendedAction { get; } = recommendedAction;
 
     /// <summary>With -ConfigPath: whether every node's keystore holds this alias's credential, and the same one.</summary>
-    public IReadOnlyList<NodeCredentialCheck> NodeCredentials { get; }
+    public IReadOnlyList<NodeCredentialCheck> NodeCredentials { get; } = nodeCredentials;
 
     /// <summary>With -SearchIndex: the alias:index pattern searched through the connection.</summary>
-    public string? SearchedIndex { get; }
+    public string? SearchedIndex { get; } = searchedIndex;
 
     /// <summary>With -SearchIndex: how many documents the cross-cluster search found.</summary>
-    public long? SearchHits { get; }
+    public long? SearchHits { get; } = searchHits;
 
     /// <summary>With -SearchIndex: the _source of up to three documents found, as JSON.</summary>
-    public IReadOnlyList<string> SampleDocuments { get; }
+    public IReadOnlyList<string> SampleDocuments { get; } = sampleDocuments ?? [];
 
     public override string ToString() => Connected ? $"{Alias}: connected" : $"{Alias}: {Cause}";
 }
