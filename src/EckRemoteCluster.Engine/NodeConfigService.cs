@@ -84,6 +84,14 @@ internal sealed class NodeConfigService : INodeConfigService
     public ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null) =>
         TrustBatch.Create(nodes, caPem, scope, keystorePassword);
 
+    public ElasticsearchTransportCa ReadTransportCa(NodeDirectory node, SecureString? keystorePassword)
+    {
+        var config = Read(node);
+        var (certificates, source) = NodeTransportCa.Read(node.Files, node.ConfigPath, keystorePassword);
+        var pem = string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n"));
+        return new ElasticsearchTransportCa(node.ConfigPath, config.ClusterName, config.NodeName, source, certificates, pem);
+    }
+
     public ElasticsearchTransportCa ReadTransportCa(string configPath, SecureString? keystorePassword)
     {
         var node = Read(configPath);

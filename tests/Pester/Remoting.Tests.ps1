@@ -83,6 +83,9 @@ Describe 'Node files through SSH sessions' {
         $entries = @(Get-ElasticsearchKeystore -Session $Sessions[0] -Name 'keystore.seed')
         $entries.Count | Should -Be 1
         $entries[0].Value | Should -BeOfType ([securestring])
+        # The transport CA from the node's transport.p12, its password from the node's keystore, all read through the session.
+        $remoteCa = Get-ElasticsearchTransportCa -Session $Sessions[0]
+        $remoteCa.Certificates[0].Thumbprint | Should -Be (Get-ElasticsearchTransportCa -ConfigPath $ConfigDirs[0]).Certificates[0].Thumbprint
     }
 
     It 'finds the config directory from -Des.path.conf of a running Elasticsearch process when the host has no Elasticsearch unit' {

@@ -1,6 +1,7 @@
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.NodeConfig;
 
 namespace EckRemoteCluster.Engine.LocalNodes;
@@ -12,41 +13,45 @@ namespace EckRemoteCluster.Engine.LocalNodes;
 /// </summary>
 internal static class NodeTransportCa
 {
-    public static (X509Certificate2[] Certificates, string Source) Read(string configPath, SecureString? keystorePassword)
+    public static (X509Certificate2[] Certificates, string Source) Read(string configPath, SecureString? keystorePassword) =>
+        Read(LocalNodeFiles.Instance, configPath, keystorePassword);
+
+    /// <summary>The same through a node's <see cref="INodeFiles"/> (local, or a PowerShell session).</summary>
+    public static (X509Certificate2[] Certificates, string Source) Read(INodeFiles files, string configPath, SecureString? keystorePassword)
     {
-        var ymlPath = Path.Combine(configPath, NodeConfigService.ElasticsearchYml);
-        if (!File.Exists(ymlPath))
+        var ymlPath = files.Combine(configPath, NodeConfigService.ElasticsearchYml);
+        if (files.GetInfo(ymlPath) is null)
         {
             throw NodeConfigErrors.NotAConfigDirectory(configPath);
         }
 
-        var settings = new ElasticsearchYmlEditor(File.ReadAllText(ymlPath), ymlPath).Settings;
+        var settings = new ElasticsearchYmlEditor(YmlFileText.Decode(files.ReadAllBytes(ymlPath)).Text, ymlPath).Settings;
         X509Certificate2? leaf = null;
         var anchors = new X509Certificate2Collection();
         string source;
         if (TransportTruststore.PathOf(settings, configPath) is { } truststorePath)
         {
-            var password = TransportTruststore.Password(configPath, settings, RemoteClusterNames.TransportTruststorePassword, keystorePassword);
-            anchors.AddRange(TransportTruststore.Read(truststorePath, password).Where(c => !c.HasPrivateKey).ToArray());
+            var password = TransportTruststore.Password(files, configPath, settings, RemoteClusterNames.TransportTruststorePassword, keystorePassword);
+            anchors.AddRange(TransportTruststore.Read(files, truststorePath, password).Where(c => !c.HasPrivateKey).ToArray());
             source = truststorePath;
             if (TransportTruststore.Resolve(settings, RemoteClusterNames.TransportKeystorePath, configPath) is { } keystorePath)
             {
-                var keyPassword = TransportTruststore.Password(configPath, settings, RemoteClusterNames.TransportKeystorePassword, keystorePassword);
-                leaf = TransportTruststore.Read(keystorePath, keyPassword).FirstOrDefault(c => c.HasPrivateKey);
+                var keyPassword = TransportTruststore.Password(files, configPath, settings, RemoteClusterNames.TransportKeystorePassword, keystorePassword);
+                leaf = TransportTruststore.Read(files, keystorePath, keyPassword).FirstOrDefault(c => c.HasPrivateKey);
             }
         }
-        else if (settings.TryGetValue(RemoteClusterNames.TransportCertificateAuthorities, out var files) && files.Items.Count > 0)
+        else if (settings.TryGetValue(RemoteClusterNames.TransportCertificateAuthorities, out var caFiles) && caFiles.Items.Count > 0)
         {
-            var paths = files.Items.Select(f => Path.GetFullPath(Path.Combine(configPath, f))).ToList();
+            var paths = caFiles.Items.Select(f => Path.GetFullPath(Path.Combine(configPath, f))).ToList();
             foreach (var path in paths)
             {
-                anchors.AddRange(ReadPem(path));
+                anchors.AddRange(ReadPem(files, path));
             }
 
             source = string.Join(", ", paths);
             if (TransportTruststore.Resolve(settings, RemoteClusterNames.TransportCertificate, configPath) is { } certificatePath)
             {
-                leaf = ReadPem(certificatePath).FirstOrDefault();
+                leaf = ReadPem(files, certificatePath).FirstOrDefault();
             }
         }
         else
@@ -86,9 +91,9 @@ internal static class NodeTransportCa
         return anchors.Where(a => a.Thumbprint == root.Thumbprint).Take(1).ToArray() is { Length: 1 } found ? found : anchors.ToArray();
     }
 
-    private static X509Certificate2[] ReadPem(string path)
+    private static X509Certificate2[] ReadPem(INodeFiles files, string path)
     {
-        if (!File.Exists(path))
+        if (files.GetInfo(path) is null)
         {
             throw new EckRemoteClusterException(
                 ErrorIds.CertificateFileNotFound,
@@ -101,7 +106,7 @@ internal static class NodeTransportCa
         var collection = new X509Certificate2Collection();
         try
         {
-            collection.ImportFromPemFile(path);
+            collection.ImportFromPem(System.Text.Encoding.ASCII.GetString(files.ReadAllBytes(path)));
         }
         catch (CryptographicException ex)
         {

@@ -31,4 +31,7 @@ internal interface INodeConfigService
 
     /// <summary>The CA the node's transport certificate chains to (certificate model), from PEM settings or its PKCS#12 stores.</summary>
     ElasticsearchTransportCa ReadTransportCa(string configPath, SecureString? keystorePassword);
+
+    /// <summary>The same through the node's <see cref="INodeFiles"/> (local, or a session).</summary>
+    ElasticsearchTransportCa ReadTransportCa(NodeDirectory node, SecureString? keystorePassword);
 }
