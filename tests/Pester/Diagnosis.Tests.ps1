@@ -165,7 +165,10 @@ Describe 'Test-RemoteCluster names each cause set up by hand' {
         kubectl patch elasticsearch quickstart -n elastic --type merge -p '{"spec":{"remoteClusterServer":{"enabled":false}}}' | Out-Null
         $LASTEXITCODE | Should -Be 0
         Wait-Condition -TimeoutSeconds 60 -Because 'ECK rolls the change out' {
-            $settings = (Invoke-ByHand $EckUri $EckAuth GET '/_cluster/settings?include_defaults=true&flat_settings=true').Body | ConvertFrom-Json -AsHashtable
+            # The pod behind $EckUri restarts during the rollout: a refused connection means "not yet", not a failure.
+            try { $body = (Invoke-ByHand $EckUri $EckAuth GET '/_cluster/settings?include_defaults=true&flat_settings=true').Body }
+            catch [System.Net.Http.HttpRequestException] { return $false }
+            $settings = $body | ConvertFrom-Json -AsHashtable
             $settings -and $settings.defaults['remote_cluster_server.enabled'] -eq 'false'
         }
         # The rollout is over when nothing serves the published address any more.
