@@ -24,5 +24,11 @@ internal sealed class EngineEntryPoint : IEngine
 
     public ICredentialRollout CredentialRollout { get; }
 
-    public EngineEntryPoint() => CredentialRollout = new RemoteClusters.CredentialRollout(RemoteClusters, CrossClusterApiKeys);
+    public IRemoteClusterHealthService RemoteClusterHealth { get; }
+
+    public EngineEntryPoint()
+    {
+        CredentialRollout = new RemoteClusters.CredentialRollout(RemoteClusters, CrossClusterApiKeys);
+        RemoteClusterHealth = new RemoteClusters.RemoteClusterHealthService(RemoteClusters, Eck, NodeConfig);
+    }
 }

@@ -138,4 +138,9 @@ internal static class ErrorIds
     public const string TransportTruststoreNotFound = nameof(TransportTruststoreNotFound);
     public const string TransportTruststoreUnreadable = nameof(TransportTruststoreUnreadable);
     public const string UnsupportedNodeInput = nameof(UnsupportedNodeInput);
+
+    // Get-RemoteClusterHealth and Watch-RemoteCluster (issue 12, health).
+    public const string InvalidHealthThreshold = nameof(InvalidHealthThreshold);
+    public const string InvalidWatchInterval = nameof(InvalidWatchInterval);
+    public const string RemoteClusterUnhealthy = nameof(RemoteClusterUnhealthy);
 }

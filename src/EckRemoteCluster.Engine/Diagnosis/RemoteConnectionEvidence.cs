@@ -63,10 +63,17 @@ public static class RemoteKeyState
     public const string Invalidated = nameof(Invalidated);
     public const string Expired = nameof(Expired);
     public const string RestType = nameof(RestType);
+
+    /// <summary>The remote did not answer the lookup (an error status): the key's state is not known.</summary>
+    public const string Unreadable = nameof(Unreadable);
 }
 
 /// <summary>The key id and its state on the remote.</summary>
-public sealed record RemoteKeyEvidence(string Id, string State, string Detail);
+public sealed record RemoteKeyEvidence(string Id, string State, string Detail)
+{
+    /// <summary>When the key expires; null when it never does or was not read.</summary>
+    public DateTimeOffset? Expiration { get; init; }
+}
 
 /// <summary>
 /// A diagnosis: Cause is a stable code (see <see cref="RemoteConnectionCause"/>), Evidence the message or facts it was

@@ -34,6 +34,9 @@ public static class HandshakeOutcome
 /// <summary>The handshake's outcome and a sentence saying what was seen, "seen from this machine".</summary>
 public sealed record HandshakeEvidence(string Address, string Outcome, string Detail)
 {
+    /// <summary>The certificates the server presented: its own first, then the rest of its chain; empty when none was seen.</summary>
+    public IReadOnlyList<X509Certificate2> Served { get; init; } = [];
+
     public string Describe() => $"TLS handshake to {Address}, seen from this machine: {Detail}";
 }
 
@@ -47,6 +50,15 @@ public static class TlsProbe
 {
     public static async Task<HandshakeEvidence> ProbeAsync(
         string address, string? serverName, IReadOnlyList<X509Certificate2>? trustedCas, string verificationMode, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var served = new List<X509Certificate2>();
+        var evidence = await ProbeCoreAsync(address, serverName, trustedCas, verificationMode, timeout, served, cancellationToken).ConfigureAwait(false);
+        return evidence with { Served = served };
+    }
+
+    private static async Task<HandshakeEvidence> ProbeCoreAsync(
+        string address, string? serverName, IReadOnlyList<X509Certificate2>? trustedCas, string verificationMode, TimeSpan timeout,
+        List<X509Certificate2> served, CancellationToken cancellationToken)
     {
         var colon = address.LastIndexOf(':');
         if (colon < 1 || !int.TryParse(address[(colon + 1)..], out var port))
@@ -88,6 +100,13 @@ public static class TlsProbe
                     foreach (var element in peerChain?.ChainElements.Skip(1) ?? [])
                     {
                         chain.Add(new X509Certificate2(element.Certificate.RawData));
+                    }
+
+                    served.Clear();
+                    if (presented is not null)
+                    {
+                        served.Add(presented);
+                        served.AddRange(chain);
                     }
 
                     return true;

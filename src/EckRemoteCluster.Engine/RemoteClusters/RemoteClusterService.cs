@@ -235,7 +235,8 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                 LogEntries = logEntries,
                 Keystores = nodeCredentials.Count == 0 ? null : nodeCredentials.Select(c => new KeystoreCredentialEvidence(c.ConfigPath, c.Present, c.KeyId)).ToList(),
                 RemoteKey = options.Remote is { } remoteClient && keyId is not null
-                    ? await RemoteKeyAsync(remoteClient, keyId, cancellationToken).ConfigureAwait(false)
+                    && await RemoteKeyAsync(remoteClient, keyId, cancellationToken).ConfigureAwait(false) is { State: not RemoteKeyState.Unreadable } remoteKey
+                    ? remoteKey
                     : null,
                 RemoteClusterServerEnabled = options.Remote is { } settingsClient
                     ? await RemoteClusterServerEnabledAsync(settingsClient, cancellationToken).ConfigureAwait(false)
@@ -279,13 +280,17 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         return host is not null && text.Contains($"with server at [{host}]", StringComparison.Ordinal);
     }
 
-    /// <summary>GET /_security/api_key?id= on the remote: the key's state as the remote cluster server will judge it.</summary>
-    private static async Task<RemoteKeyEvidence?> RemoteKeyAsync(IElasticsearchClient remote, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /_security/api_key?id= on the remote: the key's state as the remote cluster server will judge it, and its
+    /// expiration (ApiKey.innerToXContent in elastic/elasticsearch writes "expiration" in epoch milliseconds when the
+    /// key has one). An answer that is neither the key nor a 404 is <see cref="RemoteKeyState.Unreadable"/>.
+    /// </summary>
+    internal static async Task<RemoteKeyEvidence> RemoteKeyAsync(IElasticsearchClient remote, string id, CancellationToken cancellationToken)
     {
         var response = await remote.SendAsync("GET", $"/_security/api_key?id={Uri.EscapeDataString(id)}", null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != 404 && !response.IsSuccess)
         {
-            return null;
+            return new RemoteKeyEvidence(id, RemoteKeyState.Unreadable, $"could not be read on the remote cluster: {remote.Description} answered GET /_security/api_key with {response.StatusCode} {response.ErrorReason}".TrimEnd());
         }
 
         if ((response.Body?["api_keys"] as JsonArray ?? []).FirstOrDefault() is not JsonObject key)
@@ -293,22 +298,23 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             return new RemoteKeyEvidence(id, RemoteKeyState.Missing, "does not exist on the remote cluster");
         }
 
+        var expiration = (long?)key["expiration"] is { } millis ? DateTimeOffset.FromUnixTimeMilliseconds(millis) : (DateTimeOffset?)null;
         if ((bool?)key["invalidated"] == true)
         {
-            return new RemoteKeyEvidence(id, RemoteKeyState.Invalidated, $"was invalidated (revoked)" + ((long?)key["invalidation"] is { } at ? $" at {DateTimeOffset.FromUnixTimeMilliseconds(at):u}" : string.Empty));
+            return new RemoteKeyEvidence(id, RemoteKeyState.Invalidated, $"was invalidated (revoked)" + ((long?)key["invalidation"] is { } at ? $" at {DateTimeOffset.FromUnixTimeMilliseconds(at):u}" : string.Empty)) { Expiration = expiration };
         }
 
-        if ((long?)key["expiration"] is { } expiration && DateTimeOffset.FromUnixTimeMilliseconds(expiration) <= DateTimeOffset.UtcNow)
+        if (expiration is { } expiry && expiry <= DateTimeOffset.UtcNow)
         {
-            return new RemoteKeyEvidence(id, RemoteKeyState.Expired, $"expired at {DateTimeOffset.FromUnixTimeMilliseconds(expiration):u}");
+            return new RemoteKeyEvidence(id, RemoteKeyState.Expired, $"expired at {expiry:u}") { Expiration = expiration };
         }
 
         if ((string?)key["type"] is "rest")
         {
-            return new RemoteKeyEvidence(id, RemoteKeyState.RestType, "is a REST API key (type rest), not a cross-cluster key");
+            return new RemoteKeyEvidence(id, RemoteKeyState.RestType, "is a REST API key (type rest), not a cross-cluster key") { Expiration = expiration };
         }
 
-        return new RemoteKeyEvidence(id, RemoteKeyState.Active, "is active");
+        return new RemoteKeyEvidence(id, RemoteKeyState.Active, expiration is { } until ? $"is active until {until:u}" : "is active and never expires") { Expiration = expiration };
     }
 
     /// <summary>remote_cluster_server.enabled as the remote node reports it (explicit or default); null when it cannot be read.</summary>
@@ -353,31 +359,17 @@ internal sealed class RemoteClusterService : IRemoteClusterService
     /// <summary>The PEM CA files a TLS context lists (relative to the config directory), and its verification mode.</summary>
     private static (IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? Cas, string Mode) ConfiguredCas(string configPath, string context, string defaultMode)
     {
-        var yml = Path.Combine(configPath, "elasticsearch.yml");
-        if (!File.Exists(yml))
+        if (!File.Exists(Path.Combine(configPath, "elasticsearch.yml")))
         {
             return (null, defaultMode);
         }
 
-        var settings = EckRemoteCluster.Engine.NodeConfig.ElasticsearchYmlReader.Read(File.ReadAllText(yml), yml);
-        var mode = settings.GetValueOrDefault(context + ".verification_mode")?.Scalar ?? defaultMode;
-        if (settings.GetValueOrDefault(context + ".certificate_authorities") is not { } files)
-        {
-            // A truststore or the JDK's default trust: not checked from here.
-            return (settings.ContainsKey(context + ".truststore.path") ? null : [], mode);
-        }
+        var read = EckRemoteCluster.Engine.LocalNodes.NodeTrustedCas.Read(new NodeDirectory(EckRemoteCluster.Engine.LocalNodes.LocalNodeFiles.Instance, configPath), context, defaultMode);
 
-        var cas = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-        foreach (var file in files.Items)
-        {
-            var path = Path.GetFullPath(file, configPath);
-            if (File.Exists(path))
-            {
-                cas.ImportFromPemFile(path);
-            }
-        }
-
-        return (cas.ToList(), mode);
+        // No CA files and a truststore (or the JDK's default trust): not checked from here.
+        return read.Files.Count == 0 && read.UsesTruststore
+            ? (null, read.VerificationMode)
+            : (read.Files.SelectMany(f => f.Certificates).ToList(), read.VerificationMode);
     }
 
     private static void AddIfPresent(List<string> messages, string? message)

@@ -21,4 +21,6 @@ internal interface IEngine
     INodeRestartService NodeRestarts { get; }
 
     ICredentialRollout CredentialRollout { get; }
+
+    IRemoteClusterHealthService RemoteClusterHealth { get; }
 }
