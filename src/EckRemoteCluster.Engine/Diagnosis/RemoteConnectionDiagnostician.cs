@@ -398,7 +398,7 @@ public static class RemoteConnectionDiagnostician
     }
 
     private sealed record DiagnosisRule(
-        string Cause,
+        RemoteConnectionCause Cause,
         Regex? Message,
         Func<RemoteConnectionEvidence, string?, bool>? When,
         Func<DiagnosisFacts, string> Summary,
@@ -445,7 +445,7 @@ public static class RemoteConnectionDiagnostician
     }
 
     /// <summary>Other evidence that agrees with a cause found in a message: the handshake seen from this machine, the key's state.</summary>
-    private static (string Text, string Basis)? Corroboration(RemoteConnectionEvidence e, string cause)
+    private static (string Text, string Basis)? Corroboration(RemoteConnectionEvidence e, RemoteConnectionCause cause)
     {
         var handshake = e.Handshake?.Outcome;
         return cause switch

@@ -79,7 +79,7 @@ public sealed record RemoteKeyEvidence(string Id, string State, string Detail)
 /// A diagnosis: Cause is a stable code (see <see cref="RemoteConnectionCause"/>), Evidence the message or facts it was
 /// read from, RecommendedAction the concrete fix.
 /// </summary>
-public sealed record RemoteConnectionDiagnosis(string Cause, string Summary, string Evidence, string RecommendedAction)
+public sealed record RemoteConnectionDiagnosis(RemoteConnectionCause Cause, string Summary, string Evidence, string RecommendedAction)
 {
     /// <summary>Which evidence the cause rests on: node log, REST response, _remote/info, keystores, remote API key, TLS handshake seen from this machine.</summary>
     public IReadOnlyList<string> Basis { get; init; } = [];
@@ -97,35 +97,45 @@ public static class EvidenceSource
     public const string RemoteSettings = "remote cluster settings";
 }
 
-/// <summary>The stable cause codes.</summary>
-public static class RemoteConnectionCause
+/// <summary>
+/// The stable cause codes. Their names are what Test-RemoteCluster reports as Cause and scripts match on, so a released
+/// name never changes.
+/// </summary>
+public enum RemoteConnectionCause
 {
-    public const string RemoteCaNotTrusted = nameof(RemoteCaNotTrusted);
+    Unknown,
+    RemoteCaNotTrusted,
 
     /// <summary>Certificate model: the remote does not trust the local cluster's transport CA.</summary>
-    public const string LocalCaNotTrustedByRemote = nameof(LocalCaNotTrustedByRemote);
-    public const string ServerNameMismatch = nameof(ServerNameMismatch);
-    public const string CredentialMissing = nameof(CredentialMissing);
-    public const string ApiKeyWrongPort = nameof(ApiKeyWrongPort);
-    public const string ApiKeyInvalid = nameof(ApiKeyInvalid);
-    public const string RestApiKeyUsed = nameof(RestApiKeyUsed);
-    public const string AliasNotRegistered = nameof(AliasNotRegistered);
-    public const string ProxyUnreachable = nameof(ProxyUnreachable);
-    public const string SniffModeAgainstEck = nameof(SniffModeAgainstEck);
-    public const string PointedAtHttpPort = nameof(PointedAtHttpPort);
-    public const string TlsTerminatedInBetween = nameof(TlsTerminatedInBetween);
-    public const string UnauthorizedIndices = nameof(UnauthorizedIndices);
-    public const string ReloadUnauthorized = nameof(ReloadUnauthorized);
-    public const string LoadBalancerMixesClusters = nameof(LoadBalancerMixesClusters);
-    public const string RemoteUnreachable = nameof(RemoteUnreachable);
+    LocalCaNotTrustedByRemote,
+    ServerNameMismatch,
+    CredentialMissing,
+    ApiKeyWrongPort,
+    ApiKeyInvalid,
+    RestApiKeyUsed,
+    AliasNotRegistered,
+    ProxyUnreachable,
+    SniffModeAgainstEck,
+    PointedAtHttpPort,
+    TlsTerminatedInBetween,
+    UnauthorizedIndices,
+    ReloadUnauthorized,
+    LoadBalancerMixesClusters,
+    RemoteUnreachable,
 
     /// <summary>The remote cluster's remote_cluster_server is not enabled: nothing serves port 9443.</summary>
-    public const string RemoteClusterServerDisabled = nameof(RemoteClusterServerDisabled);
+    RemoteClusterServerDisabled,
 
     /// <summary>The nodes' keystores hold different credentials (different key ids) for the alias.</summary>
-    public const string CredentialDiffersBetweenNodes = nameof(CredentialDiffersBetweenNodes);
+    CredentialDiffersBetweenNodes,
+}
 
+/// <summary>What the cause codes imply for whoever waits on a connection.</summary>
+public static class RemoteConnectionCauses
+{
     /// <summary>Causes a wait can fix (a connection still coming up, a load balancer still provisioning); for all others, waiting is pointless.</summary>
-    public static bool WaitingCanFix(string? cause) => cause is null or AliasNotRegistered or ProxyUnreachable or RemoteUnreachable or Unknown;
-    public const string Unknown = nameof(Unknown);
+    public static bool WaitingCanFix(string? cause) =>
+        cause is null
+        || (Enum.TryParse<RemoteConnectionCause>(cause, out var code)
+            && code is RemoteConnectionCause.AliasNotRegistered or RemoteConnectionCause.ProxyUnreachable or RemoteConnectionCause.RemoteUnreachable or RemoteConnectionCause.Unknown);
 }

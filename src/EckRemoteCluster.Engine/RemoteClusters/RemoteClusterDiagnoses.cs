@@ -11,7 +11,7 @@ internal static class RemoteClusterDiagnoses
     public static RemoteClusterDiagnosis Diagnose(RemoteConnectionEvidence evidence)
     {
         var diagnosis = RemoteConnectionDiagnostician.Diagnose(evidence);
-        return new RemoteClusterDiagnosis(diagnosis.Cause, diagnosis.Evidence, diagnosis.RecommendedAction, diagnosis.Basis);
+        return new RemoteClusterDiagnosis(diagnosis.Cause.ToString(), diagnosis.Evidence, diagnosis.RecommendedAction, diagnosis.Basis);
     }
 
     /// <summary>From Elasticsearch's messages and _remote/info alone.</summary>

@@ -144,7 +144,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         var result = await CheckOnceAsync(client, alias, localVersion, options, cancellationToken).ConfigureAwait(false);
         var deadline = DateTimeOffset.UtcNow + SettleTimeout;
         var delay = TimeSpan.FromMilliseconds(250);
-        while (!result.Connected && result.Cause == RemoteConnectionCause.Unknown && DateTimeOffset.UtcNow < deadline)
+        while (!result.Connected && result.Cause == nameof(RemoteConnectionCause.Unknown) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
@@ -464,7 +464,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                 }
 
                 var remaining = deadline - DateTimeOffset.UtcNow;
-                if (!RemoteConnectionCause.WaitingCanFix(result.Cause))
+                if (!RemoteConnectionCauses.WaitingCanFix(result.Cause))
                 {
                     throw new EckRemoteClusterException(
                         ErrorIds.RemoteClusterNotConnected,

@@ -31,7 +31,7 @@ public class EvidenceDiagnosisTests
         [new("/es1/config", true, "key-1"), new("/es2/config", true, "key-1")];
 
     /// <summary>Each cause from the evidence that names it, with the kind of evidence it must say it rests on.</summary>
-    public static TheoryData<string, string, RemoteConnectionEvidence> Cases() => new()
+    public static TheoryData<RemoteConnectionCause, string, RemoteConnectionEvidence> Cases() => new()
     {
         {
             RemoteConnectionCause.RemoteCaNotTrusted, EvidenceSource.NodeLog,
@@ -136,7 +136,7 @@ public class EvidenceDiagnosisTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void NamesTheCauseAndTheEvidenceItRestsOn(string cause, string basis, RemoteConnectionEvidence evidence)
+    public void NamesTheCauseAndTheEvidenceItRestsOn(RemoteConnectionCause cause, string basis, RemoteConnectionEvidence evidence)
     {
         var diagnosis = RemoteConnectionDiagnostician.Diagnose(evidence);
 
@@ -198,8 +198,8 @@ public class EvidenceDiagnosisTests
     [InlineData(RemoteConnectionCause.RemoteCaNotTrusted, false)]
     [InlineData(RemoteConnectionCause.ApiKeyInvalid, false)]
     [InlineData(RemoteConnectionCause.ServerNameMismatch, false)]
-    public void OnlySomeCausesAreWorthWaitingFor(string cause, bool worthWaiting) =>
-        Assert.Equal(worthWaiting, RemoteConnectionCause.WaitingCanFix(cause));
+    public void OnlySomeCausesAreWorthWaitingFor(RemoteConnectionCause cause, bool worthWaiting) =>
+        Assert.Equal(worthWaiting, RemoteConnectionCauses.WaitingCanFix(cause.ToString()));
 }
 
 public class NodeLogReaderTests : IDisposable

@@ -15,7 +15,7 @@ public class RemoteConnectionDiagnosticianTests
     };
 
     /// <summary>Full texts as Elasticsearch returns them (in _resolve/cluster errors, search failures or reload results).</summary>
-    public static TheoryData<string, string> RealMessages() => new()
+    public static TheoryData<RemoteConnectionCause, string> RealMessages() => new()
     {
         {
             RemoteConnectionCause.AliasNotRegistered,
@@ -114,7 +114,7 @@ public class RemoteConnectionDiagnosticianTests
 
     [Theory]
     [MemberData(nameof(RealMessages))]
-    public void Diagnose_RecognisesEachRealMessage(string cause, string message)
+    public void Diagnose_RecognisesEachRealMessage(RemoteConnectionCause cause, string message)
     {
         var diagnosis = RemoteConnectionDiagnostician.Diagnose(Said(message));
 
@@ -197,7 +197,7 @@ public class RemoteConnectionDiagnosticianTests
         Assert.Contains("cluster.remote.eck1.proxy_address\":\"eck.example.com:9443", diagnosis.RecommendedAction);
     }
 
-    public static TheoryData<string, RemoteConnectionEvidence> FactsOnly() => new()
+    public static TheoryData<RemoteConnectionCause, RemoteConnectionEvidence> FactsOnly() => new()
     {
         { RemoteConnectionCause.AliasNotRegistered, new() { Alias = "eck1", Registered = false } },
         { RemoteConnectionCause.SniffModeAgainstEck, new() { Alias = "eck1", Registered = true, Mode = "sniff", Connected = false } },
@@ -208,7 +208,7 @@ public class RemoteConnectionDiagnosticianTests
 
     [Theory]
     [MemberData(nameof(FactsOnly))]
-    public void Diagnose_FromRemoteInfoFactsAlone(string cause, RemoteConnectionEvidence evidence)
+    public void Diagnose_FromRemoteInfoFactsAlone(RemoteConnectionCause cause, RemoteConnectionEvidence evidence)
     {
         var diagnosis = RemoteConnectionDiagnostician.Diagnose(evidence);
 
@@ -247,9 +247,9 @@ public class RemoteConnectionDiagnosticianTests
     [Fact]
     public void EveryCauseCode_HasARow()
     {
-        var codes = typeof(RemoteConnectionCause).GetFields().Select(f => (string)f.GetValue(null)!).ToHashSet();
-        var covered = RealMessages().Select(row => (string)row[0]).ToHashSet();
-        covered.UnionWith(EvidenceDiagnosisTests.Cases().Select(row => (string)row[0]));
+        var codes = Enum.GetValues<RemoteConnectionCause>().ToHashSet();
+        var covered = RealMessages().Select(row => (RemoteConnectionCause)row[0]).ToHashSet();
+        covered.UnionWith(EvidenceDiagnosisTests.Cases().Select(row => (RemoteConnectionCause)row[0]));
         covered.Add(RemoteConnectionCause.Unknown);
 
         Assert.Empty(codes.Except(covered));

@@ -23,7 +23,7 @@ public sealed class RemoteClusterSettleTests
         var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
 
         Assert.False(result.Connected);
-        Assert.Equal(RemoteConnectionCause.LocalCaNotTrustedByRemote, result.Cause);
+        Assert.Equal(nameof(RemoteConnectionCause.LocalCaNotTrustedByRemote), result.Cause);
         Assert.Equal(3, client.Rounds);
     }
 
@@ -44,7 +44,7 @@ public sealed class RemoteClusterSettleTests
         var client = new RoundClient((false, Rejected), (true, null));
         var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
 
-        Assert.Equal(RemoteConnectionCause.LocalCaNotTrustedByRemote, result.Cause);
+        Assert.Equal(nameof(RemoteConnectionCause.LocalCaNotTrustedByRemote), result.Cause);
         Assert.Equal(1, client.Rounds);
     }
 
@@ -55,7 +55,7 @@ public sealed class RemoteClusterSettleTests
         var service = new RemoteClusterService { SettleTimeout = TimeSpan.FromMilliseconds(600) };
         var result = await service.TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
 
-        Assert.Equal(RemoteConnectionCause.Unknown, result.Cause);
+        Assert.Equal(nameof(RemoteConnectionCause.Unknown), result.Cause);
         Assert.Contains("connection reset", result.Evidence);
         Assert.InRange(client.Rounds, 2, 5);
     }
