@@ -52,7 +52,7 @@ BeforeAll {
     $script:Endpoint = $eck | Publish-EckRemoteClusterServer -Type LoadBalancer
     $script:Remote = $eck | New-ElasticsearchConnection
     $null = $Remote | Invoke-ElasticsearchRequest PUT '/logs-diag/_doc/1?refresh=true' @{ n = 1 }
-    $script:Key = $Remote | New-CrossClusterApiKey -Name diagnosis-key -Alias eck -Search 'logs-*'
+    $script:Key = $Remote | New-CrossClusterApiKey -Name diagnosis-key -Alias eck -SearchIndex 'logs-*'
     $null = $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local
     $trust = $eck | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath $Nodes -WarningAction SilentlyContinue
     $trust | Where-Object RestartRequired | ForEach-Object { Restart-LocalNode $_.ConfigPath }
@@ -107,7 +107,7 @@ Describe 'Test-RemoteCluster names each cause set up by hand' {
                 Set-RemoteByHand eck $Good
             }
             Repair = {
-                $script:Key = $Remote | New-CrossClusterApiKey -Name diagnosis-key -Alias eck -Search 'logs-*'
+                $script:Key = $Remote | New-CrossClusterApiKey -Name diagnosis-key -Alias eck -SearchIndex 'logs-*'
                 $null = $Key | Add-RemoteClusterCredential -Alias eck -ConfigPath $Nodes -Connection $Local
             }
         }

@@ -15,10 +15,6 @@ BeforeAll {
     function Connect-Node([string[]] $Uri) {
         New-ElasticsearchConnection -Uri $Uri -Credential $Credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
     }
-    function Restart-LocalNode([string] $ConfigPath) {
-        $name = (Get-ElasticsearchNodeConfig $ConfigPath).NodeName
-        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path "/nodes/$name/restart" | Out-Null
-    }
 
     $script:Local = Connect-Node $Sandbox.localCluster.nodes.httpUri
     $remote = Get-EckCluster @Eck | New-ElasticsearchConnection
@@ -39,12 +35,12 @@ AfterAll {
 
 Describe 'Move-RemoteClusterToApiKey with mixed password and no-password keystores' {
     It 'moves, and every node searches the remote with the new credential' {
-        $first = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-mixed -ConfigPath $Nodes -KeystorePassword $KeystorePassword -Search 'logs-*' -Force -WarningAction SilentlyContinue
+        $first = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-mixed -ConfigPath $Nodes -KeystorePassword $KeystorePassword -SearchIndex 'logs-*' -Force -WarningAction SilentlyContinue
         if ($first.State -eq 'RestartRequired') {
             $first.RestartRequired | ForEach-Object { Restart-LocalNode $_ }
         }
 
-        $moved = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-mixed -ConfigPath $Nodes -KeystorePassword $KeystorePassword -Search 'logs-*' -Force
+        $moved = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-mixed -ConfigPath $Nodes -KeystorePassword $KeystorePassword -SearchIndex 'logs-*' -Force
         $moved.State | Should -Be 'Migrated'
         $moved.SecurityModel | Should -Be 'ApiKey'
 
