@@ -67,7 +67,7 @@ internal static class RemoteClusterHealthEvaluator
     }
 
     /// <summary>The cmdlet that fixes a diagnosed cause (see the diagnosis table in the README).</summary>
-    internal static string FixFor(string? cause) => cause switch
+    internal static string FixFor(string? cause) => !Enum.TryParse<RemoteConnectionCause>(cause, out var code) ? "Test-RemoteCluster" : code switch
     {
         RemoteConnectionCause.RemoteCaNotTrusted => "Add-RemoteClusterTrust",
         RemoteConnectionCause.LocalCaNotTrustedByRemote => "Add-EckTransportTrust",

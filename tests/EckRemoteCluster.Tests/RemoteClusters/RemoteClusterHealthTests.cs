@@ -217,7 +217,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
     [Fact]
     public void ADownConnectionIsAnErrorCarryingTheDiagnosisAndItsCmdlet()
     {
-        var evidence = Evidence() with { Test = Connected(false, RemoteConnectionCause.ProxyUnreachable) };
+        var evidence = Evidence() with { Test = Connected(false, nameof(RemoteConnectionCause.ProxyUnreachable)) };
         var health = RemoteClusterHealthEvaluator.Evaluate(evidence, Defaults);
 
         Assert.False(health.Connected);
