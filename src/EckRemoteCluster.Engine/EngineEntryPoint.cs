@@ -26,9 +26,12 @@ internal sealed class EngineEntryPoint : IEngine
 
     public IRemoteClusterHealthService RemoteClusterHealth { get; }
 
+    public IEstateService Estate { get; }
+
     public EngineEntryPoint()
     {
         CredentialRollout = new RemoteClusters.CredentialRollout(RemoteClusters, CrossClusterApiKeys);
         RemoteClusterHealth = new RemoteClusters.RemoteClusterHealthService(RemoteClusters, Eck, NodeConfig);
+        Estate = new Estate.EstateService(this);
     }
 }

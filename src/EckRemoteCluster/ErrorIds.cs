@@ -143,4 +143,11 @@ internal static class ErrorIds
     public const string InvalidHealthThreshold = nameof(InvalidHealthThreshold);
     public const string InvalidWatchInterval = nameof(InvalidWatchInterval);
     public const string RemoteClusterUnhealthy = nameof(RemoteClusterUnhealthy);
+
+    // Declarative estate (Sync-/Export-RemoteClusterEstate).
+    public const string EstateFileInvalid = nameof(EstateFileInvalid);
+    public const string EstateFileNotFound = nameof(EstateFileNotFound);
+    public const string EstateFileExists = nameof(EstateFileExists);
+    public const string EstateSecretUnavailable = nameof(EstateSecretUnavailable);
+    public const string EstateLinkFailed = nameof(EstateLinkFailed);
 }

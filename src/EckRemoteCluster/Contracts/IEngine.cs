@@ -23,4 +23,6 @@ internal interface IEngine
     ICredentialRollout CredentialRollout { get; }
 
     IRemoteClusterHealthService RemoteClusterHealth { get; }
+
+    IEstateService Estate { get; }
 }
