@@ -47,11 +47,12 @@ await api.StartAsync(shutdown.Token);
 var kubeconfigPath = Path.Combine(options.StateDir, "kubeconfig");
 var caPath = Path.Combine(options.StateDir, "kubernetes-ca.crt");
 File.WriteAllText(caPath, api.Certificates.CaPem);
-File.WriteAllText(kubeconfigPath, KubeconfigWriter.Render(api.Uri!, api.Certificates.CaPem, api.Authenticator));
+var eckClusters = SeededEckClusters.Layout(options.EckClusters);
+File.WriteAllText(kubeconfigPath, KubeconfigWriter.Render(api.Uri!, api.Certificates.CaPem, api.Authenticator, SeededEckClusters.ContextNamespaces(eckClusters)));
 
 RolloutPace.TryParse(options.Rollout, out var speed);
 var pace = new RolloutPace(speed);
-await using var eckOperator = new EckOperator(api.Store, fleet, new EckOperatorOptions(options.EckVersion, options.EsVersion, options.Seed), pace);
+await using var eckOperator = new EckOperator(api.Store, fleet, new EckOperatorOptions(options.EckVersion, options.EsVersion, options.Seed) { SeedClusters = eckClusters }, pace);
 await using var loadBalancers = new LoadBalancerController(api.Store, fleet, pace, options.Seed);
 control.AddRoutes(routes => RolloutRoutes.Map(routes, pace));
 control.AddRoutes(routes => routes.MapPost("/kubernetes/compact", () =>
@@ -65,6 +66,7 @@ control.AddRoutes(routes =>
     routes.MapPut("/kubernetes/crds/elasticsearch", () => { api.Crds.ElasticsearchInstalled = true; return Results.NoContent(); });
 });
 control.AddRoutes(routes => CaRotationRoutes.Map(routes, eckOperator));
+control.AddRoutes(routes => StatusChangeRoutes.Map(routes, api.Store));
 control.AddRoutes(routes => SettleRoutes.Map(routes, api.Store, eckOperator, loadBalancers));
 control.AddRoutes(routes => LoadBalancerRoutes.Map(routes, loadBalancers));
 control.AddRoutes(routes => ElasticsearchControl.MapRoutes(routes, fleet, local));
@@ -93,6 +95,7 @@ SandboxJsonWriter.Write(options.StateDir, new JsonObject
     ["controlApi"] = controlApi.Uri!.ToString().TrimEnd('/'),
     ["eckVersion"] = options.EckVersion,
     ["rollout"] = options.Rollout,
+    ["eckClusters"] = new JsonArray([.. eckClusters.Select(c => (JsonNode)new JsonObject { ["namespace"] = c.Namespace, ["name"] = c.Name, ["context"] = c.Context })]),
 }, [fleet, local]);
 
 Console.WriteLine($"Sandbox ready: kubectl --kubeconfig {kubeconfigPath} get es -A   (control API {controlApi.Uri}, details in {Path.Combine(options.StateDir, SandboxJsonWriter.FileName)})");

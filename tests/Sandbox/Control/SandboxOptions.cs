@@ -15,10 +15,17 @@ public sealed record SandboxOptions(
 {
     public const string Usage =
         "usage: Sandbox --state-dir DIR [--eck-version 3.3.0|3.2.0] [--es-version 9.1.0] [--local-version 9.1.0] " +
-        "[--local-nodes 2] [--rollout instant|realistic] [--seed N] [--keystore-password-node N] [--node-user elasticsearch]";
+        "[--local-nodes 2] [--rollout instant|realistic] [--seed N] [--keystore-password-node N] [--node-user elasticsearch] " +
+        "[--eck-clusters 1]";
+
+    /// <summary>The most ECK clusters --eck-clusters starts: each is three node stand-ins with their own listeners.</summary>
+    public const int MaxEckClusters = 50;
 
     /// <summary>The user self-managed nodes read their files as (Linux, sandbox run as root); see NodeFileReader.</summary>
     public string? NodeUser { get; init; }
+
+    /// <summary>How many ECK clusters to seed (1: elastic/quickstart alone); see Operator/SeededEckClusters.</summary>
+    public int EckClusters { get; init; } = 1;
 
     public static SandboxOptions Parse(IReadOnlyList<string> args)
     {
@@ -34,7 +41,7 @@ public sealed record SandboxOptions(
             values[name[2..]] = args[++i];
         }
 
-        var known = new[] { "state-dir", "eck-version", "es-version", "local-version", "local-nodes", "rollout", "seed", "keystore-password-node", "node-user" };
+        var known = new[] { "state-dir", "eck-version", "es-version", "local-version", "local-nodes", "rollout", "seed", "keystore-password-node", "node-user", "eck-clusters" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}.\n{Usage}");
@@ -44,6 +51,12 @@ public sealed record SandboxOptions(
         if (rollout is not ("instant" or "realistic"))
         {
             throw new ArgumentException($"--rollout must be instant or realistic, not '{rollout}'.");
+        }
+
+        var eckClusters = Integer(values, "eck-clusters") ?? 1;
+        if (eckClusters is < 1 or > MaxEckClusters)
+        {
+            throw new ArgumentException($"--eck-clusters must be between 1 and {MaxEckClusters}, not {eckClusters}.");
         }
 
         return new SandboxOptions(
@@ -57,6 +70,7 @@ public sealed record SandboxOptions(
             Integer(values, "keystore-password-node"))
         {
             NodeUser = values.GetValueOrDefault("node-user"),
+            EckClusters = eckClusters,
         };
     }
 

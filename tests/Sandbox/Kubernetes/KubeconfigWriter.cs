@@ -2,15 +2,30 @@ using System.Text;
 
 namespace Sandbox.Kubernetes;
 
-/// <summary>Writes the kubeconfig: one cluster, the admin user's context (current) and the read-only user's context.</summary>
+/// <summary>
+/// Writes the kubeconfig: one cluster, the admin user's context (current) and the read-only user's context; with
+/// namespace contexts (--eck-clusters N), one more admin context per namespace with that namespace as its default, as
+/// kubectl's <c>config set-context --namespace</c> writes it.
+/// </summary>
 public static class KubeconfigWriter
 {
     public const string AdminContext = "sandbox-admin";
     public const string ReadOnlyContext = "sandbox-readonly";
 
-    public static string Render(Uri server, string caPem, Authenticator authenticator)
+    /// <summary>The context whose default namespace is <paramref name="ns"/>.</summary>
+    public static string NamespaceContext(string ns) => $"sandbox-{ns}";
+
+    public static string Render(Uri server, string caPem, Authenticator authenticator, IReadOnlyList<string>? namespaceContexts = null)
     {
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(caPem));
+        var extraContexts = string.Concat((namespaceContexts ?? []).Select(ns => $$"""
+            - name: {{NamespaceContext(ns)}}
+              context:
+                cluster: sandbox
+                user: {{Authenticator.AdminUser}}
+                namespace: {{ns}}
+
+            """));
         return $$"""
             apiVersion: v1
             kind: Config
@@ -35,7 +50,7 @@ public static class KubeconfigWriter
               context:
                 cluster: sandbox
                 user: {{Authenticator.ReadOnlyUser}}
-            current-context: {{AdminContext}}
+            {{extraContexts}}current-context: {{AdminContext}}
             preferences: {}
 
             """;

@@ -11,11 +11,13 @@ namespace Sandbox.Kubernetes;
 public sealed class ResourceStore : IResourceStore
 {
     private const int HistoryLimit = 5000;
+    private const int StatusChangeLimit = 5000;
 
     private readonly object gate = new();
     private readonly Dictionary<string, JsonObject> objects = new(StringComparer.Ordinal);
     private readonly LinkedList<StoredEvent> history = new();
     private readonly List<Channel<StoredEvent>> subscribers = [];
+    private readonly Queue<StatusChange> statusChanges = new();
     private readonly IObjectAdmission admission;
     private readonly IdentityGenerator identities;
     private readonly TimeProvider clock;
@@ -243,6 +245,18 @@ public sealed class ResourceStore : IResourceStore
         }
     }
 
+    /// <summary>
+    /// The status writes (status subresource) kept so far, oldest first, optionally of one kind, namespace and name:
+    /// each with the time it was committed, i.e. when a watch could first see it (control API GET /kubernetes/status-changes).
+    /// </summary>
+    public IReadOnlyList<StatusChange> StatusChanges(string? kind = null, string? @namespace = null, string? name = null)
+    {
+        lock (gate)
+        {
+            return [.. statusChanges.Where(c => (kind is null || c.Kind == kind) && (@namespace is null || c.Namespace == @namespace) && (name is null || c.Name == name))];
+        }
+    }
+
     /// <summary>Starts a watch: the events after <paramref name="sinceVersion"/> (or ADDED for everything when null), then live ones.</summary>
     public StoreWatch Watch(long? sinceVersion)
     {
@@ -438,7 +452,32 @@ public sealed class ResourceStore : IResourceStore
             return Clone(next);
         }
 
-        return Commit("MODIFIED", type, next);
+        // Taken before the commit publishes the change, so no watcher can have seen it before this time.
+        var time = clock.GetUtcNow();
+        var committed = Commit("MODIFIED", type, next);
+        if (statusOnly)
+        {
+            RecordStatusChange(time, type, committed);
+        }
+
+        return committed;
+    }
+
+    private void RecordStatusChange(DateTimeOffset time, ResourceType type, JsonObject committed)
+    {
+        var metadata = ObjectMeta.Metadata(committed);
+        statusChanges.Enqueue(new StatusChange(
+            time,
+            type.Kind,
+            ObjectMeta.Namespace(committed),
+            ObjectMeta.Name(committed) ?? "",
+            long.Parse(ObjectMeta.ResourceVersion(committed)!, System.Globalization.CultureInfo.InvariantCulture),
+            metadata["generation"] is { } generation ? JsonNumbers.AsLong(generation) : null,
+            committed["status"]?.DeepClone() as JsonObject));
+        while (statusChanges.Count > StatusChangeLimit)
+        {
+            statusChanges.Dequeue();
+        }
     }
 
     private JsonObject Commit(string eventType, ResourceType type, JsonObject obj)
@@ -553,6 +592,21 @@ public sealed class ResourceStore : IResourceStore
         type.Namespaced ? $"{type.GroupResource}/{@namespace}/{name}" : $"{type.GroupResource}/{name}";
 
     private static JsonObject Clone(JsonObject obj) => (JsonObject)obj.DeepClone();
+}
+
+/// <summary>A status write: when it was committed, to which object, at which resourceVersion and generation, and the status written.</summary>
+public sealed record StatusChange(DateTimeOffset Time, string Kind, string? Namespace, string Name, long ResourceVersion, long? Generation, JsonObject? Status)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["time"] = Time.ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+        ["kind"] = Kind,
+        ["namespace"] = Namespace,
+        ["name"] = Name,
+        ["resourceVersion"] = ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["generation"] = Generation,
+        ["status"] = Status?.DeepClone(),
+    };
 }
 
 /// <summary>One stored change with the resourceVersion it produced.</summary>

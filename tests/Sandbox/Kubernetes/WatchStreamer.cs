@@ -37,6 +37,9 @@ public sealed class WatchStreamer(ResourceStore store, TablePrinter printer, Tim
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(context.RequestAborted);
+        // kube-apiserver sends the status line and headers at once (WriteHeader, then Flush) and flushes each event as
+        // it is encoded: a client's watch is established before the first change, not when it arrives.
+        await context.Response.Body.FlushAsync(context.RequestAborted);
 
         var lastVersion = watch.StartVersion;
         bool Relevant(StoredEvent e) =>

@@ -35,14 +35,14 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
     /// <summary>Rollout speed, shared with the load balancer controller and changeable at run time.</summary>
     public RolloutPace Pace { get; }
 
-    /// <summary>Seeds elastic/quickstart (unless disabled) and starts reconciling every Elasticsearch resource.</summary>
+    /// <summary>Seeds elastic/quickstart or the clusters of the options (unless disabled) and starts reconciling every Elasticsearch resource.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         subscription = store.Subscribe(OnChange);
         webhook = store.RegisterValidatingWebhook(new ElasticsearchValidatingWebhook(options));
         if (options.SeedQuickstart)
         {
-            QuickstartSeed.Apply(store, options.SeedElasticsearchVersion);
+            QuickstartSeed.Apply(store, options.SeedElasticsearchVersion, options.SeedClusters);
         }
 
         foreach (var es in store.List(EckNames.ElasticsearchKind))

@@ -10,6 +10,9 @@ public sealed record EckOperatorOptions(
     int Seed = 0,
     bool SeedQuickstart = true)
 {
+    /// <summary>The clusters seeded when <see cref="SeedQuickstart"/> is set; null: elastic/quickstart alone.</summary>
+    public IReadOnlyList<SeededEckCluster>? SeedClusters { get; init; }
+
     /// <summary>spec.remoteClusterServer.service exists from ECK 3.3 on.</summary>
     public bool SupportsRemoteClusterServiceTemplate => System.Version.Parse(EckVersion) >= new System.Version(3, 3, 0);
 }
