@@ -39,6 +39,8 @@
         'Unpublish-EckTransport'
         'Move-RemoteClusterToApiKey'
         'Restart-ElasticsearchNode'
+        'Sync-RemoteClusterEstate'
+        'Export-RemoteClusterEstate'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

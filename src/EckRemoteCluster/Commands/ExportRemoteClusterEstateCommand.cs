@@ -1,0 +1,122 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using EckRemoteCluster.Contracts;
+
+namespace EckRemoteCluster.Commands;
+
+/// <summary>
+/// Writes the estate of a local cluster as it is now to a YAML file that Sync-RemoteClusterEstate reads: the
+/// registered remotes, the ECK clusters behind them (found through the kubeconfig's contexts by their published
+/// addresses), each key's access and lifetime, and the local roles that reach them. Run Sync-RemoteClusterEstate
+/// -WhatIf on the file: every row is Unchanged.
+/// </summary>
+[Cmdlet(VerbsData.Export, "RemoteClusterEstate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
+{
+    /// <summary>The YAML file to write.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
+    [Parameter(Mandatory = true)]
+    public ElasticsearchConnection Connection { get; set; } = null!;
+
+    /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order); written to the file as the nodes.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] ConfigPath { get; set; } = [];
+
+    /// <summary>
+    /// Sessions to the nodes (New-PSSession over SSH): their keystores are read through them, and the file names each
+    /// node as ssh: user@host:port.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public PSSession[] Session { get; set; } = [];
+
+    /// <summary>The local cluster's name in the file; its cluster name by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>The environment variable the file names for the local cluster's password (the password itself is never written); ES_PASSWORD by default.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string PasswordVariable { get; set; } = "ES_PASSWORD";
+
+    /// <summary>The local cluster's HTTP CA file, written to the file as certificateAuthority.</summary>
+    [Parameter]
+    public string? CertificateAuthority { get; set; }
+
+    /// <summary>Written to the file as restartCommand: how Sync-RemoteClusterEstate restarts a node reached as a path.</summary>
+    [Parameter]
+    public string? RestartCommand { get; set; }
+
+    /// <summary>The password of password-protected keystores.</summary>
+    [Parameter]
+    public System.Security.SecureString? KeystorePassword { get; set; }
+
+    /// <summary>-KubeConfig: described for users once, in docs/en-US/parameters.md.</summary>
+    [Parameter]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>Overwrites an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecordCore()
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Path);
+        if (File.Exists(path) && !Force)
+        {
+            throw new EckRemoteClusterException(ErrorIds.EstateFileExists, EckErrorCategory.ResourceExists,
+                $"'{path}' exists. Nothing was written.", "Give -Force to overwrite it, or another -Path.", path);
+        }
+
+        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        var nodes = directories.Select((d, i) => new EstateLocalNode(d, null, null)).ToList();
+        var position = new EstatePosition(0, 0);
+        var specNodes = Session.Length > 0
+            ? Session.Select((s, i) => new EstateNode(ConfigPath.Length > 0 ? ConfigPath[i] : null, SshSpec(s), Text(s, "KeyFilePath"), position)).ToList()
+            : directories.Select(d => new EstateNode(d.ConfigPath, null, null, position)).ToList();
+        var apiKeyAuth = Connection.AuthenticationType == "api_key";
+        var spec = new EstateLocalCluster(
+            Name ?? Connection.ClusterName,
+            Connection.Route == "Direct" ? Connection.Endpoints : [],
+            CertificateAuthority is null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthority),
+            apiKeyAuth ? null : Connection.User,
+            apiKeyAuth ? null : new EstateSecretReference(PasswordVariable, null, null, null, position),
+            apiKeyAuth ? new EstateSecretReference(PasswordVariable, null, null, null, position) : null,
+            null,
+            specNodes,
+            RestartCommand,
+            false,
+            position);
+        var target = new EstateLocalTarget(spec, Connection, nodes, KeystorePassword);
+        var kubeConfig = string.IsNullOrEmpty(KubeConfig) ? null : KubernetesTargets.From(this, KubeConfig, null).KubeConfig;
+        var document = RunWithReporting((reporter, token) => Engine.Estate.ExportAsync(target, kubeConfig, reporter, token));
+        var yaml = Engine.Estate.Write(document,
+            $"Exported by Export-RemoteClusterEstate from '{Connection.ClusterName}' at {DateTime.UtcNow:u}.\n"
+            + $"Set {PasswordVariable} before Sync-RemoteClusterEstate -Path <this file> -WhatIf (docs/estate.md).");
+        if (!ShouldProcess(path, $"Write the estate of '{Connection.ClusterName}' ({document.Links.Count} links, {document.EckClusters.Count} ECK clusters)"))
+        {
+            return;
+        }
+
+        File.WriteAllText(path, yaml, new System.Text.UTF8Encoding(false));
+        WriteObject(new FileInfo(path));
+    }
+
+    /// <summary>user@host:port of an SSH session (the module builds against the PowerShell Standard surface, where SSHConnectionInfo is not a type).</summary>
+    private static string SshSpec(PSSession session)
+    {
+        var user = Text(session, "UserName");
+        var port = Text(session, "Port");
+        return $"{(string.IsNullOrEmpty(user) ? string.Empty : user + "@")}{session.ComputerName}{(port is null or "0" or "22" ? string.Empty : ":" + port)}";
+    }
+
+    private static string? Text(PSSession session, string property) =>
+        PSObject.AsPSObject(session.Runspace.ConnectionInfo).Properties[property]?.Value?.ToString() is { Length: > 0 } value ? value : null;
+}
