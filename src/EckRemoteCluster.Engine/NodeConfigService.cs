@@ -92,11 +92,5 @@ internal sealed class NodeConfigService : INodeConfigService
         return new ElasticsearchTransportCa(node.ConfigPath, config.ClusterName, config.NodeName, source, certificates, pem);
     }
 
-    public ElasticsearchTransportCa ReadTransportCa(string configPath, SecureString? keystorePassword)
-    {
-        var node = Read(configPath);
-        var (certificates, source) = NodeTransportCa.Read(configPath, keystorePassword);
-        var pem = string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n"));
-        return new ElasticsearchTransportCa(configPath, node.ClusterName, node.NodeName, source, certificates, pem);
-    }
+    public void ReplaceFile(string path, byte[] content) => WholeFileWrite.Write(LocalNodeFiles.Instance, path, content, newFileMode: null, backupSuffix: null);
 }

@@ -26,6 +26,7 @@ internal static class ErrorIds
     public const string CrossClusterApiKeyWithoutConnection = nameof(CrossClusterApiKeyWithoutConnection);
     public const string EckClusterDeleted = nameof(EckClusterDeleted);
     public const string EckClusterInvalid = nameof(EckClusterInvalid);
+    public const string EckClusterNameAmbiguous = nameof(EckClusterNameAmbiguous);
     public const string EckClusterNoReadyPod = nameof(EckClusterNoReadyPod);
     public const string EckClusterNotFound = nameof(EckClusterNotFound);
     public const string EckClusterWaitTimeout = nameof(EckClusterWaitTimeout);

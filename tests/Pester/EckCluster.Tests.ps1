@@ -39,6 +39,41 @@ Describe 'Get-EckCluster' {
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
     }
 
+    It 'finds a name in whichever namespace holds it without -Namespace, and names both namespaces when two do (EckClusterNameAmbiguous)' {
+        # Without the file's default -Namespace, as a user types it.
+        $PSDefaultParameterValues = @{ '*-Eck*:KubeConfig' = $Sandbox.kubeconfig }
+        $headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
+        $collection = "$($Sandbox.kubernetes.server)/apis/elasticsearch.k8s.elastic.co/v1/namespaces/search/elasticsearches"
+        function New-Cluster([string] $Name) {
+            $body = @{ apiVersion = 'elasticsearch.k8s.elastic.co/v1'; kind = 'Elasticsearch'; metadata = @{ name = $Name; namespace = 'search' }
+                spec = @{ version = '9.1.0'; nodeSets = @(@{ name = 'default'; count = 1 }) } } | ConvertTo-Json -Depth 10
+            Invoke-RestMethod -Method POST -Uri $collection -Headers $headers -Body $body -ContentType 'application/json' -SkipCertificateCheck | Out-Null
+        }
+        $namespace = @{ apiVersion = 'v1'; kind = 'Namespace'; metadata = @{ name = 'search' } } | ConvertTo-Json
+        try { Invoke-RestMethod -Method POST -Uri "$($Sandbox.kubernetes.server)/api/v1/namespaces" -Headers $headers -Body $namespace -ContentType 'application/json' -SkipCertificateCheck | Out-Null }
+        catch { if ($_.Exception.Response.StatusCode -ne 409) { throw } }
+        try {
+            New-Cluster 'only-in-search'
+            (Get-EckCluster -Name 'only-in-search').Namespace | Should -Be 'search'
+            (Get-EckCluster -Name 'only-in-*').Namespace | Should -Be 'search'
+
+            New-Cluster 'quickstart'
+            $err = { Get-EckCluster -Name quickstart -ErrorAction Stop } |
+                Should -Throw -ErrorId 'EckClusterNameAmbiguous,EckRemoteCluster.Commands.GetEckClusterCommand' -PassThru
+            $err.Exception.Message | Should -Match 'elastic/quickstart'
+            $err.Exception.Message | Should -Match 'search/quickstart'
+            $err.ErrorDetails.RecommendedAction | Should -Match '-Namespace'
+            (Get-EckCluster -Name quickstart -Namespace search).Namespace | Should -Be 'search'
+            @(Get-EckCluster -Name quickstart -AllNamespaces).Namespace | Should -Be @('elastic', 'search')
+            { Get-EckCluster -Name nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'EckClusterNotFound,EckRemoteCluster.Commands.GetEckClusterCommand'
+        }
+        finally {
+            foreach ($name in 'only-in-search', 'quickstart') {
+                try { Invoke-RestMethod -Method DELETE -Uri "$collection/$name" -Headers $headers -SkipCertificateCheck | Out-Null } catch { Write-Verbose "$name was not there: $_" }
+            }
+        }
+    }
+
     It 'fails with KubeContextNotFound for an unknown context' {
         { Get-EckCluster -Context nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'KubeContextNotFound,EckRemoteCluster.Commands.GetEckClusterCommand'
     }
@@ -187,6 +222,34 @@ Describe 'Get-EckTransportCa' {
         $ca.Path | Should -Be $file
         Get-Content $file -Raw | Should -Be $ca.Pem
         $ca.Pem | Should -Match '-----BEGIN CERTIFICATE-----'
+    }
+
+    It 'replaces an existing -OutFile atomically at a link''s target, keeping its owner, group and mode' -Skip:$IsWindows {
+        $folder = Join-Path $TestDrive 'ca-out'
+        New-Item -ItemType Directory $folder -Force | Out-Null
+        $file = Join-Path $folder 'remote-cluster-ca.crt'
+        Set-Content $file 'the CA before' -NoNewline
+        & chmod 0640 $file
+        $owner = if ((& id -u) -eq '0') { & chown 1234:1235 $file; '1234:1235' } else { "$(& id -u):$(& id -g)" }
+        # A second name for the old file: written in place it would change too; replaced by a rename it keeps the old bytes.
+        $oldInode = Join-Path $folder 'old-inode'
+        New-Item -ItemType HardLink -Path $oldInode -Target $file | Out-Null
+        $link = Join-Path $folder 'link.crt'
+        New-Item -ItemType SymbolicLink -Path $link -Target $file | Out-Null
+
+        $ca = Get-EckCluster -Name quickstart | Get-EckTransportCa -OutFile $link
+
+        Get-Content $file -Raw | Should -Be $ca.Pem
+        Get-Content $oldInode -Raw | Should -Be 'the CA before'
+        (Get-Item $link).LinkTarget | Should -Be $file
+        & stat -c '%u:%g %a' $file | Should -Be "$owner 640"
+        Get-ChildItem $folder -Force -Filter '*.eckrc-*' | Should -BeNullOrEmpty
+    }
+
+    It 'fails with TransportCaWriteFailed for a folder that does not exist' {
+        $file = Join-Path $TestDrive 'missing-folder' 'ca.crt'
+        { Get-EckCluster -Name quickstart | Get-EckTransportCa -OutFile $file -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TransportCaWriteFailed,EckRemoteCluster.Commands.GetEckTransportCaCommand'
     }
 }
 

@@ -13,10 +13,7 @@ namespace EckRemoteCluster.Engine.LocalNodes;
 /// </summary>
 internal static class NodeTransportCa
 {
-    public static (X509Certificate2[] Certificates, string Source) Read(string configPath, SecureString? keystorePassword) =>
-        Read(LocalNodeFiles.Instance, configPath, keystorePassword);
-
-    /// <summary>The same through a node's <see cref="INodeFiles"/> (local, or a PowerShell session).</summary>
+    /// <summary>Reads through the node's <see cref="INodeFiles"/> (local, or a PowerShell session).</summary>
     public static (X509Certificate2[] Certificates, string Source) Read(INodeFiles files, string configPath, SecureString? keystorePassword)
     {
         var ymlPath = files.Combine(configPath, NodeConfigService.ElasticsearchYml);
@@ -29,12 +26,12 @@ internal static class NodeTransportCa
         X509Certificate2? leaf = null;
         var anchors = new X509Certificate2Collection();
         string source;
-        if (TransportTruststore.PathOf(settings, configPath) is { } truststorePath)
+        if (TransportTruststore.PathOf(files, settings, configPath) is { } truststorePath)
         {
             var password = TransportTruststore.Password(files, configPath, settings, RemoteClusterNames.TransportTruststorePassword, keystorePassword);
             anchors.AddRange(TransportTruststore.Read(files, truststorePath, password).Where(c => !c.HasPrivateKey).ToArray());
             source = truststorePath;
-            if (TransportTruststore.Resolve(settings, RemoteClusterNames.TransportKeystorePath, configPath) is { } keystorePath)
+            if (TransportTruststore.Resolve(files, settings, RemoteClusterNames.TransportKeystorePath, configPath) is { } keystorePath)
             {
                 var keyPassword = TransportTruststore.Password(files, configPath, settings, RemoteClusterNames.TransportKeystorePassword, keystorePassword);
                 leaf = TransportTruststore.Read(files, keystorePath, keyPassword).FirstOrDefault(c => c.HasPrivateKey);
@@ -42,14 +39,14 @@ internal static class NodeTransportCa
         }
         else if (settings.TryGetValue(RemoteClusterNames.TransportCertificateAuthorities, out var caFiles) && caFiles.Items.Count > 0)
         {
-            var paths = caFiles.Items.Select(f => Path.GetFullPath(Path.Combine(configPath, f))).ToList();
+            var paths = caFiles.Items.Select(f => TransportTruststore.ResolvePath(files, configPath, f)).ToList();
             foreach (var path in paths)
             {
                 anchors.AddRange(ReadPem(files, path));
             }
 
             source = string.Join(", ", paths);
-            if (TransportTruststore.Resolve(settings, RemoteClusterNames.TransportCertificate, configPath) is { } certificatePath)
+            if (TransportTruststore.Resolve(files, settings, RemoteClusterNames.TransportCertificate, configPath) is { } certificatePath)
             {
                 leaf = ReadPem(files, certificatePath).FirstOrDefault();
             }

@@ -17,26 +17,43 @@ namespace EckRemoteCluster.Engine.LocalNodes;
 /// </summary>
 internal static class TransportTruststore
 {
-    public static string? PathOf(IReadOnlyDictionary<string, YmlSettingValue> settings, string configPath) =>
-        Resolve(settings, RemoteClusterNames.TransportTruststorePath, configPath);
+    public static string? PathOf(INodeFiles files, IReadOnlyDictionary<string, YmlSettingValue> settings, string configPath) =>
+        Resolve(files, settings, RemoteClusterNames.TransportTruststorePath, configPath);
 
-    public static string? Resolve(IReadOnlyDictionary<string, YmlSettingValue> settings, string key, string configPath) =>
-        settings.TryGetValue(key, out var value) && value.Scalar is { Length: > 0 } path ? Path.GetFullPath(Path.Combine(configPath, path)) : null;
+    /// <summary>A path setting of elasticsearch.yml as the node reads it: relative to its config directory.</summary>
+    public static string? Resolve(INodeFiles files, IReadOnlyDictionary<string, YmlSettingValue> settings, string key, string configPath) =>
+        settings.TryGetValue(key, out var value) && value.Scalar is { Length: > 0 } path ? ResolvePath(files, configPath, path) : null;
+
+    /// <summary>
+    /// <paramref name="path"/> against <paramref name="directory"/> by the node's own path rules: this machine's for
+    /// local files, and for a node reached through a session its separator (Combine), with an absolute Unix or Windows
+    /// path kept as it is, since this machine's rules may not be the node's.
+    /// </summary>
+    public static string ResolvePath(INodeFiles files, string directory, string path)
+    {
+        if (files.Location.Length == 0)
+        {
+            return Path.GetFullPath(Path.Combine(directory, path));
+        }
+
+        bool absolute = path.StartsWith('/') || path.StartsWith('\\') || (path.Length > 2 && char.IsAsciiLetter(path[0]) && path[1] == ':' && path[2] is '\\' or '/');
+        return absolute ? path : files.Combine(directory, path);
+    }
 
     /// <summary>
     /// The store a CA for the context (<paramref name="prefix"/>, e.g. xpack.security.transport.ssl) must be added to,
     /// with the keystore setting that holds its password; null when the context trusts PEM certificate_authorities
     /// (or nothing yet), so the CA goes into that list.
     /// </summary>
-    public static (string Path, string PasswordSetting)? StoreFor(IReadOnlyDictionary<string, YmlSettingValue> settings, string prefix, string configPath)
+    public static (string Path, string PasswordSetting)? StoreFor(INodeFiles files, IReadOnlyDictionary<string, YmlSettingValue> settings, string prefix, string configPath)
     {
-        if (Resolve(settings, prefix + ".truststore.path", configPath) is { } truststore)
+        if (Resolve(files, settings, prefix + ".truststore.path", configPath) is { } truststore)
         {
             return (truststore, prefix + ".truststore.secure_password");
         }
 
         bool hasAuthorities = settings.TryGetValue(prefix + ".certificate_authorities", out var authorities) && authorities.Items.Count > 0;
-        if (!hasAuthorities && Resolve(settings, prefix + ".keystore.path", configPath) is { } keystore)
+        if (!hasAuthorities && Resolve(files, settings, prefix + ".keystore.path", configPath) is { } keystore)
         {
             return (keystore, prefix + ".keystore.secure_password");
         }
@@ -45,9 +62,6 @@ internal static class TransportTruststore
     }
 
     /// <summary>The store's password: the keystore's secure_password entry, else the legacy yml setting, else empty (as Elasticsearch reads it).</summary>
-    public static string Password(string configPath, IReadOnlyDictionary<string, YmlSettingValue> settings, string secureSetting, SecureString? keystorePassword) =>
-        Password(LocalNodeFiles.Instance, configPath, settings, secureSetting, keystorePassword);
-
     public static string Password(INodeFiles files, string configPath, IReadOnlyDictionary<string, YmlSettingValue> settings, string secureSetting, SecureString? keystorePassword)
     {
         var keystorePath = files.Combine(configPath, ElasticsearchKeystore.FileName);
@@ -71,8 +85,6 @@ internal static class TransportTruststore
         var legacy = secureSetting.Replace(".secure_password", ".password", StringComparison.Ordinal);
         return settings.TryGetValue(legacy, out var plain) ? plain.Scalar ?? string.Empty : string.Empty;
     }
-
-    public static X509Certificate2Collection Read(string path, string password) => Read(LocalNodeFiles.Instance, path, password);
 
     public static X509Certificate2Collection Read(INodeFiles files, string path, string password)
     {
@@ -105,10 +117,6 @@ internal static class TransportTruststore
     }
 
     /// <summary>The truststore's new content with the CAs it lacks added, and whether that changes it.</summary>
-    public static (byte[] Content, FileChange Change) PlanAdd(
-        string configPath, string truststorePath, IReadOnlyDictionary<string, YmlSettingValue> settings, string caPem, SecureString? keystorePassword) =>
-        PlanAdd(LocalNodeFiles.Instance, configPath, truststorePath, RemoteClusterNames.TransportTruststorePassword, settings, caPem, keystorePassword, RemoteClusterNames.TransportCaAlias);
-
     public static (byte[] Content, FileChange Change) PlanAdd(
         INodeFiles files,
         string configPath,

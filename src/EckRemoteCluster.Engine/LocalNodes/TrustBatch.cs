@@ -57,7 +57,7 @@ internal sealed class TrustBatch : ITrustBatch
             SetChecked(editor, ymlPath, RemoteClusterNames.ClientSslEnabled, "true", changed);
         }
 
-        if (TransportTruststore.StoreFor(editor.Settings, prefix, node.RealConfigPath) is { } store)
+        if (TransportTruststore.StoreFor(node.Files, editor.Settings, prefix, node.RealConfigPath) is { } store)
         {
             // Elasticsearch refuses certificate_authorities beside a truststore, and beside a keystore alone it would
             // replace the keystore's trust: the CA goes into the store, which Elasticsearch re-reads when it changes.

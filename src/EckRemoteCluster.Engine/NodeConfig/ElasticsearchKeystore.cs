@@ -247,12 +247,7 @@ public sealed partial class ElasticsearchKeystore : IDisposable
         byte[] content = ToFileBytes();
         try
         {
-            var existing = files.GetInfo(path);
-            var fullPath = Path.GetFullPath(path);
-            var like = existing ?? new NodeFileInfo(fullPath, fullPath, null, null, OperatingSystem.IsWindows() ? null : NewFileMode);
-            files.EnsureCanKeep(like);
-            var temporary = files.WriteTemporary(like.RealPath, content, like);
-            files.Replace(temporary, like.RealPath, existing is null ? null : like.RealPath + BackupSuffix);
+            LocalNodes.WholeFileWrite.Write(files, path, content, NewFileMode, BackupSuffix);
         }
         catch (EckRemoteClusterException e) when (e.InnerException is IOException or UnauthorizedAccessException)
         {

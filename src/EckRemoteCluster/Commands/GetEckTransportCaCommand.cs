@@ -7,7 +7,10 @@ namespace EckRemoteCluster.Commands;
 [OutputType(typeof(EckCertificateAuthority))]
 public sealed class GetEckTransportCaCommand : EckClusterCmdlet
 {
-    /// <summary>Also writes the PEM (every CA) to this file, e.g. remote-cluster-ca.crt.</summary>
+    /// <summary>
+    /// Also writes the PEM (every CA) to this file, e.g. remote-cluster-ca.crt, replacing it atomically and keeping
+    /// the owner, group and mode of a file that is there.
+    /// </summary>
     [Parameter]
     public string? OutFile { get; set; }
 
@@ -20,14 +23,16 @@ public sealed class GetEckTransportCaCommand : EckClusterCmdlet
             var path = GetUnresolvedProviderPathFromPSPath(OutFile);
             try
             {
-                File.WriteAllText(path, ca.Pem);
+                // Replaced as node files are (temporary beside it, renamed over it): a node reading the file while
+                // it is written sees the old CA or the new one, never a part, and its owner and mode stay.
+                Engine.NodeConfig.ReplaceFile(path, System.Text.Encoding.ASCII.GetBytes(ca.Pem));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (EckRemoteClusterException ex) when (ex.ErrorId is ErrorIds.NodeConfigWriteFailed or ErrorIds.NodeConfigAccessDenied)
             {
                 ThrowTerminating(new EckRemoteClusterException(
                     ErrorIds.TransportCaWriteFailed,
                     EckErrorCategory.WriteError,
-                    $"The CA could not be written to '{path}': {ex.Message}",
+                    $"The CA could not be written to '{path}': {ex.InnerException?.Message ?? ex.Message}",
                     "Give a path in a folder you may write to.",
                     path,
                     ex));

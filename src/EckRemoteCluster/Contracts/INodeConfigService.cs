@@ -29,9 +29,15 @@ internal interface INodeConfigService
     /// </summary>
     ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null);
 
-    /// <summary>The CA the node's transport certificate chains to (certificate model), from PEM settings or its PKCS#12 stores.</summary>
-    ElasticsearchTransportCa ReadTransportCa(string configPath, SecureString? keystorePassword);
-
-    /// <summary>The same through the node's <see cref="INodeFiles"/> (local, or a session).</summary>
+    /// <summary>
+    /// The CA the node's transport certificate chains to (certificate model), from PEM settings or its PKCS#12 stores,
+    /// read through the node's <see cref="INodeFiles"/> (local, or a session).
+    /// </summary>
     ElasticsearchTransportCa ReadTransportCa(NodeDirectory node, SecureString? keystorePassword);
+
+    /// <summary>
+    /// Replaces a local file as node files are replaced: a temporary in the same directory with the old file's owner,
+    /// group and mode (ACL on Windows) before anything is written to it, renamed over the file (the target of a link).
+    /// </summary>
+    void ReplaceFile(string path, byte[] content);
 }
