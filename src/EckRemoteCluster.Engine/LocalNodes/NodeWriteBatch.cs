@@ -104,6 +104,20 @@ internal static class NodeWriteBatch
                 NodeJournal.Delete(node);
             }
         }
+        catch (EckRemoteClusterException ex) when (ex.ErrorId is ErrorIds.SessionLost or ErrorIds.SessionUnavailable)
+        {
+            // A node lost while committing can be neither finished nor put back by this run, and undoing only the
+            // others would leave its journal (every node was journaled) to finish it alone later. So the batch is
+            // left as a kill leaves it: the next run over these nodes finds the journals and finishes it everywhere.
+            throw new EckRemoteClusterException(
+                ex.ErrorId,
+                ex.Category,
+                $"{ex.Message} The change ('{operation}') was in place on {string.Join(", ", committed.SkipLast(1).Select(c => c.Node.ConfigPath).DefaultIfEmpty("no node"))} "
+                + "and is recorded on every node, so that the next run finishes it on all of them.",
+                "Open a new session to the node and run the command again with every node: it finishes the interrupted change first.",
+                ex.Target,
+                ex);
+        }
         catch (Exception ex) when (ex is not SimulatedCrashException)
         {
             // Not a crash: this run can still put every node back the way it was.
@@ -167,7 +181,8 @@ internal static class NodeWriteBatch
     /// <summary>
     /// Fault-test seam for whole processes (a kill -9 cannot be simulated in-process): when
     /// ECKREMOTECLUSTER_TEST_PAUSE_BEFORE names this step ("commit") and ECKREMOTECLUSTER_TEST_PAUSE_NODE is empty or
-    /// ends this node's config path, the run writes ECKREMOTECLUSTER_TEST_PAUSE_MARKER and waits there to be killed.
+    /// ends this node's config path, the run writes ECKREMOTECLUSTER_TEST_PAUSE_MARKER and waits there to be killed (or
+    /// until the file ECKREMOTECLUSTER_TEST_PAUSE_RESUME names exists).
     /// </summary>
     private static void PauseForKillTest(string step, LockedNode node)
     {
@@ -184,7 +199,18 @@ internal static class NodeWriteBatch
         }
 
         File.WriteAllText(marker, step);
-        Thread.Sleep(Timeout.Infinite);
+        // With ECKREMOTECLUSTER_TEST_PAUSE_RESUME the run goes on once that file exists (a session can be broken
+        // meanwhile); without it, it waits to be killed.
+        var resume = Environment.GetEnvironmentVariable("ECKREMOTECLUSTER_TEST_PAUSE_RESUME");
+        if (string.IsNullOrEmpty(resume))
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
+
+        while (!File.Exists(resume))
+        {
+            Thread.Sleep(50);
+        }
     }
 
     private static void Try(Action action)

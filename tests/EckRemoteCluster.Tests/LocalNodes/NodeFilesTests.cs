@@ -408,6 +408,83 @@ public sealed class NodeFilesTests : IDisposable
     }
 
     [Fact]
+    public void ASessionLostWhileCommittingLeavesTheBatchForTheNextRunToFinishOnEveryNode()
+    {
+        var a = NewNode("a");
+        var b = NewNode("b");
+        SetCredential([a, b], Setting, "old");
+        var reachB = new LosableNodeFiles(LocalNodeFiles.Instance);
+        NodeWriteBatch.BeforeStep = step =>
+        {
+            if (step.StartsWith("commit:", StringComparison.Ordinal) && step.EndsWith("b", StringComparison.Ordinal))
+            {
+                reachB.Lost = true;
+            }
+        };
+
+        var error = Assert.Throws<EckRemoteClusterException>(() =>
+        {
+            using var batch = KeystoreBatch.Open([Local(a), new NodeDirectory(reachB, b)], null);
+            batch.SetEntry(Setting, Secret("new"));
+            batch.Save($"Set {Setting}");
+        });
+        NodeWriteBatch.BeforeStep = null;
+
+        Assert.Equal("SessionLost", error.ErrorId);
+        Assert.Contains("next run finishes it", error.Message, StringComparison.Ordinal);
+        using (var next = KeystoreBatch.Open([Local(a), Local(b)], null))
+        {
+            Assert.StartsWith("Finished", Assert.Single(next.Recovered), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("new", Credential(a));
+        Assert.Equal("new", Credential(b));
+        Assert.Empty(Leftovers(_root.Path));
+    }
+
+    /// <summary>A node's files through a session that can break: once Lost, every call fails as a broken session does.</summary>
+    private sealed class LosableNodeFiles(INodeFiles inner) : INodeFiles
+    {
+        public bool Lost { get; set; }
+
+        public string Location => inner.Location;
+
+        private T Reach<T>(Func<T> call) => Lost
+            ? throw new EckRemoteClusterException("SessionLost", EckErrorCategory.ConnectionError, "The session to b broke.", "Open a new session.", "b")
+            : call();
+
+        private void Reach(Action call) => Reach(() =>
+        {
+            call();
+            return true;
+        });
+
+        public string Combine(string directory, string name) => inner.Combine(directory, name);
+
+        public string RealDirectory(string directory) => Reach(() => inner.RealDirectory(directory));
+
+        public NodeFileInfo? GetInfo(string path) => Reach(() => inner.GetInfo(path));
+
+        public byte[] ReadAllBytes(string path) => Reach(() => inner.ReadAllBytes(path));
+
+        public void EnsureCanKeep(NodeFileInfo like) => inner.EnsureCanKeep(like);
+
+        public string WriteTemporary(string realPath, ReadOnlySpan<byte> content, NodeFileInfo like)
+        {
+            var bytes = content.ToArray();
+            return Reach(() => inner.WriteTemporary(realPath, bytes, like));
+        }
+
+        public void Replace(string temporary, string realPath, string? backupPath) => Reach(() => inner.Replace(temporary, realPath, backupPath));
+
+        public void Delete(string path) => Reach(() => inner.Delete(path));
+
+        public IReadOnlyList<string> FindTemporaries(string directory) => Reach(() => inner.FindTemporaries(directory));
+
+        public IDisposable LockDirectory(string directory, NodeFileInfo like, TimeSpan timeout) => inner.LockDirectory(directory, like, timeout);
+    }
+
+    [Fact]
     public async Task ConcurrentRunsSerialiseAndNeitherLosesTheOthersEntry()
     {
         for (int trial = 0; trial < 10; trial++)
