@@ -45,6 +45,7 @@ public sealed class FullSandboxFixture : IAsyncLifetime
         _loadBalancers = new LoadBalancerController(_api.Store, Fleet, pace, 7);
         _operator = new EckOperator(_api.Store, Fleet, new EckOperatorOptions("3.3.0", "9.1.0", 7), pace);
         _control.AddRoutes(routes => SettleRoutes.Map(routes, _api.Store, _operator, _loadBalancers));
+        _control.AddRoutes(routes => CaRotationRoutes.Map(routes, _operator));
         _controlApi = new ControlApiServer(_control);
         await _controlApi.StartAsync(CancellationToken.None);
         await Local.StartAsync(CancellationToken.None);

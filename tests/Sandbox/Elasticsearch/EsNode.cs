@@ -82,12 +82,12 @@ public sealed class EsNode : IAsyncDisposable
         _lifetime = new CancellationTokenSource();
         ApplySecureSettings(_secureSettings.Load(_secureSettings.StartupPassword));
         await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, Config.HttpChain, cancellationToken);
-        _transport = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: true,
+        _transport = new TlsListener(() => (Config.TransportCertificate, Config.TransportChain), requestClientCertificate: true,
             new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync, Logs, "default");
         _transport.Start(Config.TransportPort);
         if (Config.RemoteClusterServerEnabled)
         {
-            _remoteClusterServer = new TlsListener(Config.TransportCertificate, Config.TransportChain, requestClientCertificate: false,
+            _remoteClusterServer = new TlsListener(() => (Config.TransportCertificate, Config.TransportChain), requestClientCertificate: false,
                 new RemoteServerSession(this, remoteClusterServerPort: true).ServeAsync, Logs, "_remote_cluster");
             _remoteClusterServer.Start(Config.RemoteClusterPort);
         }

@@ -19,6 +19,7 @@ public sealed record LoggedException(string JavaType, string Message, LoggedExce
         ["illegal_argument_exception"] = "java.lang.IllegalArgumentException",
         ["illegal_state_exception"] = "java.lang.IllegalStateException",
         ["s_s_l_handshake_exception"] = "javax.net.ssl.SSLHandshakeException",
+        ["ssl_handshake_timeout_exception"] = "io.netty.handler.ssl.SslHandshakeTimeoutException",
         ["connect_exception"] = "io.netty.channel.AbstractChannel$AnnotatedConnectException",
         ["unknown_host_exception"] = "java.net.UnknownHostException",
         ["stream_corrupted_exception"] = "java.io.StreamCorruptedException",

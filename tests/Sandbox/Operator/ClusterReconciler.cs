@@ -155,7 +155,7 @@ internal sealed class ClusterReconciler
 
         var spec = new EckClusterSpec(es.Namespace, es.Name, es.Version, nodes, httpCertificate, CertificatePem.ReadBundle(trustedPem),
             es.RemoteClusterServerEnabled, password);
-        return new DesiredCluster(spec, restartHash, DesiredCluster.ComputeLiveHash(httpCertificate.Thumbprint, password), pods);
+        return new DesiredCluster(spec, restartHash, DesiredCluster.ComputeLiveHash(httpCertificate.Thumbprint, password, nodes.Select(n => n.TransportCertificate.Thumbprint)), pods);
     }
 
     private string EnsureElasticUser(ElasticsearchResource es)

@@ -20,8 +20,12 @@ internal sealed record DesiredCluster(EckClusterSpec Spec, string RestartHash, s
     public static string ComputeRestartHash(string version, bool remoteClusterServer, string transportCaThumbprint, string additionalCas) =>
         Hash($"{version}|{remoteClusterServer}|{transportCaThumbprint}|{additionalCas}");
 
-    /// <summary>Settings a running node picks up without a restart (HTTP certificate, elastic password).</summary>
-    public static string ComputeLiveHash(string httpThumbprint, string password) => Hash($"{httpThumbprint}|{password}");
+    /// <summary>
+    /// What a running node picks up without a restart: the HTTP certificate, the elastic password and each pod's
+    /// transport certificate (Elasticsearch reloads the files ECK's secrets are mounted as).
+    /// </summary>
+    public static string ComputeLiveHash(string httpThumbprint, string password, IEnumerable<string> transportThumbprints) =>
+        Hash($"{httpThumbprint}|{password}|{string.Join(',', transportThumbprints)}");
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -264,7 +264,10 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
                     return;
                 }
 
-                var ip = allocator.NextLoadBalancerIp();
+                var ports = ((current["spec"]?["ports"] as JsonArray) ?? []).OfType<JsonObject>()
+                    .Where(p => ((string?)p["protocol"] ?? "TCP") == "TCP")
+                    .Select(p => JsonNumbers.Int(p["port"])).OfType<int>().ToList();
+                var ip = allocator.NextLoadBalancerIp(ports);
                 current["status"] = new JsonObject
                 {
                     ["loadBalancer"] = new JsonObject
@@ -282,6 +285,12 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
                 }
 
                 await SyncListenersAsync(ns, name, desired);
+                if (ListenDelay == TimeSpan.Zero && desired.Keys.Any(address => !IsListening(ns, name, address)))
+                {
+                    // Another process took the address between the check and the bind: publish another one.
+                    continue;
+                }
+
                 try
                 {
                     store.UpdateStatus(current);
@@ -297,6 +306,9 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
             serialize.Release();
         }
     }
+
+    private bool IsListening(string ns, string name, string address) =>
+        listeners.TryGetValue($"{ns}/{name}", out var open) && open.ContainsKey(address);
 
     private static bool HasIngress(JsonObject service) =>
         (service["status"]?["loadBalancer"]?["ingress"] as JsonArray)?.Count > 0;

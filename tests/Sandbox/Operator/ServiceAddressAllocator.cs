@@ -5,8 +5,9 @@ namespace Sandbox.Operator;
 
 /// <summary>
 /// Hands out the addresses a cluster gives services: cluster IPs from 10.96.0.0/12 (never connected to), node ports
-/// from 30000-32767 that are free on 127.0.0.1, and load balancer addresses from a loopback pool 127.0.N.M whose N is
-/// chosen per sandbox run (from --seed), so that two sandboxes on one machine rarely collide.
+/// from 30000-32767 that are free on 127.0.0.1, and load balancer addresses from a loopback pool 127.0.N.M (N from
+/// --seed) on which nothing on this machine listens yet at the service's ports: sandboxes started with the same seed
+/// (every test run) share the pool, and an address another sandbox serves is skipped.
 /// </summary>
 internal sealed class ServiceAddressAllocator
 {
@@ -64,15 +65,17 @@ internal sealed class ServiceAddressAllocator
         }
     }
 
-    public IPAddress NextLoadBalancerIp()
+    /// <summary>The next pool address that is unused here and free on this machine at every one of <paramref name="ports"/>.</summary>
+    public IPAddress NextLoadBalancerIp(IReadOnlyCollection<int> ports)
     {
         lock (gate)
         {
             for (var host = 2; host < 255; host++)
             {
                 var ip = new IPAddress([127, 0, loadBalancerSubnet, (byte)host]);
-                if (usedLoadBalancerIps.Add(ip.ToString()))
+                if (!usedLoadBalancerIps.Contains(ip.ToString()) && ports.All(port => IsFree(ip, port)))
                 {
+                    usedLoadBalancerIps.Add(ip.ToString());
                     return ip;
                 }
             }

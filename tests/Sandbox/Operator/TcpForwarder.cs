@@ -18,8 +18,10 @@ internal sealed class TcpForwarder : IAsyncDisposable
     public TcpForwarder(IPEndPoint bindTo, Func<IPEndPoint?> pickBackend)
     {
         this.pickBackend = pickBackend;
+        // No SocketOptionName.ReuseAddress: on Linux .NET turns it into SO_REUSEPORT as well, which lets a second
+        // process (another sandbox on this machine) listen on the same address, and the kernel then spreads the
+        // connections between the two, so a client would reach the other sandbox's pods half the time.
         listener = new TcpListener(bindTo);
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         listener.Start();
         Address = (IPEndPoint)listener.LocalEndpoint;
         acceptLoop = AcceptAsync();

@@ -351,6 +351,18 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
             await WireFrames.WriteAsync(ssl, new JsonObject { ["alert"] = "certificate_unknown" }, timeout.Token);
             throw new AuthenticationException(failure.Exception.Reason);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && failure is null)
+        {
+            // The peer accepted the connection and never answered the ClientHello. Netty's SslHandler gives up after its
+            // handshake timeout (10 s by default), fails the connect with SslHandshakeTimeoutException and closes the
+            // channel without going through the exception handler, so the transport logs no TLS line of its own; the
+            // connection strategy logs the connect failure (SimpleSecurityNetty4ServerTransportTests.testTlsHandshakeTimeout:
+            // "[][<address>] connect_exception" caused by SslHandshakeTimeoutException).
+            await ssl.DisposeAsync();
+            tcp.Dispose();
+            throw new EsException(500, "connect_transport_exception", $"[][{address}] connect_exception",
+                new EsException(500, "ssl_handshake_timeout_exception", $"handshake timed out after {ConnectTimeout.TotalMilliseconds:0}ms"));
+        }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
         {
             await ssl.DisposeAsync();

@@ -8,11 +8,12 @@ namespace Sandbox.Elasticsearch.Remote;
 /// <summary>
 /// A TLS server socket on loopback (the transport port or the remote cluster server port of a node). Client certificates
 /// are requested when <paramref name="requestClientCertificate"/>; their verification is the session's job, so it can
-/// answer the way Elasticsearch's transport does.
+/// answer the way Elasticsearch's transport does. The certificate is asked for on every connection: Elasticsearch
+/// reloads its key and certificate files when they change (SSLConfigurationReloader), so a running node presents a
+/// reissued certificate on its next connection, as an ECK pod does once kubelet has updated the mounted secret.
 /// </summary>
 public sealed class TlsListener(
-    X509Certificate2 certificate,
-    X509Certificate2Collection chain,
+    Func<(X509Certificate2 Certificate, X509Certificate2Collection Chain)> certificate,
     bool requestClientCertificate,
     Func<SslStream, X509Certificate2?, X509Certificate2Collection, string, CancellationToken, Task> session,
     NodeLog? log = null,
@@ -94,6 +95,7 @@ public sealed class TlsListener(
 
                 plaintext = first[0] != 0x16;
 
+                var current = certificate();
                 X509Certificate2Collection presented = [];
                 await using var ssl = new SslStream(client.GetStream(), false, (_, _, peerChain, _) =>
                 {
@@ -111,7 +113,7 @@ public sealed class TlsListener(
                 handshakeTimeout.CancelAfter(TimeSpan.FromSeconds(10));
                 await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
                 {
-                    ServerCertificateContext = SslStreamCertificateContext.Create(certificate, chain, offline: true),
+                    ServerCertificateContext = SslStreamCertificateContext.Create(current.Certificate, current.Chain, offline: true),
                     ClientCertificateRequired = requestClientCertificate,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 }, handshakeTimeout.Token);
