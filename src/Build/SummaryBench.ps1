@@ -20,9 +20,13 @@ function Invoke-FirstCmdletBench([string] $Root, [string] $ConfigDirectory, [int
 
 # Add-RemoteClusterCredential without -Connection (files only, no reload) on N copies of a sandbox node's config
 # directory, in one warm process: the keystore reads, key derivations and atomic writes, node count by node count.
-function Invoke-KeystoreBench([string] $Root, [string] $NodeConfigDirectory, [int[]] $NodeCounts = @(2, 10), [int] $Runs = 5) {
+# Copies of one keystore share its salt, so the module derives their key once, as for nodes cloned from one image;
+# with -DistinctSalts each copy's keystore is first written again with a salt of its own (by the sandbox's keystore
+# code, which draws a new salt per save as Elasticsearch does), as on nodes installed one by one: one derivation per
+# node, run in parallel.
+function Invoke-KeystoreBench([string] $Root, [string] $NodeConfigDirectory, [int[]] $NodeCounts = @(2, 10), [int] $Runs = 5, [switch] $DistinctSalts) {
     $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
-    $work = Join-Path $Root 'out' 'bench' 'keystore'
+    $work = Join-Path $Root 'out' 'bench' ($DistinctSalts ? 'keystore-distinct' : 'keystore')
     if (Test-Path $work) { Remove-Item $work -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $work
     $copies = foreach ($index in 0..(($NodeCounts | Measure-Object -Maximum).Maximum)) {
@@ -30,6 +34,7 @@ function Invoke-KeystoreBench([string] $Root, [string] $NodeConfigDirectory, [in
         Copy-Item $NodeConfigDirectory $copy -Recurse
         $copy
     }
+    if ($DistinctSalts) { Set-DistinctKeystoreSalts -SandboxAssembly (Get-SandboxAssembly $Root) -ConfigDirectories $copies }
     $script = @'
 param([string] $Manifest, [string] $Copies, [string] $NodeCounts, [int] $Runs)
 $ErrorActionPreference = 'Stop'
@@ -63,6 +68,30 @@ $seed = 1
     $results = @{}
     foreach ($row in (($json -join '') | ConvertFrom-Json)) { $results[[int]$row.Nodes] = [math]::Round((Get-Median ([double[]]$row.Ms))) }
     $results
+}
+
+# Writes each node's keystore again with its own salt (same entries, version and, here, no password), in a child pwsh
+# that loads the sandbox's keystore code.
+function Set-DistinctKeystoreSalts([string] $SandboxAssembly, [string[]] $ConfigDirectories) {
+    $tool = @'
+param([string] $Assembly, [string] $Directories)
+$ErrorActionPreference = 'Stop'
+Add-Type -Path $Assembly
+$keystore = [Sandbox.Elasticsearch.Local.ElasticsearchKeystore]
+foreach ($directory in $Directories -split [IO.Path]::PathSeparator) {
+    $path = Join-Path $directory 'elasticsearch.keystore'
+    $contents = $keystore::Read([IO.File]::ReadAllBytes($path), '')
+    [IO.File]::WriteAllBytes($path, $keystore::Write($contents.Entries, '', $contents.FormatVersion))
+}
+'@
+    $file = Join-Path ([IO.Path]::GetTempPath()) "eckrc-salts-$([guid]::NewGuid().ToString('n')).ps1"
+    Set-Content -Path $file -Value $tool
+    try {
+        $pwsh = Get-PwshCommandLine
+        $output = $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $file $SandboxAssembly ($ConfigDirectories -join [IO.Path]::PathSeparator) 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Writing the keystores with salts of their own failed: $($output -join "`n")" }
+    }
+    finally { Remove-Item $file -ErrorAction SilentlyContinue }
 }
 
 function Get-BenchMachine {

@@ -24,32 +24,58 @@ internal sealed class KeystoreBatch : IKeystoreBatch
     /// <summary>
     /// Locks every node, settles an interrupted earlier run, then opens every node's keystore or none: the first
     /// failure disposes what was opened, releases the locks and is rethrown. The locks are held until Dispose.
+    /// The keystores are read and decrypted on all nodes at once (<see cref="NodeParallel"/>), and nodes whose
+    /// keystores share a salt share one key derivation (<see cref="KeystoreKeys"/>).
     /// </summary>
     public static KeystoreBatch Open(IReadOnlyList<NodeDirectory> directories, SecureString? password, TimeSpan? lockTimeout = null)
     {
         var locked = LockedNodes.Open(directories, lockTimeout);
-        var nodes = new List<OpenKeystore>();
+        NodeParallel.Outcome<OpenKeystore>[] opened;
         try
         {
-            foreach (var node in locked.Nodes)
+            using var keys = new KeystoreKeys();
+            opened = SecureStrings.Use(password, chars =>
             {
-                var path = node.Files.Combine(node.ConfigPath, ElasticsearchKeystore.FileName);
-                var keystore = Load(node, path, password);
-                nodes.Add(new OpenKeystore(node, path, keystore));
-            }
+                // The password's characters live only during this call; the parallel readers get a pinned copy that is
+                // wiped before it returns.
+                var shared = GC.AllocateUninitializedArray<char>(chars.Length, pinned: true);
+                chars.CopyTo(shared);
+                try
+                {
+                    return NodeParallel.Run(locked.Nodes, node => node.Files, node =>
+                    {
+                        var path = node.Files.Combine(node.ConfigPath, ElasticsearchKeystore.FileName);
+                        return new OpenKeystore(node, path, Load(node, path, shared, keys));
+                    });
+                }
+                finally
+                {
+                    Array.Clear(shared);
+                }
+            });
         }
         catch
         {
-            nodes.ForEach(n => n.Keystore.Dispose());
             locked.Dispose();
             throw;
         }
 
-        return new KeystoreBatch(locked, nodes);
+        if (opened.Any(o => o.Failure is not null))
+        {
+            foreach (var node in opened)
+            {
+                node.Result?.Keystore.Dispose();
+            }
+
+            locked.Dispose();
+            NodeParallel.ThrowFirstFailure(opened);
+        }
+
+        return new KeystoreBatch(locked, opened.Select(o => o.Result!).ToList());
     }
 
-    /// <summary>One node's keystore (the unit a parallel reader would run per node).</summary>
-    private static ElasticsearchKeystore Load(LockedNode node, string path, SecureString? password)
+    /// <summary>One node's keystore.</summary>
+    private static ElasticsearchKeystore Load(LockedNode node, string path, char[] password, KeystoreKeys keys)
     {
         byte[] file;
         try
@@ -68,7 +94,7 @@ internal sealed class KeystoreBatch : IKeystoreBatch
 
         try
         {
-            return SecureStrings.Use(password, chars => ElasticsearchKeystore.Parse(file, chars, path));
+            return ElasticsearchKeystore.Parse(file, password, path, keys);
         }
         finally
         {

@@ -49,9 +49,8 @@ internal sealed class LockedNodes : IDisposable
     public static LockedNodes Open(IReadOnlyList<NodeDirectory> directories, TimeSpan? lockTimeout = null)
     {
         var nodes = new List<LockedNode>();
-        foreach (var directory in directories)
+        foreach (var node in NodeParallel.RunAll(directories, d => d.Files, Resolve))
         {
-            var node = Resolve(directory);
             if (nodes.All(n => n.Key != node.Key))
             {
                 nodes.Add(node);
@@ -67,10 +66,7 @@ internal sealed class LockedNodes : IDisposable
             }
 
             var recovered = NodeJournal.Recover(nodes);
-            foreach (var node in nodes)
-            {
-                RemoveStaleTemporaries(node);
-            }
+            NodeParallel.RunAll(nodes, n => n.Files, RemoveStaleTemporaries);
 
             return new LockedNodes(nodes, locks, recovered);
         }

@@ -31,7 +31,7 @@ internal static class NodeWriteBatch
         IReadOnlyList<(LockedNode Node, IReadOnlyList<NodeFileWrite> Writes)> plan, string operation)
     {
         var work = plan.Where(p => p.Writes.Count > 0).ToList();
-        var targets = work.Select(p => (p.Node, Files: p.Writes.Select(w => Resolve(p.Node, w)).ToList())).ToList();
+        var targets = NodeParallel.RunAll(work, p => p.Node.Files, p => (p.Node, Files: p.Writes.Select(w => Resolve(p.Node, w)).ToList())).ToList();
 
         // Nothing is written anywhere until every file of every node can keep its owner.
         foreach (var (node, files) in targets)
@@ -52,93 +52,145 @@ internal static class NodeWriteBatch
 
         var batch = Guid.NewGuid().ToString("N");
         var nodes = targets.Select(t => new NodeJournal.NodeEntry(t.Node.Files.Location, t.Node.RealConfigPath)).ToList();
-        var prepared = new List<(LockedNode Node, List<(Target File, string Temporary)> Files)>();
-        try
-        {
-            foreach (var (node, files) in targets)
-            {
-                Step("prepare", node);
-                var staged = new List<(Target, string)>();
-                prepared.Add((node, staged));
-                foreach (var file in files)
-                {
-                    staged.Add((file, node.Files.WriteTemporary(file.RealPath, file.Write.Content, file.Like)));
-                }
+        var started = DateTimeOffset.UtcNow;
+        var last = targets[^1].Node;
 
-                Step("journal", node);
-                NodeJournal.Write(node, new NodeJournal.Content(
-                    batch,
-                    operation,
-                    DateTimeOffset.UtcNow,
-                    nodes,
-                    staged.Select(s => new NodeJournal.FileEntry(s.Item1.RealPath, s.Item2, s.Item1.Backup)).ToList()));
-            }
-        }
-        catch (Exception ex) when (ex is not SimulatedCrashException)
+        // Prepare: every node at once stages its files and writes its journal, except that the last node's journal
+        // (the commit point: recovery finishes a batch only when it finds that one) is written after every other
+        // node is fully prepared.
+        var staged = new (Target File, string Temporary)[targets.Count][];
+        var prepared = NodeParallel.Run(Enumerable.Range(0, targets.Count).ToList(), i => targets[i].Node.Files, i =>
         {
-            foreach (var (node, files) in prepared)
+            var (node, files) = targets[i];
+            Step("prepare", node);
+            var temporaries = new List<(Target, string)>();
+            staged[i] = [];
+            foreach (var file in files)
             {
-                Try(() =>
+                temporaries.Add((file, node.Files.WriteTemporary(file.RealPath, file.Write.Content, file.Like)));
+                staged[i] = [.. temporaries];
+            }
+
+            if (node != last)
+            {
+                Step("journal", node);
+                WriteJournal(node, batch, operation, started, nodes, staged[i]);
+            }
+
+            return true;
+        });
+        if (prepared.All(o => o.Failure is null))
+        {
+            prepared[^1] = Capture(() =>
+            {
+                Step("journal", last);
+                WriteJournal(last, batch, operation, started, nodes, staged[^1]);
+            });
+        }
+
+        if (prepared.FirstOrDefault(o => o.Failure is not null).Failure is { } prepareFailure)
+        {
+            if (prepareFailure.SourceException is not SimulatedCrashException)
+            {
+                NodeParallel.Run(Enumerable.Range(0, targets.Count).Where(i => staged[i] is not null).ToList(), i => targets[i].Node.Files, i =>
                 {
-                    files.ForEach(f => node.Files.Delete(f.Temporary));
-                    NodeJournal.Delete(node);
+                    Try(() =>
+                    {
+                        staged[i].ToList().ForEach(f => targets[i].Node.Files.Delete(f.Temporary));
+                        NodeJournal.Delete(targets[i].Node);
+                    });
+                    return true;
                 });
             }
 
-            throw;
+            prepareFailure.Throw();
         }
 
-        var committed = new List<(LockedNode Node, List<(Target File, string Temporary)> Files)>();
-        try
+        // Commit: every node but the last at once, then the last, whose journal goes last: until then a kill is
+        // finished forward by the next run, from whatever each node had committed.
+        var committed = new bool[targets.Count];
+        void CommitNode(int i)
         {
-            foreach (var (node, files) in prepared)
+            var node = targets[i].Node;
+            Step("commit", node);
+            committed[i] = true;
+            foreach (var (file, temporary) in staged[i])
             {
-                Step("commit", node);
-                committed.Add((node, files));
-                foreach (var (file, temporary) in files)
-                {
-                    node.Files.Replace(temporary, file.RealPath, file.Backup);
-                }
-
-                Step("done", node);
-                NodeJournal.Delete(node);
+                node.Files.Replace(temporary, file.RealPath, file.Backup);
             }
+
+            Step("done", node);
+            NodeJournal.Delete(node);
         }
-        catch (EckRemoteClusterException ex) when (ex.ErrorId is ErrorIds.SessionLost or ErrorIds.SessionUnavailable)
+
+        var commits = NodeParallel.Run(Enumerable.Range(0, targets.Count - 1).ToList(), i => targets[i].Node.Files, i =>
+        {
+            CommitNode(i);
+            return true;
+        }).ToList();
+        commits.Add(commits.All(o => o.Failure is null) ? Capture(() => CommitNode(targets.Count - 1)) : default);
+        if (commits.Select(o => o.Failure?.SourceException).OfType<EckRemoteClusterException>()
+            .FirstOrDefault(ex => ex.ErrorId is ErrorIds.SessionLost or ErrorIds.SessionUnavailable) is { } lost)
         {
             // A node lost while committing can be neither finished nor put back by this run, and undoing only the
             // others would leave its journal (every node was journaled) to finish it alone later. So the batch is
             // left as a kill leaves it: the next run over these nodes finds the journals and finishes it everywhere.
+            var inPlace = Enumerable.Range(0, targets.Count).Where(i => committed[i] && commits[i].Failure is null).Select(i => targets[i].Node.ConfigPath);
             throw new EckRemoteClusterException(
-                ex.ErrorId,
-                ex.Category,
-                $"{ex.Message} The change ('{operation}') was in place on {string.Join(", ", committed.SkipLast(1).Select(c => c.Node.ConfigPath).DefaultIfEmpty("no node"))} "
+                lost.ErrorId,
+                lost.Category,
+                $"{lost.Message} The change ('{operation}') was in place on {string.Join(", ", inPlace.DefaultIfEmpty("no node"))} "
                 + "and is recorded on every node, so that the next run finishes it on all of them.",
                 "Open a new session to the node and run the command again with every node: it finishes the interrupted change first.",
-                ex.Target,
-                ex);
+                lost.Target,
+                lost);
         }
-        catch (Exception ex) when (ex is not SimulatedCrashException)
-        {
-            // Not a crash: this run can still put every node back the way it was.
-            foreach (var (node, files) in committed)
-            {
-                Try(() => Undo(node, files));
-            }
 
-            foreach (var (node, files) in prepared.Except(committed))
+        if (commits.FirstOrDefault(o => o.Failure is not null).Failure is { } commitFailure)
+        {
+            if (commitFailure.SourceException is not SimulatedCrashException)
             {
-                Try(() =>
+                // Not a crash: this run can still put every node back the way it was.
+                NodeParallel.Run(Enumerable.Range(0, targets.Count).ToList(), i => targets[i].Node.Files, i =>
                 {
-                    files.ForEach(f => node.Files.Delete(f.Temporary));
-                    NodeJournal.Delete(node);
+                    var node = targets[i].Node;
+                    Try(committed[i]
+                        ? () => Undo(node, [.. staged[i]])
+                        : () =>
+                        {
+                            staged[i].ToList().ForEach(f => node.Files.Delete(f.Temporary));
+                            NodeJournal.Delete(node);
+                        });
+                    return true;
                 });
             }
 
-            throw;
+            commitFailure.Throw();
         }
 
         return result;
+    }
+
+    private static void WriteJournal(
+        LockedNode node, string batch, string operation, DateTimeOffset started, IReadOnlyList<NodeJournal.NodeEntry> nodes, IEnumerable<(Target File, string Temporary)> staged) =>
+        NodeJournal.Write(node, new NodeJournal.Content(
+            batch,
+            operation,
+            started,
+            nodes,
+            staged.Select(s => new NodeJournal.FileEntry(s.File.RealPath, s.Temporary, s.File.Backup)).ToList()));
+
+    private static NodeParallel.Outcome<bool> Capture(Action action)
+    {
+        try
+        {
+            action();
+            return new NodeParallel.Outcome<bool>(true, null);
+        }
+        catch (Exception ex)
+        {
+            return new NodeParallel.Outcome<bool>(false, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+        }
     }
 
     private static void Undo(LockedNode node, List<(Target File, string Temporary)> files)

@@ -32,7 +32,8 @@ internal sealed class TrustBatch : ITrustBatch
         var locked = LockedNodes.Open(directories, lockTimeout);
         try
         {
-            return new TrustBatch(locked, locked.Nodes.Select(node => PlanNode(node, caPem, scope, keystorePassword)).ToList());
+            // Each node's plan reads only that node's files: all nodes are read at once.
+            return new TrustBatch(locked, NodeParallel.RunAll(locked.Nodes, node => node.Files, node => PlanNode(node, caPem, scope, keystorePassword)).ToList());
         }
         catch
         {

@@ -83,8 +83,16 @@ public sealed partial class ElasticsearchKeystore : IDisposable
         return Parse(file, password, path);
     }
 
-    /// <summary>Decrypts keystore file content; <paramref name="source"/> names it in errors.</summary>
-    public static ElasticsearchKeystore Parse(ReadOnlySpan<byte> file, ReadOnlySpan<char> password, string source)
+    /// <summary>
+    /// Decrypts keystore file content; <paramref name="source"/> names it in errors. Given <paramref name="keys"/>
+    /// (one per password), a key already derived for the same salt is reused instead of derived again. The key stays
+    /// with the keystore: saving keeps the salt and draws a fresh IV, so a save derives nothing.
+    /// </summary>
+    public static ElasticsearchKeystore Parse(ReadOnlySpan<byte> file, ReadOnlySpan<char> password, string source) =>
+        Parse(file, password, source, keys: null);
+
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte}, ReadOnlySpan{char}, string)"/>
+    internal static ElasticsearchKeystore Parse(ReadOnlySpan<byte> file, ReadOnlySpan<char> password, string source, KeystoreKeys? keys)
     {
         var container = KeystoreContainer.Parse(file, source);
         if (container.HasPassword && password.IsEmpty)
@@ -93,7 +101,9 @@ public sealed partial class ElasticsearchKeystore : IDisposable
         }
 
         var effectivePassword = container.HasPassword ? password : ReadOnlySpan<char>.Empty;
-        byte[] key = KeystoreCipher.DeriveKey(effectivePassword, container.Salt, container.Version);
+        byte[] key = keys is null
+            ? KeystoreCipher.DeriveKey(effectivePassword, container.Salt, container.Version)
+            : keys.KeyFor(effectivePassword, container.Salt, container.Version, container.HasPassword);
         byte[]? plaintext = KeystoreCipher.Decrypt(key, container.Salt, container.Iv, container.Ciphertext);
         if (plaintext is null)
         {
@@ -216,7 +226,12 @@ public sealed partial class ElasticsearchKeystore : IDisposable
         return true;
     }
 
-    /// <summary>The file content: same version, salt and password; a fresh IV every time.</summary>
+    /// <summary>
+    /// The file content: same version, salt and password; a fresh IV every time. Elasticsearch's own save
+    /// (KeyStoreWrapper.save) draws a new salt as well and so derives the key again; a reader takes salt and IV from
+    /// the file, so keeping the salt is as readable, and with a fresh 96-bit IV per save AES-GCM never sees one
+    /// key-IV pair twice. Keeping it lets the key derived on read serve the write.
+    /// </summary>
     public byte[] ToFileBytes()
     {
         ThrowIfDisposed();

@@ -43,6 +43,12 @@ internal interface INodeFiles
     /// <summary>Where the files are, for messages: empty for local paths, the computer name for a session.</summary>
     string Location { get; }
 
+    /// <summary>
+    /// Calls through files that share a channel must not overlap (a PSSession runs one command at a time), so
+    /// several nodes are worked on in parallel only across channels. Null: calls for different nodes may overlap.
+    /// </summary>
+    object? Channel => null;
+
     /// <summary>The node's path separator rules: joins a directory and a file name the node's way.</summary>
     string Combine(string directory, string name);
 

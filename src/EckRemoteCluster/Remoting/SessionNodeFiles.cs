@@ -19,6 +19,9 @@ internal sealed class SessionNodeFiles(PSSession session, string hostName, bool 
     /// <summary>The node's host name: the same directory through two sessions to one host is one node.</summary>
     public string Location { get; } = hostName;
 
+    /// <summary>The session's runspace runs one command at a time: nodes behind one session take turns.</summary>
+    public object Channel => Session.Runspace;
+
     public string Combine(string directory, string name) =>
         isWindows ? directory.TrimEnd('\\', '/') + "\\" + name : directory.TrimEnd('/') + "/" + name;
 
