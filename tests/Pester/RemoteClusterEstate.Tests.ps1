@@ -94,6 +94,28 @@ Describe 'Sync-RemoteClusterEstate' {
         Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
     }
 
+    It 'rotates a key whose lifetime differs from keyExpiration: new key on every node, the old one revoked once connected' {
+        Initialize-Estate
+        $remote = Get-EckCluster -Namespace elastic -Name quickstart | New-ElasticsearchConnection
+        $oldId = (Get-CrossClusterApiKey -RemoteConnection $remote | Where-Object { $_.Alias -eq 'eck' -and -not $_.Invalidated }).Id
+        $path = New-EstateFile rotate -Replace 'keyExpiration: 90d=>keyExpiration: 30d'
+
+        $plan = Sync-RemoteClusterEstate -Path $path -WhatIf
+        ($plan | Where-Object Step -in 'ApiKey', 'Credential').Action | Should -Be @('Rotate', 'Rotate')
+        ($plan | Where-Object Step -eq 'ApiKey').Detail | Should -Match '90d.*30d'
+
+        $result = Sync-RemoteClusterEstate -Path $path -Force
+        $result.State | Should -Be 'Converged'
+        $result.Connected | Should -BeTrue
+        $result.ApiKeyId | Should -Not -BeIn $oldId
+        $keys = Get-CrossClusterApiKey -RemoteConnection $remote -IncludeInvalidated
+        ($keys | Where-Object Id -in $oldId).Invalidated | Sort-Object -Unique | Should -Be $true
+        $new = $keys | Where-Object Id -eq $result.ApiKeyId
+        ($new.Expiration - $new.Creation).TotalDays | Should -BeGreaterThan 29.9
+        ($new.Expiration - $new.Creation).TotalDays | Should -BeLessThan 30.1
+        Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+    }
+
     It 'sends no mutating request and writes no node file under -WhatIf' {
         Initialize-Estate
         $before = Get-NodeFileSnapshot $Nodes
