@@ -164,23 +164,60 @@ public sealed class RolloutTests(OperatorFixture fixture) : IClassFixture<Operat
     }
 
     [Fact]
-    public async Task CaRotationReissuesCertificatesAndRestartsNodes()
+    public async Task CaRenewalKeepsTheKeyAndThePodCertificatesAndRestartsNothing()
     {
         fixture.CreateCluster("rot", "ca", "9.1.0", remoteClusterServer: true);
         await fixture.WaitReadyAsync("rot", "ca");
-        var before = Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt");
+        var before = OperatorReconciliationTests.Certificates(Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt")).Single();
+        var leafBefore = fixture.Fleet.SpecOf("rot", "ca")!.Nodes[0].TransportCertificate;
+        var restarts = fixture.Fleet.Restarts.Count(r => r.StartsWith("rot/", StringComparison.Ordinal));
 
         Assert.True(fixture.Operator.RotateTransportCa("rot", "ca"));
-        await OperatorFixture.WaitForAsync(() => fixture.Fleet.Restarts.Count(r => r.StartsWith("rot/", StringComparison.Ordinal)) == 3);
-        await fixture.WaitReadyAsync("rot", "ca");
+        await OperatorFixture.WaitForAsync(() =>
+            OperatorReconciliationTests.Certificates(Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt")).Single().Thumbprint != before.Thumbprint);
         await fixture.Operator.WaitIdleAsync(CancellationToken.None);
 
-        var after = Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt");
-        Assert.NotEqual(before, after);
-        var newCa = OperatorReconciliationTests.Certificates(after).Single();
-        var leaf = fixture.Fleet.SpecOf("rot", "ca")!.Nodes[0].TransportCertificate;
-        Assert.Equal(newCa.Subject, leaf.Issuer);
+        // ECK's renewCAFromExisting: same subject, key and SKI, a new certificate; the public secret holds only it.
+        var after = OperatorReconciliationTests.Certificates(Decode(fixture.Store.Get("Secret", "rot", "ca-es-transport-certs-public")!, "ca.crt")).Single();
+        Assert.Equal(before.Subject, after.Subject);
+        Assert.Equal(before.GetPublicKeyString(), after.GetPublicKeyString());
+        Assert.Equal(
+            before.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifier,
+            after.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifier);
+        // The pods' certificates still chain to the renewed CA, so they are kept; no pod restarts.
+        var spec = fixture.Fleet.SpecOf("rot", "ca")!;
+        Assert.Equal(leafBefore.Thumbprint, spec.Nodes[0].TransportCertificate.Thumbprint);
+        Assert.Contains(spec.TransportTrustedCas.Cast<System.Security.Cryptography.X509Certificates.X509Certificate2>(), c => c.Thumbprint == after.Thumbprint);
+        Assert.Equal(restarts, fixture.Fleet.Restarts.Count(r => r.StartsWith("rot/", StringComparison.Ordinal)));
         Assert.False(fixture.Operator.RotateTransportCa("rot", "missing"));
+    }
+
+    [Fact]
+    public async Task CaRotationWithANewKeyReissuesEveryPodCertificateWithoutARestart()
+    {
+        fixture.CreateCluster("rotk", "ca", "9.1.0", remoteClusterServer: true);
+        await fixture.WaitReadyAsync("rotk", "ca");
+        var before = Decode(fixture.Store.Get("Secret", "rotk", "ca-es-transport-certs-public")!, "ca.crt");
+        var leavesBefore = fixture.Fleet.SpecOf("rotk", "ca")!.Nodes.Select(n => n.TransportCertificate.Thumbprint).ToHashSet();
+        var restarts = fixture.Fleet.Restarts.Count(r => r.StartsWith("rotk/", StringComparison.Ordinal));
+
+        Assert.True(fixture.Operator.RotateTransportCa("rotk", "ca", CaRotation.NewKey));
+        await OperatorFixture.WaitForAsync(() =>
+            fixture.Fleet.SpecOf("rotk", "ca")!.Nodes.All(n => !leavesBefore.Contains(n.TransportCertificate.Thumbprint))
+            && Decode(fixture.Store.Get("Secret", "rotk", "ca-es-transport-certs-public")!, "ca.crt") != before);
+        await fixture.Operator.WaitIdleAsync(CancellationToken.None);
+
+        var newCa = OperatorReconciliationTests.Certificates(Decode(fixture.Store.Get("Secret", "rotk", "ca-es-transport-certs-public")!, "ca.crt")).Single();
+        Assert.NotEqual(OperatorReconciliationTests.Certificates(before).Single().GetPublicKeyString(), newCa.GetPublicKeyString());
+        Assert.All(fixture.Fleet.SpecOf("rotk", "ca")!.Nodes, node =>
+        {
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(newCa);
+            Assert.True(chain.Build(node.TransportCertificate));
+        });
+        Assert.Equal(restarts, fixture.Fleet.Restarts.Count(r => r.StartsWith("rotk/", StringComparison.Ordinal)));
     }
 
     private static string Decode(JsonObject secret, string key) => Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]![key]!));

@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Sandbox.Operator;
 
-/// <summary>Control API: POST /ca/rotate?namespace=&amp;name= replaces a cluster's transport CA (certificates reissued, rolling restart).</summary>
+/// <summary>
+/// Control API: POST /ca/rotate?namespace=&amp;name=[&amp;newKey=true] rotates a cluster's transport CA as ECK does (see
+/// EckOperator.RotateTransportCa): renewed from its key by default, a new key with newKey=true; no restart either way.
+/// </summary>
 public static class CaRotationRoutes
 {
     public static void Map(IEndpointRouteBuilder routes, EckOperator eckOperator)
     {
-        routes.MapPost("/ca/rotate", (string? @namespace, string? name) =>
+        routes.MapPost("/ca/rotate", (string? @namespace, string? name, bool? newKey) =>
         {
             if (string.IsNullOrEmpty(name))
             {
@@ -18,8 +21,9 @@ public static class CaRotationRoutes
             }
 
             var ns = string.IsNullOrEmpty(@namespace) ? "default" : @namespace;
-            return eckOperator.RotateTransportCa(ns, name)
-                ? Results.Accepted(value: new JsonObject { ["namespace"] = ns, ["name"] = name, ["rotating"] = "transport" })
+            var rotation = newKey == true ? CaRotation.NewKey : CaRotation.Renew;
+            return eckOperator.RotateTransportCa(ns, name, rotation)
+                ? Results.Accepted(value: new JsonObject { ["namespace"] = ns, ["name"] = name, ["rotating"] = "transport", ["rotation"] = rotation.ToString() })
                 : Results.NotFound(new JsonObject { ["error"] = $"Elasticsearch {ns}/{name} not found" });
         });
     }

@@ -14,17 +14,33 @@ internal sealed class ClusterCertificates(ResourceWriter writer)
     public const string TransportCaType = "transport";
     public const string HttpCaType = "http";
 
-    /// <summary>Loads the CA from its internal secret, creating (or replacing, when <paramref name="rotate"/>) it.</summary>
-    public CertificateAuthority EnsureCa(ElasticsearchResource es, string caType, bool rotate = false)
+    /// <summary>
+    /// Loads the CA from its internal secret, creating it when missing or unusable; <paramref name="rotation"/> renews it
+    /// from its private key (ECK's path for a CA about to expire) or replaces it with a new key (ECK's path when the
+    /// secret's key is lost or does not match), as ReconcileCAForOwner in pkg/controller/common/certificates/ca_reconcile.go.
+    /// </summary>
+    public CertificateAuthority EnsureCa(ElasticsearchResource es, string caType, CaRotation rotation = CaRotation.None)
     {
         var secretName = caType == HttpCaType ? EckNames.HttpCaInternalSecret(es.Name) : EckNames.TransportCaInternalSecret(es.Name);
         var secret = writer.Store.Get("Secret", es.Namespace, secretName);
-        if (!rotate && TryLoad(secret) is { } existing)
+        var existing = TryLoad(secret);
+        if (rotation == CaRotation.None && existing is not null)
         {
             return existing;
         }
 
-        var ca = CertificateAuthority.Create(EckNames.CaCommonName(es.Name, caType), es.Name);
+        CertificateAuthority ca;
+        if (rotation == CaRotation.Renew && existing is not null)
+        {
+            ca = existing.Renew();
+            existing.Dispose();
+        }
+        else
+        {
+            existing?.Dispose();
+            ca = CertificateAuthority.Create(EckNames.CaCommonName(es.Name, caType), es.Name);
+        }
+
         var data = new Dictionary<string, string>
         {
             ["tls.crt"] = CertificatePem.Certificate(ca.Certificate),
@@ -176,4 +192,16 @@ internal sealed class ClusterCertificates(ResourceWriter writer)
             return null;
         }
     }
+}
+
+/// <summary>How POST /ca/rotate replaces a cluster's transport CA.</summary>
+public enum CaRotation
+{
+    None,
+
+    /// <summary>A new certificate for the same key, subject and SKI: the issued certificates stay valid (ECK's yearly renewal).</summary>
+    Renew,
+
+    /// <summary>A new key: every certificate the CA issued is reissued (ECK when the CA secret's key is lost or does not match).</summary>
+    NewKey,
 }

@@ -38,7 +38,7 @@ internal sealed class ClusterReconciler
     }
 
     /// <summary>Runs one reconciliation of the resource <paramref name="ns"/>/<paramref name="name"/> to completion.</summary>
-    public async Task ReconcileAsync(string ns, string name, bool rotateTransportCa, CancellationToken cancellationToken)
+    public async Task ReconcileAsync(string ns, string name, CaRotation transportCaRotation, CancellationToken cancellationToken)
     {
         var key = $"{ns}/{name}";
         var obj = store.Get(EckNames.ElasticsearchKind, ns, name);
@@ -60,9 +60,9 @@ internal sealed class ClusterReconciler
             return;
         }
 
-        if (rotateTransportCa)
+        if (transportCaRotation != CaRotation.None)
         {
-            certificates.EnsureCa(es, ClusterCertificates.TransportCaType, rotate: true).Dispose();
+            certificates.EnsureCa(es, ClusterCertificates.TransportCaType, transportCaRotation).Dispose();
         }
 
         DesiredCluster desired;
@@ -140,7 +140,7 @@ internal sealed class ClusterReconciler
         using var transportCa = certificates.EnsureCa(es, ClusterCertificates.TransportCaType);
         using var httpCa = certificates.EnsureCa(es, ClusterCertificates.HttpCaType);
 
-        var restartHash = DesiredCluster.ComputeRestartHash(es.Version, es.RemoteClusterServerEnabled, transportCa.Certificate.Thumbprint, additionalCas);
+        var restartHash = DesiredCluster.ComputeRestartHash(es.Version, es.RemoteClusterServerEnabled, additionalCas);
         var services = ReconcileServices(es);
         var pods = ReconcilePods(es, restartHash);
 
@@ -155,7 +155,9 @@ internal sealed class ClusterReconciler
 
         var spec = new EckClusterSpec(es.Namespace, es.Name, es.Version, nodes, httpCertificate, CertificatePem.ReadBundle(trustedPem),
             es.RemoteClusterServerEnabled, password);
-        return new DesiredCluster(spec, restartHash, DesiredCluster.ComputeLiveHash(httpCertificate.Thumbprint, password, nodes.Select(n => n.TransportCertificate.Thumbprint)), pods);
+        // The CA is part of it: a renewed CA keeps every pod certificate, but the nodes trust and send the new one.
+        return new DesiredCluster(spec, restartHash, DesiredCluster.ComputeLiveHash(httpCertificate.Thumbprint, password,
+            nodes.Select(n => n.TransportCertificate.Thumbprint).Prepend(transportCa.Certificate.Thumbprint)), pods);
     }
 
     private string EnsureElasticUser(ElasticsearchResource es)

@@ -15,10 +15,11 @@ internal sealed record DesiredCluster(EckClusterSpec Spec, string RestartHash, s
 {
     /// <summary>
     /// Settings Elasticsearch reads only at start (ECK rolls the pods when they change): version, the remote cluster
-    /// server, and the transport CA trust.
+    /// server, and the additional transport CAs. The operator's own transport CA is not among them: a rotated CA and the
+    /// certificates it issues reach the pods through the mounted secret and are reloaded, without a restart.
     /// </summary>
-    public static string ComputeRestartHash(string version, bool remoteClusterServer, string transportCaThumbprint, string additionalCas) =>
-        Hash($"{version}|{remoteClusterServer}|{transportCaThumbprint}|{additionalCas}");
+    public static string ComputeRestartHash(string version, bool remoteClusterServer, string additionalCas) =>
+        Hash($"{version}|{remoteClusterServer}|{additionalCas}");
 
     /// <summary>
     /// What a running node picks up without a restart: the HTTP certificate, the elastic password and each pod's

@@ -47,7 +47,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
 
         foreach (var es in store.List(EckNames.ElasticsearchKind))
         {
-            Enqueue(Key(es), rotate: false);
+            Enqueue(Key(es), CaRotation.None);
         }
 
         return Task.CompletedTask;
@@ -77,17 +77,20 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
     }
 
     /// <summary>
-    /// Replaces the transport CA of a cluster (control API POST /ca/rotate): every transport certificate is reissued and
-    /// the nodes restart one by one. Returns false when the resource does not exist.
+    /// Rotates the transport CA of a cluster (control API POST /ca/rotate), as ECK does: by default renewed from its
+    /// private key (what happens a day before the CA expires), so the pods' certificates stay valid; with
+    /// <see cref="CaRotation.NewKey"/> a new CA whose certificates are all reissued. Either way the public secret's
+    /// ca.crt holds only the new CA and the running nodes pick up the new files without a restart. Returns false when
+    /// the resource does not exist.
     /// </summary>
-    public bool RotateTransportCa(string ns, string name)
+    public bool RotateTransportCa(string ns, string name, CaRotation rotation = CaRotation.Renew)
     {
-        if (store.Get(EckNames.ElasticsearchKind, ns, name) is null)
+        if (store.Get(EckNames.ElasticsearchKind, ns, name) is null || rotation == CaRotation.None)
         {
             return false;
         }
 
-        Enqueue($"{ns}/{name}", rotate: true);
+        Enqueue($"{ns}/{name}", rotation);
         return true;
     }
 
@@ -128,7 +131,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
         switch (kind)
         {
             case EckNames.ElasticsearchKind:
-                Enqueue(Key(obj), rotate: false);
+                Enqueue(Key(obj), CaRotation.None);
                 break;
             case "ConfigMap" when ns is not null:
                 // ECK watches the ConfigMap named in spec.transport.tls.certificateAuthorities.
@@ -137,7 +140,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
                 {
                     if ((string?)es["spec"]?["transport"]?["tls"]?["certificateAuthorities"]?["configMapName"] == configMap)
                     {
-                        Enqueue(Key(es), rotate: false);
+                        Enqueue(Key(es), CaRotation.None);
                     }
                 }
 
@@ -147,14 +150,14 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
                 var cluster = (string?)obj["metadata"]?["labels"]?[EckNames.ClusterNameLabel];
                 if (cluster is not null && (change.Type == "DELETED" || kind == "Service"))
                 {
-                    Enqueue($"{ns}/{cluster}", rotate: false);
+                    Enqueue($"{ns}/{cluster}", CaRotation.None);
                 }
 
                 break;
         }
     }
 
-    private void Enqueue(string key, bool rotate)
+    private void Enqueue(string key, CaRotation rotation)
     {
         lock (gate)
         {
@@ -170,7 +173,8 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
             }
 
             entry.Dirty = true;
-            entry.Rotate |= rotate;
+            // A new key supersedes a renewal queued before it.
+            entry.Rotate = (CaRotation)Math.Max((int)entry.Rotate, (int)rotation);
             entry.Worker ??= Task.Run(() => WorkAsync(key, entry));
         }
     }
@@ -181,7 +185,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
         while (true)
         {
-            bool rotate;
+            CaRotation rotate;
             lock (gate)
             {
                 if (!entry.Dirty || stopping.IsCancellationRequested)
@@ -192,7 +196,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
 
                 entry.Dirty = false;
                 rotate = entry.Rotate;
-                entry.Rotate = false;
+                entry.Rotate = CaRotation.None;
             }
 
             try
@@ -222,7 +226,7 @@ public sealed class EckOperator : IAsyncDisposable, IStoreFollower
     {
         public bool Dirty { get; set; }
 
-        public bool Rotate { get; set; }
+        public CaRotation Rotate { get; set; }
 
         public Task? Worker { get; set; }
     }

@@ -34,6 +34,29 @@ public sealed class CertificateAuthority : IDisposable
         return new CertificateAuthority(Reload(created));
     }
 
+    /// <summary>
+    /// A new certificate for this CA's private key, with the same subject and Subject Key Identifier and a fresh validity:
+    /// what ECK does when its CA is about to expire (renewCAFromExisting in
+    /// pkg/controller/common/certificates/ca_reconcile.go). Certificates issued under the old one verify with the new one
+    /// and the other way round, since subject and key are the same.
+    /// </summary>
+    public CertificateAuthority Renew(TimeSpan? validity = null)
+    {
+        using var key = Certificate.GetRSAPrivateKey() ?? throw new InvalidOperationException("The CA has no RSA private key.");
+        var request = new CertificateRequest(Certificate.SubjectName, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
+        request.CertificateExtensions.Add(ServerAndClientAuth());
+        var subjectKeyId = Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifier;
+        request.CertificateExtensions.Add(subjectKeyId is null
+            ? new X509SubjectKeyIdentifierExtension(request.PublicKey, false)
+            : new X509SubjectKeyIdentifierExtension(subjectKeyId, false));
+        var now = DateTimeOffset.UtcNow;
+        using var created = request.CreateSelfSigned(now - Backdate, now + (validity ?? DefaultValidity));
+        return new CertificateAuthority(Reload(created));
+    }
+
     /// <summary>Rebuilds a CA from the PEM pair ECK keeps in its <c>-ca-internal</c> secret (tls.crt, tls.key).</summary>
     public static CertificateAuthority FromPem(string certificatePem, string privateKeyPem)
     {
