@@ -41,6 +41,8 @@
         'Restart-ElasticsearchNode'
         'Sync-RemoteClusterEstate'
         'Export-RemoteClusterEstate'
+        'Update-RemoteClusterCredential'
+        'Sync-RemoteClusterTrust'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

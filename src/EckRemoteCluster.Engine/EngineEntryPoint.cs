@@ -28,10 +28,16 @@ internal sealed class EngineEntryPoint : IEngine
 
     public IEstateService Estate { get; }
 
+    public ICredentialRotation CredentialRotation { get; }
+
+    public ITrustSync TrustSync { get; }
+
     public EngineEntryPoint()
     {
         CredentialRollout = new RemoteClusters.CredentialRollout(RemoteClusters, CrossClusterApiKeys);
         RemoteClusterHealth = new RemoteClusters.RemoteClusterHealthService(RemoteClusters, Eck, NodeConfig);
         Estate = new Estate.EstateService(this);
+        CredentialRotation = new RemoteClusters.CredentialRotation(NodeConfig, RemoteClusters, CrossClusterApiKeys, CredentialRollout);
+        TrustSync = new RemoteClusters.TrustSync(NodeConfig, RemoteClusters, Eck);
     }
 }

@@ -151,4 +151,12 @@ internal static class ErrorIds
     public const string EstateFileExists = nameof(EstateFileExists);
     public const string EstateSecretUnavailable = nameof(EstateSecretUnavailable);
     public const string EstateLinkFailed = nameof(EstateLinkFailed);
+
+    // Day-2 rotation (#12: Update-RemoteClusterCredential, Sync-RemoteClusterTrust)
+    public const string CredentialDiffersBetweenNodes = nameof(CredentialDiffersBetweenNodes);
+    public const string CredentialNotOnNodes = nameof(CredentialNotOnNodes);
+    public const string CredentialRotationNotVerified = nameof(CredentialRotationNotVerified);
+    public const string InvalidRotationWindow = nameof(InvalidRotationWindow);
+    public const string TrustSyncNotConfigured = nameof(TrustSyncNotConfigured);
+    public const string TrustSyncNotVerified = nameof(TrustSyncNotVerified);
 }

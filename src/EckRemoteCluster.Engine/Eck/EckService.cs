@@ -62,6 +62,10 @@ internal sealed class EckService : IEckService
     public Task<TransportTrustPlan> PlanTransportTrustAsync(EckCluster cluster, string caPem, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _transportTrust.PlanAsync(cluster, caPem, reporter, cancellationToken);
 
+    public Task<TransportTrustPlan> PlanTransportTrustFollowingAsync(
+        EckCluster cluster, string caPem, string localCluster, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        _transportTrust.PlanAsync(cluster, caPem, localCluster, reporter, cancellationToken);
+
     public Task<EckTransportTrust> AddTransportTrustAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken) =>
         _transportTrust.ApplyAsync(plan, reporter, cancellationToken);
 

@@ -16,7 +16,26 @@ namespace EckRemoteCluster.Engine.Eck;
 /// </summary>
 internal sealed class TransportTrustWriter(ClusterReader reader)
 {
-    public async Task<TransportTrustPlan> PlanAsync(EckCluster cluster, string caPem, IOperationReporter reporter, CancellationToken cancellationToken)
+    public Task<TransportTrustPlan> PlanAsync(EckCluster cluster, string caPem, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        PlanAsync(cluster, caPem, null, reporter, cancellationToken);
+
+    /// <summary>
+    /// The annotation on the trust ConfigMap in which Sync-RemoteClusterTrust records the SHA-256 fingerprints it made
+    /// the ECK cluster trust for one local cluster: what it may remove again once that cluster's CA has rotated, and
+    /// nothing else (the ConfigMap may hold other clusters' CAs).
+    /// </summary>
+    public static string FollowedCaAnnotation(string localCluster)
+    {
+        var name = new string(localCluster.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray()).Trim('-', '_', '.');
+        name = "local-ca." + (name.Length == 0 ? "cluster" : name);
+        return "eckremotecluster/" + (name.Length > 63 ? name[..63].TrimEnd('-', '_', '.') : name);
+    }
+
+    /// <summary>
+    /// With <paramref name="followedCluster"/>: the CAs recorded for that local cluster that are no longer in
+    /// <paramref name="caPem"/> are removed from ca.crt (a rotated local CA), and the record is updated.
+    /// </summary>
+    public async Task<TransportTrustPlan> PlanAsync(EckCluster cluster, string caPem, string? followedCluster, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var session = reader.Session(cluster);
         var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
@@ -29,7 +48,8 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
         {
             return new TransportTrustPlan(cluster, name, FileChange.Created, caPem, referenced is null, fingerprints,
                 $"Create ConfigMap {cluster.Namespace}/{name} (ca.crt: {Subjects(wanted)})"
-                + (referenced is null ? $" and set spec.transport.tls.certificateAuthorities.configMapName of {cluster} to it" : string.Empty));
+                + (referenced is null ? $" and set spec.transport.tls.certificateAuthorities.configMapName of {cluster} to it" : string.Empty),
+                Followed(followedCluster, fingerprints));
         }
 
         if (referenced is null && !(configMap.Metadata?.Labels?.TryGetValue(EckNames.ManagedByLabel, out var managedBy) == true && managedBy == EckNames.ManagedByValue))
@@ -44,9 +64,21 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
 
         reporter.Verbose($"{cluster} trusts the CAs of ConfigMap {cluster.Namespace}/{name}.");
         var existingPem = configMap.Data is { } data && data.TryGetValue(EckNames.CaKey, out var ca) ? ca : string.Empty;
-        var existing = Certificates(existingPem).Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var existingCertificates = Certificates(existingPem);
+        var existing = existingCertificates.Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var missing = wanted.Where(c => !existing.Contains(c.Thumbprint)).ToList();
-        if (missing.Count == 0)
+        var annotations = Followed(followedCluster, fingerprints);
+        string[] recorded = [];
+        if (annotations is not null && configMap.Metadata?.Annotations is { } present && present.TryGetValue(annotations.Keys.Single(), out var list))
+        {
+            recorded = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        var superseded = existingCertificates
+            .Where(c => recorded.Contains(Fingerprint(c), StringComparer.OrdinalIgnoreCase) && !fingerprints.Contains(Fingerprint(c), StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        var recordChanges = annotations is not null && !recorded.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(fingerprints.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        if (missing.Count == 0 && superseded.Count == 0 && !recordChanges)
         {
             return new TransportTrustPlan(cluster, name, FileChange.Unchanged, existingPem, referenced is null, fingerprints,
                 referenced is null
@@ -54,11 +86,27 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
                     : $"{cluster} already trusts {Subjects(wanted)} (ConfigMap {cluster.Namespace}/{name}).");
         }
 
-        var merged = existingPem.TrimEnd() + (existingPem.Length > 0 ? "\n" : string.Empty) + string.Concat(missing.Select(c => c.ExportCertificatePem() + "\n"));
+        var merged = missing.Count == 0 && superseded.Count == 0 ? existingPem
+            : superseded.Count == 0
+            ? existingPem.TrimEnd() + (existingPem.Length > 0 ? "\n" : string.Empty) + string.Concat(missing.Select(c => c.ExportCertificatePem() + "\n"))
+            : string.Concat(existingCertificates.Except(superseded).Concat(missing).Select(c => c.ExportCertificatePem() + "\n"));
+        var description = missing.Count > 0
+            ? $"Add {Subjects(missing)} to ca.crt of ConfigMap {cluster.Namespace}/{name}, keeping the {existing.Count - superseded.Count} CA(s) it holds"
+            : $"Record {Subjects(wanted)} as the CA(s) of '{followedCluster}' on ConfigMap {cluster.Namespace}/{name}";
+        if (superseded.Count > 0)
+        {
+            description += $"; remove {Subjects(superseded)}, which '{followedCluster}' no longer uses";
+        }
+
         return new TransportTrustPlan(cluster, name, FileChange.Updated, merged, referenced is null, fingerprints,
-            $"Add {Subjects(missing)} to ca.crt of ConfigMap {cluster.Namespace}/{name}, keeping the {existing.Count} CA(s) it holds"
-            + (referenced is null ? $", and set spec.transport.tls.certificateAuthorities.configMapName of {cluster} to it" : string.Empty));
+            description + (referenced is null ? $", and set spec.transport.tls.certificateAuthorities.configMapName of {cluster} to it" : string.Empty),
+            annotations);
     }
+
+    private static Dictionary<string, string>? Followed(string? followedCluster, string[] fingerprints) =>
+        followedCluster is null ? null : new Dictionary<string, string> { [FollowedCaAnnotation(followedCluster)] = string.Join(",", fingerprints) };
+
+    private static string Fingerprint(X509Certificate2 certificate) => certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
     public async Task<EckTransportTrust> ApplyAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -75,6 +123,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
                     Name = plan.ConfigMapName,
                     NamespaceProperty = cluster.Namespace,
                     Labels = new Dictionary<string, string> { [EckNames.ManagedByLabel] = EckNames.ManagedByValue, [EckNames.ClusterNameLabel] = cluster.Name },
+                    Annotations = plan.Annotations?.ToDictionary(),
                 },
                 Data = new Dictionary<string, string> { [EckNames.CaKey] = plan.CaPem },
             };
@@ -86,6 +135,11 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
             // A merge patch of data.ca.crt only: other keys of a user's ConfigMap stay as they are.
             reporter.Verbose($"Adding the CA to ca.crt of ConfigMap {cluster.Namespace}/{plan.ConfigMapName}.");
             var patch = new JsonObject { ["data"] = new JsonObject { [EckNames.CaKey] = plan.CaPem } };
+            if (plan.Annotations is { } annotations)
+            {
+                patch["metadata"] = new JsonObject { ["annotations"] = new JsonObject(annotations.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))) };
+            }
+
             await KubernetesErrors.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedConfigMapAsync(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ConfigMapName, cluster.Namespace,
                 fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -137,6 +137,25 @@ internal sealed class KeystoreBatch : IKeystoreBatch
         return Plans();
     }
 
+    public SecureString? GetEntry(string settingName)
+    {
+        var holder = _nodes.FirstOrDefault(n => n.Keystore.Contains(settingName));
+        if (holder is null)
+        {
+            return null;
+        }
+
+        byte[] value = holder.Keystore.GetBytes(settingName);
+        try
+        {
+            return SecureStrings.FromUtf8(value);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(value);
+        }
+    }
+
     public IReadOnlyList<(string ConfigPath, bool Present, bool SameAsFirst)> CompareEntry(string settingName)
     {
         byte[]? first = null;

@@ -48,6 +48,13 @@ internal interface IEckService
     /// <summary>Works out what trusting <paramref name="caPem"/> for transport connections (certificate model) would change; nothing is written.</summary>
     Task<TransportTrustPlan> PlanTransportTrustAsync(EckCluster cluster, string caPem, IOperationReporter reporter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same for Sync-RemoteClusterTrust: <paramref name="caPem"/> is the local cluster's current transport CA; the
+    /// CAs recorded on the ConfigMap for <paramref name="localCluster"/> by an earlier run that it no longer uses are removed.
+    /// </summary>
+    Task<TransportTrustPlan> PlanTransportTrustFollowingAsync(
+        EckCluster cluster, string caPem, string localCluster, IOperationReporter reporter, CancellationToken cancellationToken);
+
     /// <summary>Writes the ConfigMap and points spec.transport.tls.certificateAuthorities at it, as planned.</summary>
     Task<EckTransportTrust> AddTransportTrustAsync(TransportTrustPlan plan, IOperationReporter reporter, CancellationToken cancellationToken);
 

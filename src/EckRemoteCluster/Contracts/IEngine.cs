@@ -25,4 +25,8 @@ internal interface IEngine
     IRemoteClusterHealthService RemoteClusterHealth { get; }
 
     IEstateService Estate { get; }
+
+    ICredentialRotation CredentialRotation { get; }
+
+    ITrustSync TrustSync { get; }
 }

@@ -25,6 +25,9 @@ internal interface IKeystoreBatch : IDisposable
     /// <summary>For each node, the API key id in the setting's value (base64 of id:secret); null when absent or not a key. The secret is never kept.</summary>
     IReadOnlyList<(string ConfigPath, string? KeyId)> ApiKeyIds(string settingName);
 
+    /// <summary>The setting's value on the first node that holds it (to put it back later); null when no node does.</summary>
+    SecureString? GetEntry(string settingName);
+
     /// <summary>The plan so far for every node, in order (Unchanged before any SetEntry or RemoveEntry).</summary>
     IReadOnlyList<KeystorePlan> Planned { get; }
 

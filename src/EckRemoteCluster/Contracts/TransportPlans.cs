@@ -12,7 +12,8 @@ internal sealed record TransportTrustPlan(
     string CaPem,
     bool PointSpecAtConfigMap,
     string[] RequestedFingerprints,
-    string Description)
+    string Description,
+    IReadOnlyDictionary<string, string>? Annotations = null)
 {
     public bool ChangesNothing => ConfigMapChange == FileChange.Unchanged && !PointSpecAtConfigMap;
 }
