@@ -46,11 +46,8 @@ try {
     Write-Step 'Find the ECK cluster'
     $eck = Show (Get-EckCluster -Namespace elastic -Name quickstart)
 
-    Write-Step 'Enable its remote cluster server (a rolling restart; -Wait follows it)'
-    $eck = Show ($eck | Enable-EckRemoteClusterServer -Wait -Force)
-
-    Write-Step 'Expose the remote cluster server outside Kubernetes'
-    $endpoint = Show ($eck | Publish-EckRemoteClusterServer -Type LoadBalancer)
+    Write-Step 'Enable its remote cluster server (starts a rolling restart of the ECK cluster, which goes on while the next steps run)'
+    $eck = Show ($eck | Enable-EckRemoteClusterServer -Force)
 
     Write-Step "Fetch ECK's transport CA"
     $ca = Show ($eck | Get-EckTransportCa)
@@ -76,8 +73,11 @@ try {
     Write-Step "Trust ECK's CA on every node (remote-cluster-ca.crt and elasticsearch.yml)"
     $trust = Show ($ca | Add-RemoteClusterTrust -Session $sessions -WarningAction SilentlyContinue)
 
-    Write-Step 'Rolling restart of the nodes whose static settings changed (allocation primaries, flush, systemctl restart, same node id back, allocation back, health as before)'
+    Write-Step 'Rolling restart of the nodes whose static settings changed, while ECK''s goes on (allocation primaries, flush, systemctl restart, same node id back, allocation back, health as before)'
     Show ($trust | Restart-ElasticsearchNode -Connection $local -Force) | Out-Null
+
+    Write-Step 'Expose the remote cluster server outside Kubernetes (its address is handed out once ECK''s restarted nodes answer there)'
+    $endpoint = Show ($eck | Publish-EckRemoteClusterServer -Type LoadBalancer)
 
     Write-Step 'Register the remote in proxy mode and wait until it is connected'
     Show ($endpoint | Connect-RemoteCluster -Connection $local -Alias eck) | Out-Null

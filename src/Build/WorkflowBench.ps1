@@ -29,8 +29,10 @@ function Step([string] $Name, [scriptblock] $Run) {
 $start = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
 $watch = [Diagnostics.Stopwatch]::StartNew()
 $eck = Step 'Get-EckCluster' { Get-EckCluster -Namespace elastic -Name quickstart }
-$eck = Step 'Enable-EckRemoteClusterServer -Wait' { $eck | Enable-EckRemoteClusterServer -Wait -Force }
-$endpoint = Step 'Publish-EckRemoteClusterServer' { $eck | Publish-EckRemoteClusterServer -Type LoadBalancer }
+# As the README orders it: Enable returns once ECK has the change, and ECK's rolling restart goes on while the CA,
+# the key and the local nodes' files and restarts are done; Publish then waits until the address accepts connections
+# (ECK's first restarted node) and Connect-RemoteCluster until the remote is connected.
+$eck = Step 'Enable-EckRemoteClusterServer' { $eck | Enable-EckRemoteClusterServer -Force }
 $ca = Step 'Get-EckTransportCa' { $eck | Get-EckTransportCa }
 $remote = Step 'New-ElasticsearchConnection (ECK)' { $eck | New-ElasticsearchConnection }
 $key = Step 'New-CrossClusterApiKey' { $remote | New-CrossClusterApiKey -Name bench-module -Alias eck -SearchIndex 'logs-*' }
@@ -46,6 +48,7 @@ $null = Step 'restart nodes (control API)' {
         $script:restarted++
     }
 }
+$endpoint = Step 'Publish-EckRemoteClusterServer' { $eck | Publish-EckRemoteClusterServer -Type LoadBalancer }
 $null = Step 'Connect-RemoteCluster' { $endpoint | Connect-RemoteCluster -Connection $local -Alias eck }
 $test = Step 'Test-RemoteCluster -SearchIndex' { Test-RemoteCluster -Connection $local -Alias eck -ConfigPath $configPaths -SearchIndex 'logs-*' }
 $watch.Stop()

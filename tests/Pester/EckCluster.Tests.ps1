@@ -122,6 +122,24 @@ Describe 'Enable-EckRemoteClusterServer' {
         Get-RequestLog -Mutating -PathLike '/api*' | Should -BeNullOrEmpty
     }
 
+    It 'returns at once without -Wait: the piped cluster is not read again, and nothing watches or polls after the patch' {
+        Get-EckCluster -Name quickstart | Disable-EckRemoteClusterServer -Force -Wait | Out-Null
+        $eck = Get-EckCluster -Name quickstart
+        Clear-RequestLog
+        $cluster = $eck | Enable-EckRemoteClusterServer -Force
+        $cluster.RemoteClusterServerEnabled | Should -BeTrue
+        $cluster.Generation | Should -BeGreaterThan $eck.Generation
+        $requests = @(Get-RequestLog -PathLike '/api*')
+        $requests.Count | Should -Be 1 -Because 'the patch is the only request: no read of the piped cluster, no watch, no poll'
+        $requests[0].method | Should -Be 'PATCH'
+        $requests[0].path | Should -BeLike '*/elasticsearches/quickstart*'
+        # Later steps use the returned cluster as it is: Get-EckTransportCa reads only the CA secret.
+        Clear-RequestLog
+        ($cluster | Get-EckTransportCa).Certificates | Should -Not -BeNullOrEmpty
+        @(Get-RequestLog -PathLike '/api*' | Where-Object path -like '*elasticsearches*') | Should -BeNullOrEmpty
+        Wait-EckCluster -Name quickstart | Out-Null
+    }
+
     It 'refuses Elasticsearch below 8.10 before sending anything' {
         $headers = @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" }
         $old = @{ apiVersion = 'elasticsearch.k8s.elastic.co/v1'; kind = 'Elasticsearch'; metadata = @{ name = 'old'; namespace = 'elastic' }
@@ -149,12 +167,13 @@ Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
         $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $verbose | Should -Contain "The API server's OpenAPI v3 schema of Elasticsearch has spec.remoteClusterServer.service (ECK 3.3 or later)."
-        (Get-RequestLog).path | Should -Contain '/openapi/v3'
+        (Get-RequestLog).path | Should -Contain '/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1'
+        (Get-RequestLog).path | Should -Not -Contain '/openapi/v3' -Because 'the group-version document is asked for by its path, without the index'
         @(Get-RequestLog | Where-Object { $_.path -like '*dryRun=All*' }) | Should -BeNullOrEmpty
     }
 
     It 'falls back to a server-side dry-run patch when OpenAPI v3 fails, and that changes nothing' {
-        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3/apis/elasticsearch\.k8s\.elastic\.co/v1$'; status = 500; count = 1 }
         Clear-RequestLog
         $verbose = Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
@@ -164,7 +183,7 @@ Describe 'Publish-EckRemoteClusterServer (ECK 3.3 service template)' {
     }
 
     It 'warns that the ECK version is unknown only when neither the schema nor a dry run answers' {
-        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3$'; status = 500; count = 1 }
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = '^/openapi/v3/apis/elasticsearch\.k8s\.elastic\.co/v1$'; status = 500; count = 1 }
         Add-SandboxFault @{ target = 'kubernetes'; method = 'PATCH'; pathPattern = 'dryRun=All'; status = 500; count = 1 }
         Get-EckCluster -Name quickstart | Publish-EckRemoteClusterServer -Type LoadBalancer -WhatIf -WarningVariable warnings -WarningAction SilentlyContinue
         @($warnings | Where-Object { "$_" -like '*ECK version is unknown*' }).Count | Should -Be 1

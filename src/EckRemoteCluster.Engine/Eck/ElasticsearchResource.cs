@@ -63,7 +63,13 @@ internal sealed class ElasticsearchResource : IKubernetesObject<V1ObjectMeta>
             session.Target.KubeConfig,
             Metadata.Generation ?? 0,
             Status.ValueKind == JsonValueKind.Object && Status.TryGetProperty("observedGeneration", out var observed) && observed.TryGetInt64(out var o) ? o : 0,
-            Metadata.ResourceVersion);
+            Metadata.ResourceVersion)
+        {
+            SpecServiceTemplates = new[] { "remoteClusterServer", "transport" }
+                .Select(field => (field, template: ServiceTemplate(field)))
+                .Where(t => t.template is not null)
+                .ToDictionary(t => t.field, t => t.template!.Value.GetRawText(), StringComparer.Ordinal),
+        };
     }
 
     private static string? Read(JsonElement element, string property) =>

@@ -32,8 +32,8 @@ internal sealed class ServicePublisher(ClusterReader reader)
         var (mechanism, evidence) = await MechanismForAsync(exposed, session, cluster, reporter, cancellationToken).ConfigureAwait(false);
         if (mechanism == PublishMechanism.ServiceTemplate)
         {
-            var resource = await ElasticsearchResources.GetAsync(session, cluster.Namespace, cluster.Name, cancellationToken).ConfigureAwait(false);
-            var existing = ServiceTemplates.FromElement(resource.ServiceTemplate(exposed.SpecField));
+            // The cluster as the cmdlet was given or read it carries its templates: no second read of the resource.
+            var existing = cluster.SpecServiceTemplates.TryGetValue(exposed.SpecField, out var template) ? JsonNode.Parse(template) : null;
             var serviceName = exposed.ServiceName(cluster.Name);
             if (ServiceTemplates.Satisfies(existing, request))
             {
@@ -293,6 +293,8 @@ internal sealed class ServicePublisher(ClusterReader reader)
         }
     }
 
+    private static readonly TimeSpan AddressRereadInterval = TimeSpan.FromSeconds(10);
+
     private static async Task<EckRemoteClusterEndpoint> WaitForAddressAsync(
         KubernetesSession session, PublishPlan plan, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -301,25 +303,38 @@ internal sealed class ServicePublisher(ClusterReader reader)
         var activity = $"Publishing the {exposed.Title} of {cluster}";
         var started = DateTime.UtcNow;
         (string Address, int Port)? refusing = null;
+        V1Service? service = null;
+        (string Address, int Port)? address = null;
+        var lastRead = DateTime.MinValue;
         try
         {
             while (true)
             {
-                var service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+                // Once the Service has its address, only the address is tried again (a TCP connect, no request to
+                // the API server) while ECK restarts its nodes; the Service is read again now and then in case the
+                // address changes.
+                if (address is null || DateTime.UtcNow - lastRead >= AddressRereadInterval)
+                {
+                    service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
+                    lastRead = DateTime.UtcNow;
+                    address = service?.Spec?.Type == plan.Request.Type.ToString()
+                        ? await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false)
+                        : null;
+                }
+
                 refusing = null;
-                if (service?.Spec?.Type == plan.Request.Type.ToString()
-                    && await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false) is { } address)
+                if (address is { } current)
                 {
                     // The address is in the Service before kube-proxy or the load balancer forwards it: hand it out
                     // only once it accepts connections, so the next step does not meet a refused connection.
-                    if (await AddressProbe.AcceptsConnectionsAsync(address.Address, address.Port, cancellationToken).ConfigureAwait(false))
+                    if (await AddressProbe.AcceptsConnectionsAsync(current.Address, current.Port, cancellationToken).ConfigureAwait(false))
                     {
-                        var endpoint = Endpoint(exposed, cluster, plan.ServiceName, service.Spec.Type, address.Address, address.Port);
+                        var endpoint = Endpoint(exposed, cluster, plan.ServiceName, service!.Spec.Type, current.Address, current.Port);
                         reporter.Verbose($"The {exposed.Title} of {cluster} is reachable at {endpoint.ProxyAddress} (server name {endpoint.ServerName}).");
                         return endpoint;
                     }
 
-                    refusing = address;
+                    refusing = current;
                 }
 
                 var waited = DateTime.UtcNow - started;

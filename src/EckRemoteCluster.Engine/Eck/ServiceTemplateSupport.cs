@@ -19,8 +19,10 @@ internal sealed record ServiceTemplateSupportResult(bool? Supported, string Evid
 /// a stale one. The field spec.remoteClusterServer.service exists in the CRD from ECK 3.3.0; on 3.0–3.2 the API server
 /// prunes it as an unknown field. Two readings, in order:
 /// <list type="number">
-/// <item>OpenAPI v3 discovery (GET /openapi/v3, then the group-version document it points to), what kubectl explain
-/// reads; every authenticated user may read it (system:discovery), no write is sent;</item>
+/// <item>the OpenAPI v3 document of the Elasticsearch group-version (GET /openapi/v3/apis/elasticsearch.k8s.elastic.co/v1),
+/// what kubectl explain reads; every authenticated user may read it (system:discovery), no write is sent. It is asked
+/// for by its path, without the hash the /openapi/v3 index adds for caching: kube-apiserver serves the current
+/// document either way (kubernetes/kube-openapi pkg/handler3/handler.go), so the index is one request saved;</item>
 /// <item>when that is not served or says nothing (a schema without properties), a server-side dry-run merge patch
 /// that sets the field to {}: the returned object keeps it on 3.3+ and has it pruned before. Nothing is stored
 /// (dryRun=All; ECK's webhook declares sideEffects None, so it is called and changes nothing either).</item>
@@ -72,11 +74,8 @@ internal static class ServiceTemplateSupport
             throw new InvalidOperationException("the client cannot send raw requests");
         }
 
-        var discovery = await GetJsonAsync(client, OpenApiRoot, cancellationToken).ConfigureAwait(false);
         var groupVersion = $"apis/{EckNames.Group}/{EckNames.Version}";
-        var url = (string?)discovery["paths"]?[groupVersion]?["serverRelativeURL"]
-            ?? throw new InvalidOperationException($"/openapi/v3 lists no {groupVersion}");
-        var document = await GetJsonAsync(client, url.TrimStart('/'), cancellationToken).ConfigureAwait(false);
+        var document = await GetJsonAsync(client, $"{OpenApiRoot}/{groupVersion}", cancellationToken).ConfigureAwait(false);
         var schema = (document["components"]?["schemas"] as JsonObject)?
             .Select(entry => entry.Value)
             .OfType<JsonObject>()

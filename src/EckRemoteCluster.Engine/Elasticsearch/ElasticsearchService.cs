@@ -23,7 +23,8 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
             : inner => RequestCredentials.Basic(request.UserName ?? string.Empty, request.Password ?? new SecureString(), inner);
         var description = string.Join(", ", request.Uris.Select(u => u.GetLeftPart(UriPartial.Authority)));
         var client = new ElasticsearchRestClient(request.Uris, trust, authenticate, connect: null, description);
-        return await ConnectionVerifier.VerifyAsync(client, "Direct", request.Uris.Select(u => u.ToString()).ToArray(), null, reporter, cancellationToken)
+        return await ConnectionVerifier.VerifyAsync(client, "Direct", request.Uris.Select(u => u.ToString()).ToArray(), null, reporter, cancellationToken,
+                request.ApiKey is null ? request.UserName ?? string.Empty : null)
             .ConfigureAwait(false);
     }
 
@@ -80,7 +81,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
                 connector.ConnectAsync, $"{uri.GetLeftPart(UriPartial.Authority)} (port-forward)");
         }
 
-        return await ConnectionVerifier.VerifyAsync(client, route, [uri.ToString()], cluster, reporter, cancellationToken).ConfigureAwait(false);
+        return await ConnectionVerifier.VerifyAsync(client, route, [uri.ToString()], cluster, reporter, cancellationToken, EckNames.ElasticUser).ConfigureAwait(false);
     }
 
     private static async Task<SecureString> ReadElasticPasswordAsync(KubernetesSession session, EckCluster cluster, CancellationToken cancellationToken)

@@ -40,9 +40,12 @@ public sealed class ConnectRemoteClusterCommand : EckRemoteClusterCmdlet
     [ValidateRange(1, 1024)]
     public int ProxySocketConnections { get; set; }
 
-    /// <summary>How long to wait for the connection to come up.</summary>
+    /// <summary>
+    /// How long to wait for the connection to come up: long enough for ECK to restart a node with the remote cluster
+    /// server after Enable-EckRemoteClusterServer, which returns without waiting for the rollout.
+    /// </summary>
     [Parameter]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
     protected override void ProcessRecordCore()
     {

@@ -38,6 +38,26 @@ public abstract class EckClusterCmdlet : EckRemoteClusterCmdlet
     internal EckCluster ReadCluster() =>
         RunWithReporting((reporter, token) => Engine.Eck.GetClusterAsync(Target, NullIfEmpty(Namespace), Name, reporter, token));
 
+    /// <summary>
+    /// The piped EckCluster itself when it is the cluster the bound parameters name (it carries the resourceVersion
+    /// it was read or written at), so a pipeline reads the resource once instead of once per step; otherwise (a name
+    /// typed, or another object bound by property name) the cluster as it is now.
+    /// </summary>
+    internal EckCluster PipedOrReadCluster(EckCluster? piped)
+    {
+        if (piped is { ResourceVersion: not null }
+            && piped.Name == Name
+            && (string.IsNullOrEmpty(Namespace) || piped.Namespace == Namespace)
+            && NullIfEmpty(Context) == piped.Context
+            && NullIfEmpty(KubeConfig) == piped.KubeConfig)
+        {
+            WriteDebug($"Using the piped {piped} as read at resourceVersion {piped.ResourceVersion} instead of reading it again.");
+            return piped;
+        }
+
+        return ReadCluster();
+    }
+
     internal static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 

@@ -14,9 +14,13 @@ public sealed class GetEckTransportCaCommand : EckClusterCmdlet
     [Parameter]
     public string? OutFile { get; set; }
 
+    /// <summary>-InputObject: described for users once, in docs/en-US/parameters.md.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public EckCluster? InputObject { get; set; }
+
     protected override void ProcessRecordCore()
     {
-        var cluster = ReadCluster();
+        var cluster = PipedOrReadCluster(InputObject);
         var ca = RunWithReporting((reporter, token) => Engine.Eck.GetTransportCaAsync(cluster, reporter, token));
         if (OutFile is not null)
         {

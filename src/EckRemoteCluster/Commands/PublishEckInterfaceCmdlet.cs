@@ -33,11 +33,15 @@ public abstract class PublishEckInterfaceCmdlet : EckClusterCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>-InputObject: described for users once, in docs/en-US/parameters.md.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public EckCluster? InputObject { get; set; }
+
     private protected abstract EckInterface Interface { get; }
 
     protected override void ProcessRecordCore()
     {
-        var cluster = ReadCluster();
+        var cluster = PipedOrReadCluster(InputObject);
         var annotations = Annotation?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty)
             ?? new Dictionary<string, string>();
         var request = new PublishRequest(Interface, Type, Port, annotations, LoadBalancerSourceRange ?? []);

@@ -16,6 +16,10 @@ public abstract class RemoteClusterServerSwitchCmdlet : EckClusterCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>-InputObject: described for users once, in docs/en-US/parameters.md.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public EckCluster? InputObject { get; set; }
+
     /// <summary>Skips the confirmation prompt (the change restarts every node of the cluster).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -24,7 +28,7 @@ public abstract class RemoteClusterServerSwitchCmdlet : EckClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var cluster = ReadCluster();
+        var cluster = PipedOrReadCluster(InputObject);
         var state = Enabled ? "enabled" : "disabled";
         if (cluster.RemoteClusterServerEnabled == Enabled)
         {

@@ -71,5 +71,11 @@ public sealed class EckCluster
 
     internal string? ResourceVersion { get; }
 
+    /// <summary>
+    /// spec.&lt;field&gt;.service as read (JSON text), by field (remoteClusterServer, transport), for the fields that
+    /// have one: a Publish- cmdlet given this object plans from it instead of reading the resource again.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string> SpecServiceTemplates { get; init; } = new Dictionary<string, string>();
+
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -60,6 +60,7 @@ public sealed class MergePatchBodiesTests
               "spec":{"type":"LoadBalancer","ports":[{"name":"rcs","protocol":"TCP","port":19443,"targetPort":9443}],"loadBalancerSourceRanges":["10.0.0.0/8"]}}}}}
             """, patch.Body);
         Assert.DoesNotContain(api.Requests, r => r.Method == "POST");
+        Assert.DoesNotContain(api.Requests, r => r.Method == "GET" && r.Path.StartsWith(ResourcePath, StringComparison.Ordinal));
         Assert.Equal("quickstart-es-remote-cluster", endpoint.ServiceName);
         Assert.Equal("10.1.2.3:19443", endpoint.ProxyAddress);
         Assert.Equal("quickstart-es-remote-cluster.elastic.svc", endpoint.ServerName);
@@ -145,7 +146,7 @@ public sealed class MergePatchBodiesTests
         using var api = new FakeKubernetesApi(r => r switch
         {
             { Method: "PATCH" } => (403, Forbidden),
-            { Path: "/openapi/v3" } => (403, Forbidden),
+            { Path: "/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1" } => (403, Forbidden),
             _ => (404, FakeKubernetesApi.NotFoundStatus("quickstart-es-remote-cluster-lb")),
         });
         var reporter = new RecordingReporter();
@@ -155,7 +156,7 @@ public sealed class MergePatchBodiesTests
         Assert.Equal(PublishMechanism.OwnService, plan.Mechanism);
         var warning = Assert.Single(reporter.Messages, m => m.StartsWith("WARNING:", StringComparison.Ordinal));
         Assert.Contains("ECK version is unknown", warning, StringComparison.Ordinal);
-        Assert.Contains("GET /openapi/v3 answered 403", warning, StringComparison.Ordinal);
+        Assert.Contains("GET /openapi/v3/apis/elasticsearch.k8s.elastic.co/v1 answered 403", warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,10 +207,11 @@ public sealed class MergePatchBodiesTests
         using var api = new FakeKubernetesApi(r => OpenApi(r, service: true) ?? (200, Resource(true, foreign)));
 
         var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() =>
-            new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true), LoadBalancer, new RecordingReporter(), CancellationToken.None));
+            new EckService(new KubernetesSessions()).PlanPublishAsync(Cluster(api, enabled: true, foreign), LoadBalancer, new RecordingReporter(), CancellationToken.None));
 
         Assert.Equal("RemoteClusterServiceTemplateExists", error.ErrorId);
         Assert.DoesNotContain(api.Requests, r => r.Method != "GET");
+        Assert.DoesNotContain(api.Requests, r => r.Path.StartsWith(ResourcePath, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -290,8 +292,12 @@ public sealed class MergePatchBodiesTests
         return body;
     }
 
-    private static EckCluster Cluster(FakeKubernetesApi api, bool enabled) =>
-        new("quickstart", "elastic", "9.1.0", "green", "Ready", 3, enabled, "fake", api.KubeConfigPath, 2, 2, "10");
+    /// <summary>The cluster as Get-EckCluster reads it: with the spec.remoteClusterServer.service it has, if any.</summary>
+    private static EckCluster Cluster(FakeKubernetesApi api, bool enabled, JsonObject? template = null) =>
+        new("quickstart", "elastic", "9.1.0", "green", "Ready", 3, enabled, "fake", api.KubeConfigPath, 2, 2, "10")
+        {
+            SpecServiceTemplates = template is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["remoteClusterServer"] = template.ToJsonString() },
+        };
 
     /// <summary>
     /// /openapi/v3 and the Elasticsearch group-version document as kube-apiserver builds it from the installed CRD:
@@ -309,7 +315,7 @@ public sealed class MergePatchBodiesTests
             return (200, """{"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=AB"},"apis/elasticsearch.k8s.elastic.co/v1":{"serverRelativeURL":"/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1?hash=CD"}}}""");
         }
 
-        if (request.Path == "/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1?hash=CD")
+        if (request.Path == "/openapi/v3/apis/elasticsearch.k8s.elastic.co/v1")
         {
             var server = new JsonObject { ["enabled"] = new JsonObject { ["type"] = "boolean" } };
             if (service)
