@@ -116,6 +116,21 @@ Describe 'Sync-RemoteClusterEstate' {
         Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
     }
 
+    It 'connects a certificate-model link: transport published, trust both ways, registered on the transport port' {
+        $path = New-EstateFile certificate -Alias 'cert' -Replace "    search: ['logs-*']`n    keyExpiration: 90d`n    roles:`n      - name: cert-reader`n        indices: ['logs-*']=>    securityModel: Certificate"
+
+        $plan = Sync-RemoteClusterEstate -Path $path -WhatIf
+        $plan.Step | Should -Be @('Publish', 'EckTrust', 'Trust', 'Registration')
+        $result = Sync-RemoteClusterEstate -Path $path -Force
+
+        $result.State | Should -Be 'Converged'
+        $result.Connected | Should -BeTrue
+        $remote = Get-RemoteCluster -Connection (Connect-LocalCluster) | Where-Object Alias -eq 'cert'
+        $remote.SecurityModel | Should -Be 'Certificate'
+        $remote.ServerName | Should -Be 'quickstart-es-transport.elastic.svc'
+        Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+    }
+
     It 'sends no mutating request and writes no node file under -WhatIf' {
         Initialize-Estate
         $before = Get-NodeFileSnapshot $Nodes

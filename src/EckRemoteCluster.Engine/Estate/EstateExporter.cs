@@ -24,8 +24,10 @@ internal sealed class EstateExporter(IEngine engine)
         var links = new List<EstateLink>();
         foreach (var remote in local.Registered.Where(r => r.Mode == "proxy"))
         {
-            var match = endpoints.FirstOrDefault(e => e.Endpoint.ProxyAddress == remote.ProxyAddress)
-                ?? endpoints.FirstOrDefault(e => remote.ServerName is not null && e.Endpoint.ServerName == remote.ServerName);
+            var match = endpoints.FirstOrDefault(e => e.Endpoint?.ProxyAddress == remote.ProxyAddress)
+                ?? endpoints.FirstOrDefault(e => remote.ServerName is not null && e.Endpoint?.ServerName == remote.ServerName)
+                // The transport interface (certificate model) is recognised by the server name its certificate carries.
+                ?? endpoints.FirstOrDefault(e => remote.ServerName is not null && remote.ServerName == $"{e.Cluster.Name}-es-transport.{e.Cluster.Namespace}.svc");
             if (match is null)
             {
                 reporter.Warning($"'{remote.Alias}' ({remote.ProxyAddress}) matches no published ECK cluster of the kubeconfig's contexts; it is left out of the estate.");
@@ -37,7 +39,7 @@ internal sealed class EstateExporter(IEngine engine)
             if (eck is null)
             {
                 eck = new EstateEckCluster(UniqueName(ecks, cluster), kubeConfig, cluster.Context, cluster.Namespace, cluster.Name,
-                    Enum.TryParse<EckServiceType>(match.Endpoint.ServiceType, out var type) ? type : EckServiceType.LoadBalancer, new EstatePosition(0, 0));
+                    Enum.TryParse<EckServiceType>(match.Endpoint?.ServiceType, out var type) ? type : EckServiceType.LoadBalancer, new EstatePosition(0, 0));
                 ecks.Add(eck);
             }
 
@@ -92,7 +94,7 @@ internal sealed class EstateExporter(IEngine engine)
         return ids;
     }
 
-    private sealed record PublishedEndpoint(EckCluster Cluster, EckRemoteClusterEndpoint Endpoint);
+    private sealed record PublishedEndpoint(EckCluster Cluster, EckRemoteClusterEndpoint? Endpoint);
 
     /// <summary>Every published endpoint of every ECK cluster the kubeconfig reaches: the current context first.</summary>
     private async Task<List<PublishedEndpoint>> FindEndpointsAsync(string? kubeConfig, IOperationReporter reporter, CancellationToken token)
@@ -130,6 +132,9 @@ internal sealed class EstateExporter(IEngine engine)
                 {
                     found.Add(new PublishedEndpoint(cluster, endpoint));
                 }
+
+                // Every cluster once without an endpoint: certificate-model remotes are matched by their transport server name.
+                found.Add(new PublishedEndpoint(cluster, null));
             }
         }
 

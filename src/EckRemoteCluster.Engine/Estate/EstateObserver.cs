@@ -9,6 +9,9 @@ namespace EckRemoteCluster.Engine.Estate;
 /// </summary>
 internal sealed class EstateObserver(IEngine engine)
 {
+    /// <summary>How long planning waits for the address of a Service that is already as wanted (a load balancer may still be assigning one).</summary>
+    private static readonly TimeSpan AddressTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<IReadOnlyList<EstateLinkPlan>> PlanAsync(
         EstateDocument document, IReadOnlyList<EstateLocalTarget> targets, int throttleLimit, IOperationReporter reporter, CancellationToken token)
     {
@@ -98,13 +101,23 @@ internal sealed class EstateObserver(IEngine engine)
         EckCluster cluster, EstateEckCluster spec, EckInterface exposed, IOperationReporter reporter, CancellationToken token)
     {
         var plan = await engine.Eck.PlanPublishAsync(cluster, PublishRequest(spec, exposed), reporter, token).ConfigureAwait(false);
-        var endpoints = (await engine.Eck.GetEndpointsAsync(cluster, reporter, token).ConfigureAwait(false)).Where(e => e.Interface == exposed).ToList();
-        if (plan.ChangesNothing && endpoints.Count > 0)
+        if (plan.ChangesNothing)
         {
-            return (ObservedState.AsWanted, $"{endpoints[0].ServiceType} {endpoints[0].ProxyAddress}", endpoints[0]);
+            // An unchanged plan writes nothing: publishing it only reads the Service's address, for either interface.
+            try
+            {
+                var endpoint = await engine.Eck.PublishAsync(plan, AddressTimeout, reporter, token).ConfigureAwait(false);
+                return (ObservedState.AsWanted, $"{endpoint.ServiceType} {endpoint.ProxyAddress}", endpoint);
+            }
+            catch (EckRemoteClusterException e) when (e.Category == EckErrorCategory.OperationTimeout)
+            {
+                return (ObservedState.Differs, $"{plan.Description} (no address yet: {e.Message})", null);
+            }
         }
 
-        return (endpoints.Count == 0 ? ObservedState.Absent : ObservedState.Differs, plan.Description, null);
+        var published = exposed == EckInterface.RemoteClusterServer
+            && (await engine.Eck.GetEndpointsAsync(cluster, reporter, token).ConfigureAwait(false)).Count > 0;
+        return (published ? ObservedState.Differs : ObservedState.Absent, plan.Description, null);
     }
 
     private ObservedState ObserveTrust(LocalClusterState local, string caPem, TrustScope scope)
