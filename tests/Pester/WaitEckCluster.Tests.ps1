@@ -1,4 +1,4 @@
-# Wait-EckCluster's edges on the sandbox: a watch whose resourceVersion is compacted away (410 Gone) and Ctrl+C.
+# Wait-EckCluster on the sandbox: one watch for a whole rollout, a watch whose resourceVersion is compacted away (410 Gone) and Ctrl+C.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     $script:Manifest = Get-BuiltModuleManifest
@@ -29,6 +29,21 @@ Describe 'Wait-EckCluster' {
         Clear-SandboxFault
         Set-Rollout 0
         Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:01:00 | Out-Null
+    }
+
+    It 'follows the rollout through one watch of the resource instead of reading it again and again' {
+        # Slow enough that the cluster is still rolling when the wait reads it, so the wait has to watch.
+        Set-Rollout 3
+        $cluster = Get-EckCluster -Name quickstart
+        $cluster = if ($cluster.RemoteClusterServerEnabled) { $cluster | Disable-EckRemoteClusterServer -Force } else { $cluster | Enable-EckRemoteClusterServer -Force }
+        Clear-RequestLog
+        $ready = $cluster | Wait-EckCluster -Timeout 00:01:00
+        $ready.IsReady | Should -BeTrue
+        $ready.ObservedGeneration | Should -Be $cluster.Generation
+        $requests = @(Get-RequestLog -PathLike '*elasticsearches*')
+        @($requests | Where-Object path -like '*watch=true*').Count | Should -Be 1
+        # The reads that start the wait (the cmdlet's and the watch's starting resourceVersion), none while it waits.
+        @($requests | Where-Object { $_.path -notlike '*watch=true*' }).Count | Should -BeLessOrEqual 2
     }
 
     It 'reads the cluster again and keeps waiting when its watch answers 410 Gone' {

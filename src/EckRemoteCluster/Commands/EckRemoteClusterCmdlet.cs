@@ -77,12 +77,22 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
                     return work(reporter, CancellationToken);
                 },
                 CancellationToken);
-            while (!task.IsCompleted)
+            // The pump wakes for each record and the moment the work ends, not at a polling interval: a wait that
+            // returns when a status flips adds nothing of its own (Wait-EckCluster's latency, docs/performance.md).
+            // Not disposed: the continuation may still be inside Cancel when the pump wakes, and a source without a
+            // timer holds nothing to release.
+            var finished = new CancellationTokenSource();
+            _ = task.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Cancel(), finished,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
             {
-                if (reporter.Pending.TryTake(out var write, 50))
+                while (reporter.Pending.TryTake(out var write, System.Threading.Timeout.Infinite, finished.Token))
                 {
                     Pump(write);
                 }
+            }
+            catch (OperationCanceledException) when (finished.IsCancellationRequested)
+            {
             }
 
             while (reporter.Pending.TryTake(out var write))
