@@ -15,7 +15,7 @@ for standard input that this process holds: closing it (Stop-DemoSandbox) stops 
 process ending for any reason, so no sandbox outlives its demo.
 #>
 function Start-DemoSandbox {
-    param([string] $Root, [string] $StateDirectory, [string[]] $Arguments = @())
+    param([string] $Root, [string] $StateDirectory, [string[]] $Arguments = @(), [int] $TimeoutSeconds = 90)
     $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($argument in @((Get-SandboxAssembly $Root), '--state-dir', $StateDirectory) + $Arguments) { $start.ArgumentList.Add($argument) }
     $start.RedirectStandardInput = $true
@@ -26,10 +26,10 @@ function Start-DemoSandbox {
     $null = $process.StandardOutput.BaseStream.CopyToAsync([IO.File]::Create((Join-Path $StateDirectory 'sandbox.stdout.log')))
     $null = $process.StandardError.BaseStream.CopyToAsync([IO.File]::Create((Join-Path $StateDirectory 'sandbox.stderr.log')))
     $descriptor = Join-Path $StateDirectory 'sandbox.json'
-    $deadline = [DateTime]::UtcNow.AddSeconds(90)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while (-not (Test-Path $descriptor)) {
         if ($process.HasExited) { throw "The sandbox exited with $($process.ExitCode); see $StateDirectory." }
-        if ([DateTime]::UtcNow -gt $deadline) { $process.Kill($true); throw "The sandbox was not ready within 90 s; see $StateDirectory." }
+        if ([DateTime]::UtcNow -gt $deadline) { $process.Kill($true); throw "The sandbox was not ready within $TimeoutSeconds s; see $StateDirectory." }
         Start-Sleep -Milliseconds 200
     }
     [pscustomobject]@{ Process = $process; Description = (Get-Content $descriptor -Raw | ConvertFrom-Json -Depth 20) }
