@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.NodeConfig;
 
 namespace EckRemoteCluster.Engine.Diagnosis;
@@ -30,66 +31,77 @@ public sealed record NodeLogEntry(string Node, string File, DateTimeOffset? Time
 }
 
 /// <summary>Where a node's log ended when the reader looked: entries after it are new.</summary>
-public sealed record NodeLogMark(string ConfigPath, string? File, long Length);
+internal sealed record NodeLogMark(NodeDirectory Node, string? File, long Length);
 
 /// <summary>
 /// Reads the server log of a self-managed node the way its log4j2.properties writes it: path.logs from
 /// elasticsearch.yml (default ES_HOME/logs, relative paths against ES_HOME, the config directory's parent), the file
 /// named after cluster.name (default "elasticsearch"): the ECS JSON lines of <c>&lt;cluster&gt;_server.json</c> when
-/// present, else the pattern layout of <c>&lt;cluster&gt;.log</c> (continuation lines carry the exception).
+/// present, else the pattern layout of <c>&lt;cluster&gt;.log</c> (continuation lines carry the exception). The files
+/// are read through the node's <see cref="INodeFiles"/>: locally, or on the node through its PowerShell session.
 /// </summary>
-public static class NodeLogReader
+internal static class NodeLogReader
 {
+    /// <summary>At most this much of a log is read per attempt: the entries of one connection attempt are far fewer.</summary>
+    private const int MaxBytesPerRead = 4 * 1024 * 1024;
+
     private static readonly Regex PatternLine = new(
         @"^\[(?<time>[^\]]+)\]\[(?<level>[A-Z]+)\s*\]\[(?<logger>[^\]]+?)\s*\] \[(?<node>[^\]]*)\] ?(?<message>.*)$",
         RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>The server log file a node writes, or null when it has none yet.</summary>
-    public static string? LogFile(string configPath)
+    public static string? LogFile(NodeDirectory node)
     {
-        var ymlPath = Path.Combine(configPath, "elasticsearch.yml");
-        var settings = File.Exists(ymlPath)
-            ? ElasticsearchYmlReader.Read(File.ReadAllText(ymlPath), ymlPath)
-            : new Dictionary<string, YmlSettingValue>();
-        var home = Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? configPath;
+        var files = node.Files;
+        var ymlPath = files.Combine(node.ConfigPath, "elasticsearch.yml");
+        var settings = files.GetInfo(ymlPath) is null
+            ? new Dictionary<string, YmlSettingValue>()
+            : ElasticsearchYmlReader.Read(YmlFileText.Decode(files.ReadAllBytes(ymlPath)).Text, ymlPath);
+        var home = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(node.ConfigPath))) ?? node.ConfigPath;
         var logs = settings.GetValueOrDefault("path.logs")?.Scalar is { Length: > 0 } configured
             ? Path.GetFullPath(configured, home)
-            : Path.Combine(home, "logs");
+            : files.Combine(home, "logs");
         var cluster = settings.GetValueOrDefault("cluster.name")?.Scalar is { Length: > 0 } name ? name : "elasticsearch";
-        var json = Path.Combine(logs, cluster + "_server.json");
-        if (File.Exists(json))
+        var json = files.Combine(logs, cluster + "_server.json");
+        if (files.GetInfo(json) is not null)
         {
             return json;
         }
 
-        var plain = Path.Combine(logs, cluster + ".log");
-        return File.Exists(plain) ? plain : null;
+        var plain = files.Combine(logs, cluster + ".log");
+        return files.GetInfo(plain) is not null ? plain : null;
     }
 
-    public static NodeLogMark Mark(string configPath)
+    public static NodeLogMark Mark(NodeDirectory node)
     {
-        var file = LogFile(configPath);
-        return new NodeLogMark(configPath, file, file is null ? 0 : new FileInfo(file).Length);
+        var file = LogFile(node);
+        return new NodeLogMark(node, file, file is null ? 0 : node.Files.ReadChunk(file, long.MaxValue, 0)?.Length ?? 0);
     }
 
     /// <summary>The entries written after <paramref name="mark"/> (the whole file when the log was rotated or new).</summary>
     public static IReadOnlyList<NodeLogEntry> ReadSince(NodeLogMark mark)
     {
-        var file = LogFile(mark.ConfigPath);
+        var files = mark.Node.Files;
+        var file = LogFile(mark.Node);
         if (file is null)
         {
             return [];
         }
 
-        long start = file == mark.File && new FileInfo(file).Length >= mark.Length ? mark.Length : 0;
-        string text;
-        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        var chunk = files.ReadChunk(file, file == mark.File ? mark.Length : 0, MaxBytesPerRead);
+        if (chunk is not null && chunk.Length < mark.Length && file == mark.File)
         {
-            stream.Seek(start, SeekOrigin.Begin);
-            text = new StreamReader(stream, Encoding.UTF8).ReadToEnd();
+            // Shorter than at the mark: rotated (or truncated) since, so everything in it is new.
+            chunk = files.ReadChunk(file, 0, MaxBytesPerRead);
         }
 
-        var node = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(mark.ConfigPath))) ?? mark.ConfigPath;
+        if (chunk is null)
+        {
+            return [];
+        }
+
+        var text = Encoding.UTF8.GetString(chunk.Bytes);
+        var node = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(mark.Node.ConfigPath)))) ?? mark.Node.ConfigPath;
         return file.EndsWith(".json", StringComparison.Ordinal) ? ParseJson(text, file, node) : ParsePattern(text, file, node);
     }
 

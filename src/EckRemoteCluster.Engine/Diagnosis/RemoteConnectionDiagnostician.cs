@@ -214,6 +214,21 @@ public static class RemoteConnectionDiagnostician
             [EvidenceSource.RemoteSettings],
             e => "remote_cluster_server.enabled: false on the remote"),
 
+        // Netty's SslHandler gave up: the address accepted the TCP connection and never answered the ClientHello.
+        new(RemoteConnectionCause.RemoteUnreachable,
+            Pattern(@"handshake timed out after \d+ ?ms"),
+            null,
+            f => $"[{f.Evidence.ProxyAddress ?? f.Alias}] accepts connections but never answers the TLS handshake: a load balancer without a healthy backend, or something in the path that holds the connection.",
+            UnansweredAction),
+
+        new(RemoteConnectionCause.RemoteUnreachable,
+            null,
+            (e, _) => e.Connected != true && e.Handshake?.Outcome == HandshakeOutcome.Silent,
+            f => $"[{f.Evidence.ProxyAddress}] accepts connections but never answers the TLS handshake.",
+            UnansweredAction,
+            [EvidenceSource.Handshake],
+            e => e.Handshake!.Describe()),
+
         new(RemoteConnectionCause.ProxyUnreachable,
             Pattern(@"Unable to open any proxy connections to cluster \[[^\]]*\] at address \[(?<address>[^\]]*)\]"),
             // A no_seed_node_left_exception says only that no socket came up: a TLS failure gives the same. Without the
@@ -246,7 +261,9 @@ public static class RemoteConnectionDiagnostician
             e => e.Handshake!.Describe()),
 
         new(RemoteConnectionCause.RemoteUnreachable,
-            Pattern(@"unable to communicate with remote cluster \[[^\]]*\]|connect_timeout\[|ConnectTransportException|Connection refused|connection timed out"),
+            // Not every ConnectTransportException: "handshake failed because connection reset" follows any TLS failure
+            // (the transport closed the channel) and names no cause by itself.
+            Pattern(@"unable to communicate with remote cluster \[[^\]]*\]|connect_timeout\[|Connection refused|connection timed out"),
             null,
             f => $"The remote [{f.Alias}] did not answer in time.",
             f => $"Check the network path from every local node to [{f.Evidence.ProxyAddress ?? "the remote address"}] (firewall, load balancer health; Get-EckRemoteClusterEndpoint shows what ECK publishes); "
@@ -309,9 +326,23 @@ public static class RemoteConnectionDiagnostician
     private static RemoteConnectionDiagnosis Unknown(RemoteConnectionEvidence evidence) => new(
         RemoteConnectionCause.Unknown,
         "Elasticsearch's answer does not match a known remote-cluster failure.",
-        evidence.Messages.Count > 0 ? string.Join(" | ", evidence.Messages) : DiagnosisFacts.Describe(evidence),
+        UnknownEvidence(evidence),
         "Read the full error in the logs of the local nodes and of the ECK cluster's pods (kubectl logs <name>-es-<nodeset>-0), "
         + "and compare the setup with GET /_remote/info and GET /_resolve/cluster/<alias>:*.");
+
+    /// <summary>What was seen when no row matched: the REST messages and what the nodes logged about the attempt, else the facts.</summary>
+    private static string UnknownEvidence(RemoteConnectionEvidence evidence)
+    {
+        var seen = evidence.Messages
+            .Concat((evidence.LogEntries ?? []).Take(3).Select(entry => entry.Quote(entry.Texts().Last())))
+            .ToList();
+        return seen.Count > 0 ? string.Join(" | ", seen) : DiagnosisFacts.Describe(evidence);
+    }
+
+    private static string UnansweredAction(DiagnosisFacts f) =>
+        $"Check what answers at [{f.Evidence.ProxyAddress ?? "the remote address"}]: Get-EckRemoteClusterEndpoint -Name <name> -Namespace <ns> shows the address ECK publishes "
+        + $"(Publish-EckRemoteClusterServer -Type LoadBalancer | Connect-RemoteCluster -Connection <local> -Alias {f.Alias} registers it); for a load balancer of your own, "
+        + "check that its backends are the ECK pods' port 9443 and that they are healthy, and that it passes TCP through without terminating TLS.";
 
     private static string CredentialAction(DiagnosisFacts f) =>
         $"Store the cross-cluster API key on every node and reload: New-CrossClusterApiKey -Alias {f.Alias} | Add-RemoteClusterCredential -ConfigPath <every node> -Connection <local> "
@@ -455,6 +486,8 @@ public static class RemoteConnectionDiagnostician
             RemoteConnectionCause.ApiKeyWrongPort when handshake == HandshakeOutcome.AsksForClientCertificate => (e.Handshake!.Describe(), EvidenceSource.Handshake),
             RemoteConnectionCause.ProxyUnreachable or RemoteConnectionCause.RemoteClusterServerDisabled
                 when handshake is HandshakeOutcome.Refused or HandshakeOutcome.Unreachable => (e.Handshake!.Describe(), EvidenceSource.Handshake),
+            RemoteConnectionCause.RemoteUnreachable
+                when handshake is HandshakeOutcome.Silent or HandshakeOutcome.Unreachable => (e.Handshake!.Describe(), EvidenceSource.Handshake),
             RemoteConnectionCause.ApiKeyInvalid or RemoteConnectionCause.RestApiKeyUsed
                 when e.RemoteKey is { State: not RemoteKeyState.Active } key => ($"on the remote, API key [{key.Id}] {key.Detail}", EvidenceSource.RemoteKey),
             RemoteConnectionCause.CredentialMissing when e.Keystores is { Count: > 0 } keystores && keystores.Any(k => !k.Present) =>

@@ -18,6 +18,9 @@ public static class HandshakeOutcome
     /// <summary>Something answered, but not with TLS.</summary>
     public const string NotTls = nameof(NotTls);
 
+    /// <summary>The connection was accepted but nothing answered the TLS handshake (a load balancer without a backend, a filter).</summary>
+    public const string Silent = nameof(Silent);
+
     /// <summary>The server asked for a client certificate: a transport port (9300), not the remote cluster server.</summary>
     public const string AsksForClientCertificate = nameof(AsksForClientCertificate);
 
@@ -125,6 +128,12 @@ public static class TlsProbe
         }
         catch (Exception e) when (e is AuthenticationException or IOException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            if (presented is null && e is OperationCanceledException)
+            {
+                return new HandshakeEvidence(address, HandshakeOutcome.Silent,
+                    $"{address} accepted the connection but did not answer the TLS handshake within {timeout.TotalSeconds:0} s");
+            }
+
             if (presented is null)
             {
                 return new HandshakeEvidence(address, HandshakeOutcome.NotTls,

@@ -75,6 +75,23 @@ internal sealed class LocalNodeFiles : INodeFiles
 
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
+    public NodeFileChunk? ReadChunk(string path, long offset, int maxBytes)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // Elasticsearch keeps writing the log while it is read: share it for writing (and rotation) and read what is there.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = stream.Length;
+        var start = Math.Max(Math.Min(offset, length), length - maxBytes);
+        stream.Seek(start, SeekOrigin.Begin);
+        var bytes = new byte[length - start];
+        stream.ReadExactly(bytes);
+        return new NodeFileChunk(length, start, bytes);
+    }
+
     public void EnsureCanKeep(NodeFileInfo like)
     {
         if (like.UserId is not { } uid || like.GroupId is not { } gid)

@@ -251,7 +251,7 @@ internal sealed partial class CredentialRotation(
             await remotes.WaitConnectedAsync(request.Local.Client, request.Alias, request.Local.Version, request.VerifyTimeout, reporter, cancellationToken).ConfigureAwait(false);
             if (request.SearchIndex is not null)
             {
-                var searched = await remotes.TestAsync(request.Local.Client, request.Alias, request.Local.Version, [], request.SearchIndex, cancellationToken).ConfigureAwait(false);
+                var searched = await remotes.TestAsync(request.Local.Client, request.Alias, request.Local.Version, new RemoteClusterTestOptions([], SearchIndex: request.SearchIndex, Handshake: false), cancellationToken).ConfigureAwait(false);
                 if (!searched.Connected || searched.SearchHits is null)
                 {
                     return $"the search of {request.Alias}:{request.SearchIndex} failed ({searched.Cause}): {searched.Evidence}";

@@ -164,10 +164,9 @@ internal sealed class RemoteClusterHealthService(IRemoteClusterService remoteClu
         (string, string)? testFailure = null;
         try
         {
-            // Node logs and the handshake's CA files are read from this machine's file system: only for local paths.
-            var localPaths = nodes is not null && nodes.All(n => n.Files.Location.Length == 0) ? nodes.Select(n => n.ConfigPath).ToList() : null;
+            // Node logs and the handshake's CA files are read through each node's files: local paths or its session.
             var checks = (keystores ?? []).Select((k, i) => new NodeCredentialCheck(nodes![i].ConfigPath, k.Present, k.Present && k.KeyId == keystores!.First(p => p.Present).KeyId, k.KeyId)).ToList();
-            test = await remoteClusters.TestAsync(request.Local, alias, request.LocalVersion, new RemoteClusterTestOptions(checks, localPaths, request.Remote), cancellationToken).ConfigureAwait(false);
+            test = await remoteClusters.TestAsync(request.Local, alias, request.LocalVersion, new RemoteClusterTestOptions(checks, nodes, request.Remote), cancellationToken).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException ex)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Diagnosis;
 using EckRemoteCluster.Engine.Elasticsearch;
+using EckRemoteCluster.Engine.LocalNodes;
 using EckRemoteCluster.Engine.Rules;
 using EckRemoteCluster.Secrets;
 
@@ -118,15 +119,6 @@ internal sealed class RemoteClusterService : IRemoteClusterService
         return new ClusterSettingsChange(NullsFor(persistent, prefix), NullsFor(transient, prefix));
     }
 
-    public Task<RemoteClusterTestResult> TestAsync(
-        IElasticsearchClient client,
-        string alias,
-        string localVersion,
-        IReadOnlyList<NodeCredentialCheck> nodeCredentials,
-        string? searchIndex,
-        CancellationToken cancellationToken) =>
-        TestAsync(client, alias, localVersion, new RemoteClusterTestOptions(nodeCredentials, SearchIndex: searchIndex, Handshake: false), cancellationToken);
-
     /// <summary>
     /// Checks the connection afresh. A connection being torn down (the remote node restarting, its trust changing)
     /// fails with a message that names no cause, often while _remote/info still says connected; reporting Unknown then
@@ -186,7 +178,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             // A settled diagnosis: the first request finished whatever attempt was under way (one started by a settings
             // change or a reload, perhaps half logged); this one makes a whole new attempt (_resolve/cluster reconnects a
             // disconnected remote), and only what the nodes log from here on is read.
-            var marks = options.ConfigPaths?.Select(NodeLogReader.Mark).ToList();
+            var marks = options.Nodes?.Select(NodeLogReader.Mark).ToList();
             check = await ResolveAsync(client, alias, cancellationToken).ConfigureAwait(false);
             if (marks is not null)
             {
@@ -242,7 +234,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
                     ? await RemoteClusterServerEnabledAsync(settingsClient, cancellationToken).ConfigureAwait(false)
                     : null,
                 Handshake = options.Handshake && remote.Mode == "proxy" && !string.IsNullOrEmpty(remote.ProxyAddress)
-                    ? await HandshakeAsync(remote, options.ConfigPaths, nodeCredentials, cancellationToken).ConfigureAwait(false)
+                    ? await HandshakeAsync(remote, options.Nodes, nodeCredentials, cancellationToken).ConfigureAwait(false)
                     : null,
             };
             diagnosis = RemoteClusterDiagnoses.Diagnose(evidence);
@@ -342,34 +334,22 @@ internal sealed class RemoteClusterService : IRemoteClusterService
     /// (remote_cluster_client for the API-key model, transport for the certificate model) and the server name.
     /// </summary>
     private static async Task<HandshakeEvidence> HandshakeAsync(
-        RemoteCluster remote, IReadOnlyList<string>? configPaths, IReadOnlyList<NodeCredentialCheck> credentials, CancellationToken cancellationToken)
+        RemoteCluster remote, IReadOnlyList<NodeDirectory>? nodes, IReadOnlyList<NodeCredentialCheck> credentials, CancellationToken cancellationToken)
     {
         var apiKeyModel = remote.SecurityModel == RemoteClusterSecurityModel.ApiKey || credentials.Any(c => c.Present);
         IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? cas = null;
         var verificationMode = "full";
-        if (configPaths is { Count: > 0 })
+        if (nodes is [var node, ..] && node.Files.GetInfo(node.Files.Combine(node.ConfigPath, "elasticsearch.yml")) is not null)
         {
-            var context = apiKeyModel ? "xpack.security.remote_cluster_client.ssl" : "xpack.security.transport.ssl";
-            (cas, verificationMode) = ConfiguredCas(configPaths[0], context, apiKeyModel ? "full" : "certificate");
+            var context = apiKeyModel ? NodeTrustedCas.ClientContext : "xpack.security.transport.ssl";
+            var read = NodeTrustedCas.Read(node, context, apiKeyModel ? "full" : "certificate");
+            verificationMode = read.VerificationMode;
+
+            // No CA files and a truststore (or the JDK's default trust): not checked from here.
+            cas = read.Files.Count == 0 && read.UsesTruststore ? null : read.Files.SelectMany(f => f.Certificates).ToList();
         }
 
         return await TlsProbe.ProbeAsync(remote.ProxyAddress!, remote.ServerName, cas, verificationMode, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The PEM CA files a TLS context lists (relative to the config directory), and its verification mode.</summary>
-    private static (IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? Cas, string Mode) ConfiguredCas(string configPath, string context, string defaultMode)
-    {
-        if (!File.Exists(Path.Combine(configPath, "elasticsearch.yml")))
-        {
-            return (null, defaultMode);
-        }
-
-        var read = EckRemoteCluster.Engine.LocalNodes.NodeTrustedCas.Read(new NodeDirectory(EckRemoteCluster.Engine.LocalNodes.LocalNodeFiles.Instance, configPath), context, defaultMode);
-
-        // No CA files and a truststore (or the JDK's default trust): not checked from here.
-        return read.Files.Count == 0 && read.UsesTruststore
-            ? (null, read.VerificationMode)
-            : (read.Files.SelectMany(f => f.Certificates).ToList(), read.VerificationMode);
     }
 
     private static void AddIfPresent(List<string> messages, string? message)

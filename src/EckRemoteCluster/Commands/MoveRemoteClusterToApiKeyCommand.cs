@@ -95,7 +95,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
                 Alias);
         if (current.SecurityModel == RemoteClusterSecurityModel.ApiKey)
         {
-            var check = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], null, token));
+            var check = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, new RemoteClusterTestOptions([], Handshake: false), token));
             if (check.Connected)
             {
                 WriteVerbose($"'{Alias}' already uses an API key and is connected; nothing to move.");
@@ -226,7 +226,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
             }
 
             RunWithReporting((reporter, token) => remotes.WaitConnectedAsync(client, Alias, Connection.Version, ConnectTimeout, reporter, token));
-            var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, [], SearchIndex[0], token));
+            var tested = RunWithReporting((_, token) => remotes.TestAsync(client, Alias, Connection.Version, new RemoteClusterTestOptions([], SearchIndex: SearchIndex[0], Handshake: false), token));
             if (!tested.Connected)
             {
                 throw new EckRemoteClusterException(

@@ -118,7 +118,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);
-            var options = new RemoteClusterTestOptions(credentials, directories?.Select(d => d.ConfigPath).ToList(), RemoteConnection?.Client, SearchIndex, !NoHandshake.IsPresent);
+            var options = new RemoteClusterTestOptions(credentials, directories, RemoteConnection?.Client, SearchIndex, !NoHandshake.IsPresent);
             var result = RunWithReporting((_, token) => service.TestAsync(client, alias, Connection.Version, options, token));
             Report(result);
         }

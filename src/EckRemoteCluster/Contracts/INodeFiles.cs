@@ -60,6 +60,23 @@ internal interface INodeFiles
 
     byte[] ReadAllBytes(string path);
 
+    /// <summary>
+    /// The file's length now and its bytes from <paramref name="offset"/> on, at most the last <paramref name="maxBytes"/>
+    /// of them (a growing log read since a mark); null when no file is there. An offset past the end gives no bytes.
+    /// This default reads the whole file; implementations that can seek read only the part asked for.
+    /// </summary>
+    NodeFileChunk? ReadChunk(string path, long offset, int maxBytes)
+    {
+        if (GetInfo(path) is null)
+        {
+            return null;
+        }
+
+        var bytes = ReadAllBytes(path);
+        var start = Math.Max(Math.Min(offset, bytes.Length), bytes.Length - (long)maxBytes);
+        return new NodeFileChunk(bytes.Length, start, bytes[(int)start..]);
+    }
+
     /// <summary>Throws NodeFileOwnerWouldChange when a file written here could not get <paramref name="like"/>'s owner and group.</summary>
     void EnsureCanKeep(NodeFileInfo like);
 
@@ -78,6 +95,9 @@ internal interface INodeFiles
     /// <summary>Exclusive per-node lock, held until disposed; <paramref name="like"/> gives a new lock file its owner and mode.</summary>
     IDisposable LockDirectory(string directory, NodeFileInfo like, TimeSpan timeout);
 }
+
+/// <summary>Part of a file: its <see cref="Length"/> when read, and <see cref="Bytes"/> starting at <see cref="Offset"/>.</summary>
+internal sealed record NodeFileChunk(long Length, long Offset, byte[] Bytes);
 
 /// <summary>Names shared by every <see cref="INodeFiles"/> implementation.</summary>
 internal static class NodeFileNames

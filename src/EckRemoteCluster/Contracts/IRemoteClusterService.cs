@@ -26,11 +26,12 @@ internal sealed record RemoteRoleRequest(string Name, string[] Clusters, string[
 
 /// <summary>
 /// What Test-RemoteCluster may look at besides the local cluster's answers: every node's config directory (its logs
-/// under path.logs and its CA files), what each keystore holds, and a connection to the remote cluster.
+/// under path.logs and its CA files, read locally or through the node's session), what each keystore holds, and a
+/// connection to the remote cluster.
 /// </summary>
 internal sealed record RemoteClusterTestOptions(
     IReadOnlyList<NodeCredentialCheck> NodeCredentials,
-    IReadOnlyList<string>? ConfigPaths = null,
+    IReadOnlyList<NodeDirectory>? Nodes = null,
     IElasticsearchClient? Remote = null,
     string? SearchIndex = null,
     bool Handshake = true);
@@ -60,10 +61,6 @@ internal interface IRemoteClusterService
 
     /// <summary>Every persistent or transient cluster.remote.&lt;alias&gt;.* setting, set to null (which removes the remote).</summary>
     Task<ClusterSettingsChange> PlanRemovalAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken);
-
-    /// <summary>A fresh check of one remote, with a diagnosis when it is not connected.</summary>
-    /// <summary>With <paramref name="searchIndex"/>, also a cross-cluster search of alias:index proves access end to end.</summary>
-    Task<RemoteClusterTestResult> TestAsync(IElasticsearchClient client, string alias, string localVersion, IReadOnlyList<NodeCredentialCheck> nodeCredentials, string? searchIndex, CancellationToken cancellationToken);
 
     /// <summary>Waits until the remote is connected (a fresh check each time), or throws with the diagnosis at the timeout.</summary>
     Task<RemoteClusterTestResult> WaitConnectedAsync(IElasticsearchClient client, string alias, string localVersion, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken);

@@ -48,6 +48,20 @@ internal sealed class SessionNodeFiles(PSSession session, string hostName, bool 
     public byte[] ReadAllBytes(string path) =>
         Run("Read", path, read: true).FirstOrDefault()?.BaseObject as byte[] ?? [];
 
+    public NodeFileChunk? ReadChunk(string path, long offset, int maxBytes)
+    {
+        var chunk = Run("ReadChunk", path, read: true, second: $"{offset}:{maxBytes}").FirstOrDefault();
+        if (chunk is null)
+        {
+            return null;
+        }
+
+        return new NodeFileChunk(
+            Convert.ToInt64(chunk.Properties["Length"].Value, System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(chunk.Properties["Offset"].Value, System.Globalization.CultureInfo.InvariantCulture),
+            LanguagePrimitives.ConvertTo<byte[]>(chunk.Properties["Bytes"].Value) ?? []);
+    }
+
     public void EnsureCanKeep(NodeFileInfo like)
     {
         if (like.UserId is not { } uid || like.GroupId is not { } gid)

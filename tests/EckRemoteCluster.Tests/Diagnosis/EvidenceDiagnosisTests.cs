@@ -1,3 +1,5 @@
+using EckRemoteCluster.Contracts;
+using EckRemoteCluster.Engine.LocalNodes;
 using EckRemoteCluster.Engine.Diagnosis;
 
 namespace EckRemoteCluster.Tests.Diagnosis;
@@ -118,6 +120,19 @@ public class EvidenceDiagnosisTests
         },
         { RemoteConnectionCause.ProxyUnreachable, EvidenceSource.Response, NotConnected(NoSeed) with { Handshake = Handshake(HandshakeOutcome.Refused) } },
         {
+            RemoteConnectionCause.RemoteUnreachable, EvidenceSource.NodeLog,
+            NotConnected(NoSeed) with
+            {
+                LogEntries =
+                [
+                    Log("org.elasticsearch.transport.ProxyConnectionStrategy", "failed to open any proxy connections to cluster [eck1]",
+                        "org.elasticsearch.transport.ConnectTransportException: [][203.0.113.10:9443] connect_exception\n"
+                        + "Caused by: io.netty.handler.ssl.SslHandshakeTimeoutException: handshake timed out after 10000ms"),
+                ],
+            }
+        },
+        { RemoteConnectionCause.RemoteUnreachable, EvidenceSource.Handshake, NotConnected(NoSeed) with { Handshake = Handshake(HandshakeOutcome.Silent) } },
+        {
             RemoteConnectionCause.TlsTerminatedInBetween, EvidenceSource.NodeLog,
             NotConnected(NoSeed) with
             {
@@ -215,12 +230,14 @@ public class NodeLogReaderTests : IDisposable
 
     private string Config => Path.Combine(_home, "config");
 
+    private NodeDirectory Node => new(LocalNodeFiles.Instance, Config);
+
     [Fact]
     public void ReadsThePatternLayoutWithItsExceptionLines()
     {
         var file = Path.Combine(_home, "var-log", "local.log");
         File.WriteAllText(file, "[2026-01-02T03:04:05,678][INFO ][o.e.n.Node               ] [node-1] started\n");
-        var mark = NodeLogReader.Mark(Config);
+        var mark = NodeLogReader.Mark(Node);
         File.AppendAllText(file,
             "[2026-01-02T03:04:06,000][WARN ][o.e.t.ProxyConnectionStrategy] [node-1] failed to open any proxy connections to cluster [eck1]\n"
             + "org.elasticsearch.transport.ConnectTransportException: [][1.2.3.4:9443] handshake failed because connection reset\n"
@@ -241,7 +258,7 @@ public class NodeLogReaderTests : IDisposable
         File.WriteAllText(Path.Combine(_home, "var-log", "local.log"), string.Empty);
         var json = Path.Combine(_home, "var-log", "local_server.json");
         File.WriteAllText(json, string.Empty);
-        var mark = NodeLogReader.Mark(Config);
+        var mark = NodeLogReader.Mark(Node);
         File.AppendAllText(json,
             """{"@timestamp":"2026-01-02T03:04:06.000Z", "log.level": "WARN", "message":"failed to open any proxy connections to cluster [eck1]", "log.logger":"org.elasticsearch.transport.ProxyConnectionStrategy","elasticsearch.node.name":"node-2","error.type":"org.elasticsearch.transport.ConnectTransportException","error.message":"x","error.stack_trace":"org.elasticsearch.transport.ConnectTransportException: x\nCaused by: java.net.ConnectException: Connection refused"}"""
             + "\n");
@@ -251,7 +268,7 @@ public class NodeLogReaderTests : IDisposable
         Assert.Equal("node-2", entry.Node);
         Assert.Equal("org.elasticsearch.transport.ProxyConnectionStrategy", entry.Logger);
         Assert.Contains("Caused by: java.net.ConnectException: Connection refused", entry.Texts());
-        Assert.Equal(json, NodeLogReader.LogFile(Config));
+        Assert.Equal(json, NodeLogReader.LogFile(Node));
     }
 
     [Fact]
@@ -261,13 +278,24 @@ public class NodeLogReaderTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_home, "logs"));
         File.WriteAllText(Path.Combine(_home, "logs", "elasticsearch.log"), string.Empty);
 
-        Assert.Equal(Path.Combine(_home, "logs", "elasticsearch.log"), NodeLogReader.LogFile(Config));
+        Assert.Equal(Path.Combine(_home, "logs", "elasticsearch.log"), NodeLogReader.LogFile(Node));
+    }
+
+    [Fact]
+    public void ALogRotatedSinceTheMarkIsReadFromItsStart()
+    {
+        var file = Path.Combine(_home, "var-log", "local.log");
+        File.WriteAllText(file, new string('x', 500) + "\n");
+        var mark = NodeLogReader.Mark(Node);
+        File.WriteAllText(file, "[2026-01-02T03:04:06,000][WARN ][o.e.t.ProxyConnectionStrategy] [node-1] failed to open any proxy connections to cluster [eck1]\n");
+
+        Assert.Equal("failed to open any proxy connections to cluster [eck1]", Assert.Single(NodeLogReader.ReadSince(mark)).Message);
     }
 
     [Fact]
     public void AnEmptyOrMissingLogGivesNoEntries()
     {
-        Assert.Empty(NodeLogReader.ReadSince(NodeLogReader.Mark(Config)));
+        Assert.Empty(NodeLogReader.ReadSince(NodeLogReader.Mark(Node)));
     }
 
     public void Dispose() => Directory.Delete(_home, recursive: true);

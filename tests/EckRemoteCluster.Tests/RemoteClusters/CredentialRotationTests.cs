@@ -325,7 +325,5 @@ public sealed class CredentialRotationTests : IDisposable
         public Task ApplySettingsAsync(IElasticsearchClient client, ClusterSettingsChange change, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<ClusterSettingsChange> PlanRemovalAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<RemoteClusterTestResult> TestAsync(IElasticsearchClient client, string alias, string localVersion, IReadOnlyList<NodeCredentialCheck> nodeCredentials, string? searchIndex, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Diagnosis;
+using EckRemoteCluster.Tests.Diagnosis;
 using EckRemoteCluster.Engine.RemoteClusters;
 using Xunit;
 
@@ -8,30 +9,50 @@ namespace EckRemoteCluster.Tests.RemoteClusters;
 
 /// <summary>
 /// Test-RemoteCluster while a connection is torn down: the remote's nodes restart with a new trust, _remote/info still
-/// says connected, and the first check fails with a message that names no cause. It must look again, not say Unknown.
+/// says connected, and the first attempts fail in a way that names no cause. It must look again, not say Unknown.
+/// As in Elasticsearch, the REST answers carry no TLS detail (_resolve/cluster says connected:false without an error,
+/// a skip_unavailable search says "Unable to connect"): what each attempt failed with is in the node's log, which the
+/// fake cluster writes while it answers _resolve/cluster, the request that makes the attempt. The node's files exist
+/// only behind its <see cref="INodeFiles"/> (as on a node reached through a session), so the log must be read there.
 /// </summary>
 public sealed class RemoteClusterSettleTests
 {
     private const string Alias = "eck-cert";
-    private const string Reset = "[][127.0.0.1:31000] handshake failed because connection reset";
-    private const string Rejected = "Received fatal alert: certificate_unknown";
+    private const string Address = "127.0.0.1:31000";
+    private const string Reset = $"[][{Address}] handshake failed because connection reset";
+
+    // SecurityTransportExceptionHandler's line for a received certificate_unknown alert, on the outbound channel.
+    private const string Rejected = $"client did not trust this server's certificate, closing connection Netty4TcpChannel{{localAddress=/127.0.0.1:40112, remoteAddress=/{Address}, profile=default}}";
+
+    private const string LogFile = "/srv/es-node-1/logs/local.log";
+
+    private readonly InMemoryNodeFiles _node = new("es-node-1");
+
+    public RemoteClusterSettleTests()
+    {
+        _node.Write("/srv/es-node-1/config/elasticsearch.yml", "cluster.name: local\nnode.name: node-1\n");
+        _node.Write(LogFile, string.Empty);
+    }
+
+    private RemoteClusterTestOptions Options => new([], [new NodeDirectory(_node, "/srv/es-node-1/config")], Handshake: false);
 
     [Fact]
     public async Task ATornDownConnectionIsCheckedAgainUntilACauseShows()
     {
-        var client = new RoundClient((true, Reset), (false, Reset), (false, Rejected));
-        var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
+        var client = new RoundClient(_node, (true, Reset), (false, Reset), (false, Rejected));
+        var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", Options, CancellationToken.None);
 
         Assert.False(result.Connected);
         Assert.Equal(nameof(RemoteConnectionCause.LocalCaNotTrustedByRemote), result.Cause);
+        Assert.Contains(EvidenceSource.NodeLog, result.EvidenceSources);
         Assert.Equal(3, client.Rounds);
     }
 
     [Fact]
     public async Task ATornDownConnectionThatComesBackIsConnected()
     {
-        var client = new RoundClient((true, Reset), (true, null));
-        var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
+        var client = new RoundClient(_node, (true, Reset), (true, null));
+        var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", Options, CancellationToken.None);
 
         Assert.True(result.Connected);
         Assert.Null(result.Cause);
@@ -41,19 +62,33 @@ public sealed class RemoteClusterSettleTests
     [Fact]
     public async Task AKnownCauseIsReportedAtOnce()
     {
-        var client = new RoundClient((false, Rejected), (true, null));
-        var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
+        var client = new RoundClient(_node, (false, Rejected), (true, null));
+        var result = await new RemoteClusterService().TestAsync(client, Alias, "9.1.0", Options, CancellationToken.None);
 
         Assert.Equal(nameof(RemoteConnectionCause.LocalCaNotTrustedByRemote), result.Cause);
         Assert.Equal(1, client.Rounds);
     }
 
     [Fact]
+    public async Task OnlyWhatTheFreshAttemptLoggedCounts()
+    {
+        // The first _resolve/cluster of a check finishes the attempt under way; the node logged the old cause for it.
+        // The second makes a fresh attempt, which is all the diagnosis may rest on.
+        var client = new RoundClient(_node, (false, Rejected)) { FreshAttemptLogs = Reset };
+        var service = new RemoteClusterService { SettleTimeout = TimeSpan.Zero };
+        var result = await service.TestAsync(client, Alias, "9.1.0", Options, CancellationToken.None);
+
+        Assert.Equal(nameof(RemoteConnectionCause.Unknown), result.Cause);
+        Assert.Contains("connection reset", result.Evidence);
+        Assert.DoesNotContain("did not trust", result.Evidence);
+    }
+
+    [Fact]
     public async Task AnUnknownCauseThatStaysIsReportedOnceTheSettleTimeIsUp()
     {
-        var client = new RoundClient((false, Reset));
+        var client = new RoundClient(_node, (false, Reset));
         var service = new RemoteClusterService { SettleTimeout = TimeSpan.FromMilliseconds(600) };
-        var result = await service.TestAsync(client, Alias, "9.1.0", [], null, CancellationToken.None);
+        var result = await service.TestAsync(client, Alias, "9.1.0", Options, CancellationToken.None);
 
         Assert.Equal(nameof(RemoteConnectionCause.Unknown), result.Cause);
         Assert.Contains("connection reset", result.Evidence);
@@ -61,12 +96,19 @@ public sealed class RemoteClusterSettleTests
     }
 
     /// <summary>
-    /// Answers each round (GET _remote/info, GET _resolve/cluster, POST _search) with the next state: what
-    /// _remote/info says and the failure, if any, that _resolve/cluster and the search report. The last state repeats.
+    /// Answers each round (GET _remote/info, then _resolve/cluster and the search) with the next state: what _remote/info
+    /// says, and, when the remote is down, what the node logs for each attempt (_resolve/cluster reconnects). The REST
+    /// answers are Elasticsearch's for a failed transport connection: connected:false, no error, "Unable to connect".
+    /// The last state repeats.
     /// </summary>
-    private sealed class RoundClient(params (bool InfoConnected, string? Failure)[] rounds) : IElasticsearchClient
+    private sealed class RoundClient(InMemoryNodeFiles node, params (bool InfoConnected, string? Logged)[] rounds) : IElasticsearchClient
     {
+        private int _attemptsThisRound;
+
         public int Rounds { get; private set; }
+
+        /// <summary>When set, what the second attempt of a round logs instead (the first keeps the round's text).</summary>
+        public string? FreshAttemptLogs { get; init; }
 
         public string Description => "https://es:9200";
 
@@ -75,9 +117,22 @@ public sealed class RemoteClusterSettleTests
             if (path == "/_remote/info")
             {
                 Rounds++;
+                _attemptsThisRound = 0;
             }
 
-            var (infoConnected, failure) = rounds[Math.Min(Rounds, rounds.Length) - 1];
+            var (infoConnected, logged) = rounds[Math.Min(Rounds, rounds.Length) - 1];
+            var down = logged is not null;
+            if (down && path.StartsWith("/_resolve/cluster/", StringComparison.Ordinal))
+            {
+                _attemptsThisRound++;
+                var text = _attemptsThisRound > 1 && FreshAttemptLogs is { } fresh ? fresh : logged!;
+                var line = text.StartsWith("client did not trust", StringComparison.Ordinal)
+                    ? $"[2026-01-02T03:04:05,000][WARN ][o.e.x.c.s.t.n.SecurityNetty4Transport] [node-1] {text}\n"
+                    : $"[2026-01-02T03:04:05,000][WARN ][o.e.t.ProxyConnectionStrategy] [node-1] failed to open any proxy connections to cluster [{Alias}]\n"
+                      + $"org.elasticsearch.transport.ConnectTransportException: {text}\n";
+                node.Append(LogFile, line);
+            }
+
             JsonObject body = path switch
             {
                 "/_remote/info" => new JsonObject
@@ -86,7 +141,7 @@ public sealed class RemoteClusterSettleTests
                     {
                         ["connected"] = infoConnected,
                         ["mode"] = "proxy",
-                        ["proxy_address"] = "127.0.0.1:31000",
+                        ["proxy_address"] = Address,
                         ["server_name"] = "quickstart-es-transport.elastic.svc",
                         ["num_proxy_sockets_connected"] = infoConnected ? 18 : 0,
                         ["max_proxy_socket_connections"] = 18,
@@ -96,9 +151,9 @@ public sealed class RemoteClusterSettleTests
                 },
                 _ when path.StartsWith("/_resolve/cluster/", StringComparison.Ordinal) => new JsonObject
                 {
-                    [Alias] = failure is null
-                        ? new JsonObject { ["connected"] = true, ["skip_unavailable"] = true, ["version"] = new JsonObject { ["number"] = "9.1.0" } }
-                        : new JsonObject { ["connected"] = false, ["skip_unavailable"] = true, ["error"] = failure },
+                    [Alias] = down
+                        ? new JsonObject { ["connected"] = false, ["skip_unavailable"] = true }
+                        : new JsonObject { ["connected"] = true, ["skip_unavailable"] = true, ["version"] = new JsonObject { ["number"] = "9.1.0" } },
                 },
                 _ => new JsonObject
                 {
@@ -107,9 +162,9 @@ public sealed class RemoteClusterSettleTests
                     {
                         ["details"] = new JsonObject
                         {
-                            [Alias] = failure is null
-                                ? new JsonObject { ["status"] = "successful" }
-                                : new JsonObject { ["status"] = "skipped", ["failures"] = new JsonArray(new JsonObject { ["reason"] = new JsonObject { ["type"] = "connect_transport_exception", ["reason"] = failure } }) },
+                            [Alias] = down
+                                ? new JsonObject { ["status"] = "skipped", ["failures"] = new JsonArray(new JsonObject { ["reason"] = new JsonObject { ["type"] = "connect_transport_exception", ["reason"] = $"Unable to connect to [{Alias}]" } }) }
+                                : new JsonObject { ["status"] = "successful" },
                         },
                     },
                 },

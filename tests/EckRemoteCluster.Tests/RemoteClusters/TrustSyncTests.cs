@@ -302,7 +302,6 @@ public sealed class TrustSyncTests : IDisposable
 
         public Task<ClusterSettingsChange> PlanRemovalAsync(IElasticsearchClient client, string alias, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<RemoteClusterTestResult> TestAsync(IElasticsearchClient client, string alias, string localVersion, IReadOnlyList<NodeCredentialCheck> nodeCredentials, string? searchIndex, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<(string NodeId, string NodeName, string? Failure)>> ReloadSecureSettingsAsync(
             IElasticsearchClient client, SecureString? keystorePassword, IReadOnlyList<string>? nodeNames, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -86,6 +86,26 @@ switch ($Operation) {
     'RealDirectory' { Resolve-RealDirectory $Path }
     'GetInfo' { Get-NodeFileInfo $Path }
     'Read' { , [IO.File]::ReadAllBytes($Path) }
+    'ReadChunk' {
+        # $Second is "offset:maxBytes". The node keeps writing its log: open it shared for writing and deletion.
+        if (-not [IO.File]::Exists($Path)) { return }
+        $offset, $maxBytes = [long[]] ($Second -split ':')
+        $stream = [IO.FileStream]::new($Path, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete)
+        try {
+            $length = $stream.Length
+            $start = [Math]::Max([Math]::Min($offset, $length), $length - $maxBytes)
+            $bytes = [byte[]]::new($length - $start)
+            $null = $stream.Seek($start, [IO.SeekOrigin]::Begin)
+            $read = 0
+            while ($read -lt $bytes.Length) {
+                $n = $stream.Read($bytes, $read, $bytes.Length - $read)
+                if ($n -le 0) { break }
+                $read += $n
+            }
+            New-Object PSObject -Property @{ Length = $length; Offset = $start; Bytes = $bytes }
+        }
+        finally { $stream.Dispose() }
+    }
     'WriteTemporary' {
         $directory = [IO.Path]::GetDirectoryName($Path)
         $temporary = [IO.Path]::Combine($directory, ".$([IO.Path]::GetFileName($Path)).eckrc-$([guid]::NewGuid().ToString('N')).tmp")
