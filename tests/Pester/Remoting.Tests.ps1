@@ -110,6 +110,32 @@ Describe 'Node files through SSH sessions' {
         }
     }
 
+    It 'diagnoses a broken remote from the nodes'' logs and CA files, read on each node through its session' {
+        # The nodes hold a credential for the alias and trust $Ca for remote_cluster_client; the alias points at node-2's
+        # HTTP port, whose certificate no CA file of theirs issued. Elasticsearch answers only "not connected": the
+        # trust failure is in each node's log, and the CA files say what they trust, both read through the sessions.
+        $null = Add-RemoteClusterTrust -CertificateAuthority $Ca -Session $Sessions -WarningAction SilentlyContinue
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw'))
+        $null = Add-RemoteClusterCredential -ApiKey (ConvertTo-SecureString $encoded -AsPlainText -Force) -Alias sshdiag -Session $Sessions -Connection $Local
+        $address = ([uri]$Sandbox.localCluster.nodes[1].httpUri).Authority
+        $null = Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ 'cluster.remote.sshdiag.mode' = 'proxy'; 'cluster.remote.sshdiag.proxy_address' = $address } }
+        try {
+            $fromLogs = Test-RemoteCluster -Connection $Local -Alias sshdiag -Session $Sessions -NoHandshake -WarningAction SilentlyContinue
+            $fromLogs.Connected | Should -BeFalse
+            $fromLogs.Cause | Should -Be 'RemoteCaNotTrusted' -Because $fromLogs.Evidence
+            $fromLogs.EvidenceSources | Should -Contain 'node log'
+            $fromLogs.Evidence | Should -Match "$([regex]::Escape($Sandbox.localCluster.clusterName))(_server\.json|\.log): .*failed to establish trust"
+
+            $withHandshake = Test-RemoteCluster -Connection $Local -Alias sshdiag -Session $Sessions -WarningAction SilentlyContinue
+            $withHandshake.Cause | Should -Be 'RemoteCaNotTrusted'
+            $withHandshake.EvidenceSources | Should -Contain 'TLS handshake seen from this machine'
+            $withHandshake.Evidence | Should -Match 'they hold \[CN=remoting-test-ca\]' -Because 'the CA file the nodes name was read through the session'
+        }
+        finally {
+            Disconnect-RemoteCluster -Connection $Local -Alias sshdiag -RemoveCredential -Session $Sessions -Force -ErrorAction SilentlyContinue | Out-Null
+        }
+    }
+
     It 'refuses a session whose -ConfigPath holds no elasticsearch.yml, before anything changes' {
         { Add-RemoteClusterTrust -CertificateAuthority $Ca -Session $Sessions[0] -ConfigPath $TestDrive -ErrorAction Stop } |
             Should -Throw -ErrorId 'ConfigPathNotFound,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
