@@ -30,8 +30,8 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
         TrustSyncRequest request, IChangeConfirmation confirmation, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var local = request.Local;
-        var registered = (await remotes.GetAsync(local.Client, local.ClusterName, cancellationToken).ConfigureAwait(false))
-            .FirstOrDefault(r => r.Alias == request.Alias)
+        var remoteClusters = await remotes.GetAsync(local.Client, local.ClusterName, cancellationToken).ConfigureAwait(false);
+        var registered = remoteClusters.FirstOrDefault(r => r.Alias == request.Alias)
             ?? throw new EckRemoteClusterException(
                 ErrorIds.RemoteClusterNotFound,
                 EckErrorCategory.ObjectNotFound,
@@ -52,7 +52,8 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
             eckTrust = trust;
         }
 
-        var nodes = await SyncNodesAsync(request, registered, confirmation, reporter, cancellationToken).ConfigureAwait(false);
+        var others = remoteClusters.Where(r => r.Alias != request.Alias).ToList();
+        var nodes = await SyncNodesAsync(request, registered, others, confirmation, reporter, cancellationToken).ConfigureAwait(false);
         return nodes is null && eckTrust is null ? null : new TrustSyncOutcome(nodes ?? [], eckTrust);
     }
 
@@ -84,7 +85,8 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
     }
 
     private async Task<IReadOnlyList<RemoteClusterTrustSync>?> SyncNodesAsync(
-        TrustSyncRequest request, RemoteCluster registered, IChangeConfirmation confirmation, IOperationReporter reporter, CancellationToken cancellationToken)
+        TrustSyncRequest request, RemoteCluster registered, IReadOnlyList<RemoteCluster> otherRemotes, IChangeConfirmation confirmation,
+        IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var local = request.Local;
         var scope = registered.SecurityModel == RemoteClusterSecurityModel.Certificate ? TrustScope.Transport : TrustScope.RemoteClusterClient;
@@ -95,7 +97,16 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
         var current = ca.Certificates.DistinctBy(c => c.Thumbprint).ToList();
         var before = request.Nodes.Select(node => ReadCaFile(node, fileName)).ToList();
         var now = UtcNow();
-        var superseded = before.SelectMany(f => f.Certificates).Where(c => !current.Any(k => k.Thumbprint == c.Thumbprint)).DistinctBy(c => c.Thumbprint).ToList();
+        var notCurrent = before.SelectMany(f => f.Certificates).Where(c => !current.Any(k => k.Thumbprint == c.Thumbprint)).DistinctBy(c => c.Thumbprint).ToList();
+        // One CA file may serve several remotes (an estate links one local cluster to many ECK clusters). ECK names a
+        // cluster's transport CA after the cluster (CN=<name>-transport, OU=<name>; cloud-on-k8s
+        // pkg/controller/common/certificates/ca.go) and keeps that subject when it renews or replaces the CA, so only a
+        // CA with the subject of this cluster's current CA can be the one it superseded. Every other CA belongs to
+        // another remote and is written back untouched, as is one that anchors the chain another alias's remote presents
+        // (two ECK clusters of the same name in different namespaces share a subject).
+        var superseded = await NotAnchoringOtherRemotesAsync(
+            notCurrent.Where(c => current.Any(k => k.SubjectName.Name == c.SubjectName.Name)).ToList(), otherRemotes, cancellationToken).ConfigureAwait(false);
+        var others = notCurrent.Where(c => !superseded.Contains(c)).ToList();
         // An expired superseded CA trusts nothing any more: it goes with the first write, without waiting for proof.
         var kept = superseded.Where(c => c.NotAfter > now).ToList();
         var nodes = request.Nodes.Select((node, i) => new NodeSync(node, Path(node, fileName), before[i].Certificates)).ToList();
@@ -115,14 +126,14 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
                 return null;
             }
 
-            Write(request, [.. current, .. kept], scope, fileName, nodes, needsAdding ? "Add the rotated ECK transport CA" : "Remove expired CAs");
+            Write(request, [.. current, .. kept, .. others], scope, fileName, nodes, needsAdding ? "Add the rotated ECK transport CA" : "Remove expired CAs");
         }
 
         if (kept.Count == 0)
         {
             verified = await ConnectedAsync(request, reporter, cancellationToken).ConfigureAwait(false);
             reason = needsAdding ? "The file trusts the ECK cluster's current CA." : "The file already trusts exactly the ECK cluster's current CA.";
-            return Results(request.Alias, nodes, current, verified, reason);
+            return Results(request.Alias, nodes, [.. current, .. others], verified, reason);
         }
 
         // The old CA goes only when the remote presents a chain that the current CAs alone trust, seen from here, and
@@ -135,30 +146,30 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
                 ? $"Kept {Describe(kept)}: the certificate the remote presents could not be read from this machine ({failure}); run this again to remove it."
                 : $"Kept {Describe(kept)}: the remote at {address} still presents a certificate ({served.Leaf!.Subject}, issued by {served.Leaf.Issuer}) that the current CA alone does not trust; run this again once ECK has rolled out the new certificates.";
             reporter.Verbose(reason);
-            return Results(request.Alias, nodes, current, verified, reason);
+            return Results(request.Alias, nodes, [.. current, .. others], verified, reason);
         }
 
         if (!await ConnectedAsync(request, reporter, cancellationToken).ConfigureAwait(false))
         {
             reason = $"Kept {Describe(kept)}: '{request.Alias}' is not connected now, so removing a CA cannot be verified; run Test-RemoteCluster -Alias {request.Alias}.";
             reporter.Warning(reason);
-            return Results(request.Alias, nodes, current, false, reason);
+            return Results(request.Alias, nodes, [.. current, .. others], false, reason);
         }
 
         if (!await confirmation.ConfirmAsync(targets,
                 $"Remove the superseded CA(s) {Describe(kept)} from {fileName}: the remote presents a chain the current CA alone trusts").ConfigureAwait(false))
         {
-            return nodes.Any(n => n.Changed) ? Results(request.Alias, nodes, current, true, $"Kept {Describe(kept)}: its removal was not confirmed.") : null;
+            return nodes.Any(n => n.Changed) ? Results(request.Alias, nodes, [.. current, .. others], true, $"Kept {Describe(kept)}: its removal was not confirmed.") : null;
         }
 
-        Write(request, current, scope, fileName, nodes, "Remove the superseded ECK transport CA");
+        Write(request, [.. current, .. others], scope, fileName, nodes, "Remove the superseded ECK transport CA");
         try
         {
             await remotes.WaitConnectedAsync(local.Client, request.Alias, local.Version, request.VerifyTimeout, reporter, cancellationToken).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException e)
         {
-            Write(request, [.. current, .. kept], scope, fileName, nodes, "Put back the superseded ECK transport CA");
+            Write(request, [.. current, .. kept, .. others], scope, fileName, nodes, "Put back the superseded ECK transport CA");
             throw new EckRemoteClusterException(
                 ErrorIds.TrustSyncNotVerified,
                 EckErrorCategory.ConnectionError,
@@ -168,7 +179,30 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
                 e);
         }
 
-        return Results(request.Alias, nodes, current, true, $"Removed {Describe(kept)}: the remote presents a chain the current CA alone trusts, and '{request.Alias}' is connected.");
+        return Results(request.Alias, nodes, [.. current, .. others], true, $"Removed {Describe(kept)}: the remote presents a chain the current CA alone trusts, and '{request.Alias}' is connected.");
+    }
+
+    /// <summary>The candidates that anchor no chain another registered alias's remote presents, seen from here.</summary>
+    private async Task<List<X509Certificate2>> NotAnchoringOtherRemotesAsync(
+        List<X509Certificate2> candidates, IReadOnlyList<RemoteCluster> otherRemotes, CancellationToken cancellationToken)
+    {
+        foreach (var other in otherRemotes)
+        {
+            if (candidates.Count == 0)
+            {
+                break;
+            }
+
+            if ((other.ProxyAddress ?? other.Seeds.FirstOrDefault()) is not { } address)
+            {
+                continue;
+            }
+
+            var served = await ReadServedChain(address, other.ServerName, cancellationToken).ConfigureAwait(false);
+            candidates.RemoveAll(candidate => served.ChainsTo([candidate]));
+        }
+
+        return candidates;
     }
 
     /// <summary>Writes <paramref name="trusted"/> as every node's CA file (all or none) and records what changed per node.</summary>
@@ -211,13 +245,13 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
     }
 
     private static IReadOnlyList<RemoteClusterTrustSync> Results(
-        string alias, List<NodeSync> nodes, IReadOnlyList<X509Certificate2> current, bool verified, string reason) =>
+        string alias, List<NodeSync> nodes, IReadOnlyList<X509Certificate2> notSuperseded, bool verified, string reason) =>
         nodes.Select(node =>
         {
             var original = node.Original.Select(c => c.Thumbprint).ToHashSet(StringComparer.Ordinal);
             var added = node.Trusted.Where(c => !original.Contains(c.Thumbprint)).Select(Describe).ToList();
             var removed = node.Original.Where(c => node.Trusted.All(k => k.Thumbprint != c.Thumbprint)).Select(Describe).ToList();
-            var kept = node.Trusted.Where(c => current.All(k => k.Thumbprint != c.Thumbprint)).Select(Describe).ToList();
+            var kept = node.Trusted.Where(c => notSuperseded.All(k => k.Thumbprint != c.Thumbprint)).Select(Describe).ToList();
             var action = (added.Count > 0, removed.Count > 0, kept.Count > 0) switch
             {
                 (true, true, _) => TrustSyncAction.CaAddedOldCaRemoved,

@@ -62,6 +62,43 @@ public sealed class TrustSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task AnotherEckClustersCaInTheSameFileIsNeverRemoved()
+    {
+        using var other = new Authority("CN=team-02-transport, OU=team-02");
+        foreach (var node in _nodes)
+        {
+            File.AppendAllText(Path.Combine(node, "remote-cluster-ca.crt"), other.Pem);
+        }
+
+        var results = (await Sync(served: _new).SyncAsync(Request(), new Yes(), new RecordingReporter(), CancellationToken.None))?.Nodes;
+
+        Assert.All(results!, r => Assert.Equal(TrustSyncAction.CaAddedOldCaRemoved, r.Action));
+        Assert.All(results!, r => Assert.Empty(r.Kept));
+        Assert.All(_nodes, node => Assert.Equal([_new.Certificate.Thumbprint, other.Certificate.Thumbprint], Trusted(node)));
+
+        var again = (await Sync(served: _new).SyncAsync(Request(), new Yes(), new RecordingReporter(), CancellationToken.None))?.Nodes;
+        Assert.All(again!, r => Assert.Equal(TrustSyncAction.Unchanged, r.Action));
+    }
+
+    [Fact]
+    public async Task ACaOfTheSameSubjectThatAnotherAliasRemoteStillPresentsIsNotTakenForTheSupersededOne()
+    {
+        // Two ECK clusters named quickstart in two namespaces: their CAs share a subject.
+        using var twin = new Authority("CN=quickstart-transport, OU=quickstart");
+        _remotes.Others.Add(("eck-team-02", "127.0.0.2:9443"));
+        foreach (var node in _nodes)
+        {
+            File.AppendAllText(Path.Combine(node, "remote-cluster-ca.crt"), twin.Pem);
+        }
+
+        var results = (await Sync(served: _new, new Dictionary<string, Authority> { ["127.0.0.2:9443"] = twin })
+            .SyncAsync(Request(), new Yes(), new RecordingReporter(), CancellationToken.None))?.Nodes;
+
+        Assert.All(results!, r => Assert.Equal(TrustSyncAction.CaAddedOldCaRemoved, r.Action));
+        Assert.All(_nodes, node => Assert.Equal([_new.Certificate.Thumbprint, twin.Certificate.Thumbprint], Trusted(node)));
+    }
+
+    [Fact]
     public async Task ARemoteThatDoesNotAnswerAfterTheRemovalGetsTheOldCaBack()
     {
         _remotes.FailFromCheck = 2;
@@ -123,10 +160,14 @@ public sealed class TrustSyncTests : IDisposable
         Assert.All(nodes, node => Assert.Equal([_new.Certificate.Thumbprint], Trusted(node, "remote-transport-ca.crt")));
     }
 
-    private TrustSync Sync(Authority served) => new(new NodeConfigService(), _remotes, null!)
+    private TrustSync Sync(Authority served, IReadOnlyDictionary<string, Authority>? servedElsewhere = null) => new(new NodeConfigService(), _remotes, null!)
     {
         ReadEckCa = (_, _, _) => Task.FromResult(new EckCertificateAuthority("quickstart", "elastic", null, [_new.Certificate], _new.Pem, null)),
-        ReadServedChain = (_, _, _) => Task.FromResult(new ServedChain(served.Leaf, [served.Certificate], null)),
+        ReadServedChain = (address, _, _) =>
+        {
+            var authority = servedElsewhere?.GetValueOrDefault(address) ?? served;
+            return Task.FromResult(new ServedChain(authority.Leaf, [authority.Certificate], null));
+        },
     };
 
     private TrustSyncRequest Request(string[]? nodes = null) => new(
@@ -273,10 +314,14 @@ public sealed class TrustSyncTests : IDisposable
 
         public int FailFromCheck { get; set; } = int.MaxValue;
 
+        /// <summary>Other aliases registered on the same local cluster (an estate).</summary>
+        public List<(string Alias, string Address)> Others { get; } = [];
+
         public Task<IReadOnlyList<RemoteCluster>> GetAsync(IElasticsearchClient client, string localCluster, CancellationToken cancellationToken)
         {
             IReadOnlyList<RemoteCluster> remotes =
-                [new RemoteCluster(Alias, true, "proxy", "127.0.0.1:9443", "quickstart-es-remote-cluster.elastic.svc", [], true, 18, 18, SecurityModel, localCluster)];
+                [new RemoteCluster(Alias, true, "proxy", "127.0.0.1:9443", "quickstart-es-remote-cluster.elastic.svc", [], true, 18, 18, SecurityModel, localCluster),
+                 .. Others.Select(o => new RemoteCluster(o.Alias, true, "proxy", o.Address, null, [], true, 18, 18, SecurityModel, localCluster))];
             return Task.FromResult(remotes);
         }
 
