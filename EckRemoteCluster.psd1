@@ -62,6 +62,8 @@
   and Move-RemoteClusterToApiKey to leave it; Restart-ElasticsearchNode for the rolling restarts trust changes need.
 - Runbooks: -WhatIf everywhere, -Force/-Confirm:$false under pwsh -NonInteractive (ConfirmationRequired otherwise),
   Test-RemoteCluster -Quiet and -ErrorIfNotConnected; kubeconfig exec plugins run once per token.
+- Node files on the node itself through PowerShell remoting (-Session, SSH or WinRM) or as paths, with their owner,
+  group and mode kept, locked per node, and written all or none across nodes (the next run finishes a batch cut short).
 '@
         }
     }

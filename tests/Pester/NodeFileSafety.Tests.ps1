@@ -144,6 +144,13 @@ Describe 'Paths' {
         (Get-FileHash (Join-Path $d 'elasticsearch.keystore.bak')).Hash | Should -Be $original
     }
 
+    It 'refuses a run given no node at all (NodesNotGiven) instead of doing nothing' {
+        { Add-RemoteClusterCredential -Alias alpha -ApiKey $Key -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NodesNotGiven,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
+        { New-TestCa | Add-RemoteClusterTrust -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NodesNotGiven,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
+    }
+
     It 'takes the nodes from Get-ElasticsearchNodeConfig by property name, all or none' {
         $a = New-Node 'piped-a'; $b = New-Node 'piped-b'
         $results = Get-ElasticsearchNodeConfig $a, $b | Add-RemoteClusterCredential -Alias alpha -ApiKey $Key

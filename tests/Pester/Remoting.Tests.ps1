@@ -246,3 +246,56 @@ Describe 'Restart-ElasticsearchNode' {
             Should -Throw -ErrorId 'NodeRestartMethodMissing,EckRemoteCluster.Commands.RestartElasticsearchNodeCommand'
     }
 }
+
+Describe 'Node objects piped into every cmdlet that takes -ConfigPath' {
+    BeforeAll {
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('PipeKeyId0123456789a:pipeSecret0123456789ab'))
+        $script:PipeKey = ConvertTo-SecureString $encoded -AsPlainText -Force
+        function Get-Node([string] $Via) {
+            if ($Via -eq 'sessions') { Get-ElasticsearchNodeConfig -Session $Sessions } else { Get-ElasticsearchNodeConfig -ConfigPath $ConfigDirs }
+        }
+        # The verbose stream names the session a node was reached through ("127.0.0.1 (SSH, session 3 ...)").
+        function Get-ReachedThrough($Records) {
+            $text = @($Records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n"
+            if ($text -match '\(SSH, session') { 'sessions' } else { 'paths' }
+        }
+    }
+
+    It 'through <Via>: binds ConfigPath (and Session) by property name, and each cmdlet handles the nodes together' -ForEach @(
+        @{ Via = 'sessions' }
+        @{ Via = 'paths' }
+    ) {
+        if ($Via -eq 'paths') {
+            # The readers bind ConfigPath only: a node read through a session is read again with -Session.
+            @(Get-Node $Via | Get-ElasticsearchKeystore -Name keystore.seed).Count | Should -Be 2
+            @(Get-Node $Via | Get-ElasticsearchTransportCa).Count | Should -Be 2
+        }
+
+        $written = Get-Node $Via | Add-RemoteClusterCredential -Alias viapipe -ApiKey $PipeKey -Verbose 4>&1
+        $results = @($written | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterCredentialResult] })
+        $results.ConfigPath | Should -Be $ConfigDirs
+        Get-ReachedThrough $written | Should -Be $Via
+
+        $trust = Get-Node $Via | Add-RemoteClusterTrust -CertificateAuthority $Ca -WhatIf -Verbose 4>&1
+        Get-ReachedThrough $trust | Should -Be $Via
+
+        $tested = Get-Node $Via | Test-RemoteCluster -Connection $Local -Alias viapipe -NoHandshake -WarningAction SilentlyContinue -Verbose 4>&1
+        $result = @($tested | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterTestResult] })
+        $result.Count | Should -Be 1 -Because 'the piped nodes are checked together, in one test'
+        $result[0].NodeCredentials.Count | Should -Be 2
+        $result[0].NodeCredentials.Present | Should -Be @($true, $true)
+        Get-ReachedThrough $tested | Should -Be $Via
+
+        Invoke-SandboxControl $Sandbox -Method DELETE -Path '/requests' | Out-Null
+        $restart = Get-Node $Via | Restart-ElasticsearchNode -Connection $Local -RestartCommand { throw 'not under -WhatIf' } -WhatIf -Verbose 4>&1
+        Get-ReachedThrough $restart | Should -Be $Via
+        Get-RequestLog -Mutating | Should -BeNullOrEmpty
+
+        $removed = Get-Node $Via | Disconnect-RemoteCluster -Connection $Local -Alias viapipe -RemoveCredential -Force -Verbose 4>&1
+        @($removed | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterCredentialResult] }).Change | Should -Be @('Removed', 'Removed')
+        Get-ReachedThrough $removed | Should -Be $Via
+        foreach ($dir in $ConfigDirs) {
+            Get-ElasticsearchKeystore -ConfigPath $dir -Name 'cluster.remote.viapipe.credentials' | Should -BeNullOrEmpty
+        }
+    }
+}

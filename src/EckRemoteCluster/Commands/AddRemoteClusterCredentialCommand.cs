@@ -51,7 +51,7 @@ public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
     [Parameter]
     public ElasticsearchConnection? Connection { get; set; }
 
-    private protected override void WriteNodes(string[] configPaths)
+    private protected override void WriteNodes(NodeSelection selection)
     {
         var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
             InputObject is null ? ErrorIds.ApiKeyRequired : ErrorIds.EncodedKeyUnavailable,
@@ -78,7 +78,7 @@ public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
         Engine.Rules.ValidateRemoteClusterAlias(_alias);
         Engine.Rules.ValidateEncodedApiKey(secret);
         // A node we cannot reach would be left without the credential: an unresolved path stops the cmdlet here.
-        var directories = NodeTargets.Resolve(this, configPaths, Session);
+        var directories = selection.Resolve(this);
 
         if (Connection is not null)
         {

@@ -27,11 +27,11 @@ public sealed class AddRemoteClusterTrustCommand : NodeFilesCmdlet
     [Parameter]
     public System.Security.SecureString? KeystorePassword { get; set; }
 
-    private protected override void WriteNodes(string[] configPaths)
+    private protected override void WriteNodes(NodeSelection selection)
     {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
         CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);
-        var directories = NodeTargets.Resolve(this, configPaths, Session);
+        var directories = selection.Resolve(this);
 
         var scope = SecurityModel == RemoteClusterSecurityModel.Certificate ? TrustScope.Transport : TrustScope.RemoteClusterClient;
         using var batch = Engine.NodeConfig.PlanTrust(directories, CertificateAuthorityChecks.ToPem(certificates), scope, KeystorePassword);

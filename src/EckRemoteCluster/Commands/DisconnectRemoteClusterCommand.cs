@@ -26,18 +26,27 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     public SwitchParameter RemoveCredential { get; set; }
 
-    /// <summary>The config directory of every local node (with -RemoveCredential).</summary>
-    [Parameter]
+    /// <summary>
+    /// The config directory of every local node (with -RemoveCredential). Node objects from Get-ElasticsearchNodeConfig
+    /// bind by property name and are changed together once all have arrived.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? ConfigPath { get; set; }
 
     /// <summary>
     /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
     /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
+    /// property name from node objects read through a session.
     /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
+
+    private PipedNodes _piped = null!;
+
+    protected override void BeginProcessing() => _piped = new PipedNodes(this);
+
+    protected override void EndProcessing() => _piped.RunGathered(nodes => Guarded(() => Run(nodes)));
 
     /// <summary>The keystores' password, when they are password protected.</summary>
     [Parameter]
@@ -57,7 +66,15 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
-        if (RemoveCredential && ConfigPath is null && Session.Length == 0)
+        if (!_piped.Gather(ConfigPath, Session))
+        {
+            Run(ConfigPath is null && (Session is not { Length: > 0 }) ? null : NodeSelection.Of(ConfigPath, Session));
+        }
+    }
+
+    private void Run(NodeSelection? selection)
+    {
+        if (RemoveCredential && selection is null)
         {
             ThrowTerminating(new EckRemoteClusterException(
                 ErrorIds.ConfigPathRequired,
@@ -93,7 +110,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
         if (RemoveCredential)
         {
-            RemoveCredentials();
+            RemoveCredentials(selection!);
         }
 
         if (RevokeApiKey)
@@ -102,9 +119,9 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
         }
     }
 
-    private void RemoveCredentials()
+    private void RemoveCredentials(NodeSelection selection)
     {
-        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        var directories = selection.Resolve(this);
         using var batch = Engine.NodeConfig.OpenKeystores(directories, KeystorePassword);
         WriteRecovered(batch.Recovered);
         var plans = batch.RemoveEntry(RemoteClusterNames.CredentialsSetting(Alias));

@@ -52,13 +52,6 @@ public abstract class EckRemoteClusterCmdlet : PSCmdlet, IDisposable
     protected abstract void ProcessRecordCore();
 
     /// <summary>
-    /// Whether -ConfigPath comes from the pipeline (node objects from Get-ElasticsearchNodeConfig, bound by property
-    /// name) rather than the command line; then a writing cmdlet collects every node and writes them all at once in
-    /// EndProcessing, so piped nodes are all or none like a -ConfigPath list. Call from BeginProcessing.
-    /// </summary>
-    protected bool ConfigPathFromPipeline() => !MyInvocation.BoundParameters.ContainsKey("ConfigPath");
-
-    /// <summary>
     /// Runs engine work that may take time, writing what it reports as it goes; returns when it ends.
     /// Blocks the pipeline thread on purpose: PowerShell cmdlets are synchronous, and only this thread may write.
     /// </summary>

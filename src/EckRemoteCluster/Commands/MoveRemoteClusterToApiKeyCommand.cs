@@ -27,19 +27,28 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string Alias { get; set; } = string.Empty;
 
-    /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order).</summary>
-    [Parameter]
+    /// <summary>
+    /// The config directory of every node of the local cluster (with -Session: on each node, in order). Node objects
+    /// from Get-ElasticsearchNodeConfig bind by property name and are moved together once all have arrived.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] ConfigPath { get; set; } = [];
 
     /// <summary>
     /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
     /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
+    /// property name from node objects read through a session.
     /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
+
+    private PipedNodes _piped = null!;
+
+    protected override void BeginProcessing() => _piped = new PipedNodes(this);
+
+    protected override void EndProcessing() => _piped.RunGathered(nodes => Guarded(() => Run(nodes)));
 
     /// <summary>Index patterns the new key may search; the first is also searched to verify the move.</summary>
     [Parameter(Mandatory = true)]
@@ -79,8 +88,16 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
+        if (!_piped.Gather(ConfigPath, Session))
+        {
+            Run(NodeSelection.Of(ConfigPath, Session));
+        }
+    }
+
+    private void Run(NodeSelection selection)
+    {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
-        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        var directories = selection.Resolve(this);
         // Before anything changes: a credential is useless on a local cluster older than 8.14.
         Engine.CredentialRollout.EnsureApiKeyModelSupported(Connection);
 

@@ -23,36 +23,26 @@ public abstract class NodeFilesCmdlet : EckRemoteClusterCmdlet
     /// <summary>
     /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
     /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
+    /// property name from node objects read through a session (null for nodes read as paths).
     /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public PSSession[] Session { get; set; } = [];
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public PSSession[]? Session { get; set; }
 
-    private bool _collectNodes;
-    private readonly List<string> _pipedNodes = [];
+    private PipedNodes _piped = null!;
 
-    protected override void BeginProcessing() => _collectNodes = Session.Length == 0 && ConfigPathFromPipeline();
+    protected override void BeginProcessing() => _piped = new PipedNodes(this);
 
     protected override void ProcessRecordCore()
     {
-        if (_collectNodes)
+        if (!_piped.Gather(ConfigPath, Session))
         {
-            _pipedNodes.AddRange(ConfigPath);
-            return;
-        }
-
-        WriteNodes(ConfigPath);
-    }
-
-    protected override void EndProcessing()
-    {
-        if (_collectNodes && _pipedNodes.Count > 0)
-        {
-            Guarded(() => WriteNodes([.. _pipedNodes]));
+            WriteNodes(NodeSelection.Of(ConfigPath, Session));
         }
     }
 
-    /// <summary>Writes the files of these nodes (config directories, or with -Session one per session) together.</summary>
-    private protected abstract void WriteNodes(string[] configPaths);
+    protected override void EndProcessing() => _piped.RunGathered(nodes => Guarded(() => WriteNodes(nodes)));
+
+    /// <summary>Writes the files of these nodes together, once the rest of the input is checked (<see cref="NodeSelection.Resolve"/>).</summary>
+    private protected abstract void WriteNodes(NodeSelection selection);
 }

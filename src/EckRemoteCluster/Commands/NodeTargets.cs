@@ -50,3 +50,83 @@ internal static class NodeTargets
         return nodes;
     }
 }
+
+/// <summary>
+/// The nodes one run covers: config directories and sessions as given on the command line, or gathered from piped
+/// node objects (Get-ElasticsearchNodeConfig's, or any object with ConfigPath and Session). They are resolved, and
+/// so checked, only when the cmdlet has checked the rest of its input.
+/// </summary>
+internal sealed class NodeSelection
+{
+    private readonly List<string> _paths = [];
+    private readonly List<(string[] Paths, PSSession[] Sessions)> _remote = [];
+
+    public static NodeSelection Of(string[]? configPaths, PSSession[]? sessions)
+    {
+        var selection = new NodeSelection();
+        selection.Add(configPaths, sessions);
+        return selection;
+    }
+
+    public bool IsEmpty => _paths.Count == 0 && _remote.Count == 0;
+
+    public void Add(string[]? configPaths, PSSession[]? sessions)
+    {
+        if (sessions is { Length: > 0 })
+        {
+            _remote.Add((configPaths ?? [], sessions));
+        }
+        else
+        {
+            _paths.AddRange(configPaths ?? []);
+        }
+    }
+
+    /// <summary>Every node, paths de-duplicated by real path; NodesNotGiven when there is none.</summary>
+    public List<NodeDirectory> Resolve(EckRemoteClusterCmdlet cmdlet, string? serviceName = null)
+    {
+        List<NodeDirectory> nodes = _paths.Count > 0 || _remote.Count == 0 ? NodeTargets.Resolve(cmdlet, [.. _paths], null, serviceName) : [];
+        foreach (var (paths, sessions) in _remote)
+        {
+            nodes.AddRange(NodeTargets.Resolve(cmdlet, paths, sessions, serviceName));
+        }
+
+        return nodes;
+    }
+}
+
+/// <summary>
+/// Node objects piped one by one into a cmdlet that changes or checks every node at once: when -ConfigPath and
+/// -Session were not given on the command line, each record's ConfigPath and Session (bound by property name) are
+/// gathered, and the cmdlet runs once for all of them in EndProcessing, so piped nodes are all or none like a
+/// -ConfigPath list. Create it in BeginProcessing, when only the command line is bound.
+/// </summary>
+internal sealed class PipedNodes(PSCmdlet cmdlet)
+{
+    private readonly bool _givenOnCommandLine =
+        cmdlet.MyInvocation.BoundParameters.ContainsKey("ConfigPath") || cmdlet.MyInvocation.BoundParameters.ContainsKey("Session");
+
+    /// <summary>The nodes gathered from the pipeline; null when none came that way.</summary>
+    public NodeSelection? Gathered { get; private set; }
+
+    /// <summary>For EndProcessing: runs the cmdlet once for every node gathered, if any came from the pipeline.</summary>
+    public void RunGathered(Action<NodeSelection> run)
+    {
+        if (Gathered is { } nodes)
+        {
+            run(nodes);
+        }
+    }
+
+    /// <summary>True when this record brought nodes, which are kept for EndProcessing instead of being processed now.</summary>
+    public bool Gather(string[]? configPaths, PSSession[]? sessions)
+    {
+        if (_givenOnCommandLine || (configPaths is not { Length: > 0 } && sessions is not { Length: > 0 }))
+        {
+            return false;
+        }
+
+        (Gathered ??= new NodeSelection()).Add(configPaths, sessions);
+        return true;
+    }
+}

@@ -25,18 +25,25 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string[]? Alias { get; set; }
 
-    /// <summary>The config directory of every local node, to check their keystores hold the credential.</summary>
-    [Parameter]
+    /// <summary>
+    /// The config directory of every local node, to check their keystores hold the credential. Node objects from
+    /// Get-ElasticsearchNodeConfig bind by property name and are checked together once all have arrived.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? ConfigPath { get; set; }
 
     /// <summary>
     /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
     /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found.
+    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
+    /// property name from node objects read through a session.
     /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
+
+    private PipedNodes _piped = null!;
+
+    protected override void BeginProcessing() => _piped = new PipedNodes(this);
 
     /// <summary>
     /// Also run a cross-cluster search of ALIAS:INDEX through the connection: it proves the key's access and the
@@ -74,6 +81,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
 
     protected override void EndProcessing()
     {
+        _piped.RunGathered(nodes => Guarded(() => Run(nodes)));
         if (Quiet)
         {
             WriteObject(_anyTested && _allHealthy);
@@ -111,10 +119,18 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
+        if (!_piped.Gather(ConfigPath, Session))
+        {
+            Run(ConfigPath is null && (Session is not { Length: > 0 }) ? null : NodeSelection.Of(ConfigPath, Session));
+        }
+    }
+
+    private void Run(NodeSelection? selection)
+    {
         var client = Connection.Client;
         var service = Engine.RemoteClusters;
         var aliases = Alias ?? RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token)).Select(r => r.Alias).ToArray();
-        var directories = ConfigPath is null && Session.Length == 0 ? null : NodeTargets.Resolve(this, ConfigPath, Session);
+        var directories = selection?.Resolve(this);
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);
