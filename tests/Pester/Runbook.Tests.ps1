@@ -163,3 +163,69 @@ Describe 'Default views of the workflow''s objects' {
         }
     }
 }
+
+Describe 'Every documented pipeline under pwsh -NonInteractive' {
+    BeforeAll {
+        $script:ModuleCommands = @(Get-Command -Module EckRemoteCluster -CommandType Cmdlet)
+        $script:HighImpact = @($ModuleCommands | Where-Object {
+                ($_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) | Select-Object -First 1).ConfirmImpact -eq 'High'
+            } | ForEach-Object Name)
+
+        # Every ```powershell block of the README and of the EXAMPLES of every help page, with where it comes from.
+        function Get-DocumentedSnippet {
+            $readme = Get-Content (Join-Path $Root 'README.md') -Raw
+            $section = 'README'
+            foreach ($part in [regex]::Split($readme, '(?m)^(?=## )')) {
+                if ($part -match '^## (.+)') { $section = "README: $($Matches[1].Trim())" }
+                foreach ($block in [regex]::Matches($part, '(?ms)^```powershell\r?\n(.*?)^```')) {
+                    [pscustomobject]@{ Group = 'README'; Source = $section; Code = $block.Groups[1].Value; Runbook = $section -eq 'README: Runbooks' }
+                }
+            }
+            foreach ($page in Get-ChildItem (Join-Path $Root 'docs' 'en-US') -Filter '*-*.md') {
+                $examples = ((Get-Content $page.FullName -Raw) -split '(?m)^## EXAMPLES')[1]
+                if (-not $examples) { continue }
+                $index = 0
+                foreach ($block in [regex]::Matches($examples, '(?ms)^```powershell\r?\n(.*?)^```')) {
+                    $index++
+                    $code = $block.Groups[1].Value
+                    [pscustomobject]@{ Group = $page.BaseName; Source = "$($page.Name) example $index"; Code = $code; Runbook = $code -match '\$ErrorActionPreference|exit 1' }
+                }
+            }
+            foreach ($script in Get-ChildItem (Join-Path $Root 'docs' 'examples') -Filter '*.ps1') {
+                [pscustomobject]@{ Group = $script.BaseName; Source = $script.Name; Code = Get-Content $script.FullName -Raw; Runbook = $true }
+            }
+        }
+
+        # The calls of this module's cmdlets in a snippet, each with the parameter names it gives.
+        function Get-ModuleCall([string] $Code) {
+            $tokens = $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($Code, [ref] $tokens, [ref] $errors)
+            if ($errors) { throw "It does not parse: $($errors[0].Message)" }
+            $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) |
+                Where-Object { $_.GetCommandName() -in $ModuleCommands.Name } |
+                ForEach-Object {
+                    [pscustomobject]@{
+                        Name       = $_.GetCommandName()
+                        Parameters = @($_.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] } | ForEach-Object ParameterName)
+                        End        = $_.Extent.EndOffset
+                    }
+                }
+        }
+
+        $script:Snippets = @(Get-DocumentedSnippet)
+    }
+
+    It 'parses every documented snippet, and each call of a High-impact cmdlet in a runbook carries -Force or -Confirm:$false' {
+        $Snippets.Count | Should -BeGreaterThan 50
+        $missing = foreach ($snippet in $Snippets) {
+            foreach ($call in Get-ModuleCall $snippet.Code) {
+                if ($snippet.Runbook -and $call.Name -in $HighImpact -and -not ($call.Parameters | Where-Object { $_ -in 'Force', 'Confirm', 'WhatIf' })) {
+                    "$($snippet.Source): $($call.Name)"
+                }
+            }
+        }
+        $missing | Should -BeNullOrEmpty
+        # Every High-impact cmdlet offers -Force, so a runbook can confirm in advance the way the README says.
+        foreach ($name in $HighImpact) { (Get-Command $name).Parameters.ContainsKey('Force') | Should -BeTrue -Because "$name is ConfirmImpact High" }
+    }
+}
