@@ -4,21 +4,21 @@ using EckRemoteCluster.Engine.Diagnosis;
 
 namespace EckRemoteCluster.Engine.RemoteClusters;
 
-/// <summary>Codes of <see cref="RemoteClusterHealthFinding.Code"/>.</summary>
-internal static class HealthFindingCode
+/// <summary>Codes of <see cref="RemoteClusterHealthFinding.Code"/>: the names are the codes reported.</summary>
+internal enum HealthFindingCode
 {
-    public const string NotConnected = nameof(NotConnected);
-    public const string LocalClusterUnanswered = nameof(LocalClusterUnanswered);
-    public const string ApiKeyExpiring = nameof(ApiKeyExpiring);
-    public const string ApiKeyUnusable = nameof(ApiKeyUnusable);
-    public const string RemoteKeyUnreadable = nameof(RemoteKeyUnreadable);
-    public const string CaExpiring = nameof(CaExpiring);
-    public const string CaExpired = nameof(CaExpired);
-    public const string CredentialMissingOnNodes = nameof(CredentialMissingOnNodes);
-    public const string CredentialDiffersOnNodes = nameof(CredentialDiffersOnNodes);
-    public const string TrustDrift = nameof(TrustDrift);
-    public const string NodesUnreadable = nameof(NodesUnreadable);
-    public const string EckCaUnreadable = nameof(EckCaUnreadable);
+    NotConnected,
+    LocalClusterUnanswered,
+    ApiKeyExpiring,
+    ApiKeyUnusable,
+    RemoteKeyUnreadable,
+    CaExpiring,
+    CaExpired,
+    CredentialMissingOnNodes,
+    CredentialDiffersOnNodes,
+    TrustDrift,
+    NodesUnreadable,
+    EckCaUnreadable,
 }
 
 /// <summary>
@@ -37,11 +37,11 @@ internal static class RemoteClusterHealthEvaluator
         var test = e.Test;
         if (e.TestFailure is { } failure)
         {
-            findings.Add(new(HealthFindingCode.LocalClusterUnanswered, Error, failure.Message, "Test-RemoteCluster", failure.Action));
+            findings.Add(new(nameof(HealthFindingCode.LocalClusterUnanswered), Error, failure.Message, "Test-RemoteCluster", failure.Action));
         }
         else if (test is { Connected: false })
         {
-            findings.Add(new(HealthFindingCode.NotConnected, Error, $"{test.Cause}: {test.Evidence}", FixFor(test.Cause),
+            findings.Add(new(nameof(HealthFindingCode.NotConnected), Error, $"{test.Cause}: {test.Evidence}", FixFor(test.Cause),
                 test.RecommendedAction ?? $"Run Test-RemoteCluster -Alias {alias} | Format-List for the diagnosis."));
         }
 
@@ -51,13 +51,13 @@ internal static class RemoteClusterHealthEvaluator
         var trustDrift = Trust(e, apiKeyModel, findings);
         if (e.NodesFailure is { } nodes)
         {
-            findings.Add(new(HealthFindingCode.NodesUnreadable, Warning, nodes, "Get-ElasticsearchNodeConfig",
+            findings.Add(new(nameof(HealthFindingCode.NodesUnreadable), Warning, nodes, "Get-ElasticsearchNodeConfig",
                 "Check that every -ConfigPath or -Session reaches a node's config directory and that no other run holds it, then check again."));
         }
 
         if (e.EckFailure is { } eck)
         {
-            findings.Add(new(HealthFindingCode.EckCaUnreadable, Warning, eck, "Get-EckTransportCa",
+            findings.Add(new(nameof(HealthFindingCode.EckCaUnreadable), Warning, eck, "Get-EckTransportCa",
                 $"Check that Get-EckCluster {e.EckName} | Get-EckTransportCa works from here; without it trust drift is judged between the nodes only."));
         }
 
@@ -108,7 +108,7 @@ internal static class RemoteClusterHealthEvaluator
         var differing = present.Where(k => k.KeyId != keyId).ToList();
         if (missing.Count > 0)
         {
-            findings.Add(new(HealthFindingCode.CredentialMissingOnNodes, Error,
+            findings.Add(new(nameof(HealthFindingCode.CredentialMissingOnNodes), Error,
                 $"The keystores of {string.Join(", ", missing)} hold no {setting}" + (present.Count > 0 ? $"; {string.Join(", ", present.Select(k => k.Node))} hold key {keyId}." : "."),
                 "Add-RemoteClusterCredential",
                 $"Write the alias's key to every node: New-CrossClusterApiKey -Alias {e.Alias} ... | Add-RemoteClusterCredential -Alias {e.Alias} -ConfigPath <every node> -Connection <local> (or Update-RemoteClusterCredential to replace the key everywhere)."));
@@ -116,7 +116,7 @@ internal static class RemoteClusterHealthEvaluator
 
         if (differing.Count > 0)
         {
-            findings.Add(new(HealthFindingCode.CredentialDiffersOnNodes, Warning,
+            findings.Add(new(nameof(HealthFindingCode.CredentialDiffersOnNodes), Warning,
                 $"{string.Join(", ", differing.Select(k => $"{k.Node} holds {(k.KeyId is null ? "a value that is not an API key" : "key " + k.KeyId)}"))} where the other nodes hold key {keyId} as {setting}.",
                 "Add-RemoteClusterCredential",
                 $"Write one key to every node: New-CrossClusterApiKey -Alias {e.Alias} ... | Add-RemoteClusterCredential -Alias {e.Alias} -ConfigPath <every node> -Connection <local>."));
@@ -137,13 +137,13 @@ internal static class RemoteClusterHealthEvaluator
         switch (key.State)
         {
             case RemoteKeyState.Unreadable:
-                findings.Add(new(HealthFindingCode.RemoteKeyUnreadable, Warning, $"API key {key.Id} {key.Detail}", "Get-CrossClusterApiKey",
+                findings.Add(new(nameof(HealthFindingCode.RemoteKeyUnreadable), Warning, $"API key {key.Id} {key.Detail}", "Get-CrossClusterApiKey",
                     $"Check that Get-CrossClusterApiKey -Id {key.Id} -RemoteConnection <remote> answers; the key's expiry is not known until it does."));
                 return (null, null);
             case RemoteKeyState.Active:
                 if (days is { } left && left <= thresholds.WarningDays)
                 {
-                    findings.Add(new(HealthFindingCode.ApiKeyExpiring, left <= thresholds.ErrorDays ? Error : Warning,
+                    findings.Add(new(nameof(HealthFindingCode.ApiKeyExpiring), left <= thresholds.ErrorDays ? Error : Warning,
                         $"On the remote, API key {key.Id} expires at {expiration:u}, in {left} day(s) (warning at {thresholds.WarningDays}, error at {thresholds.ErrorDays}).",
                         "Update-RemoteClusterCredential",
                         $"Update-RemoteClusterCredential -Connection <local> -Alias {e.Alias} -RemoteConnection <remote> -ConfigPath <every node>: a new key with the same access on every node, then the old one revoked."));
@@ -151,7 +151,7 @@ internal static class RemoteClusterHealthEvaluator
 
                 return (expiration, days);
             default:
-                findings.Add(new(HealthFindingCode.ApiKeyUnusable, Error, $"On the remote, API key {key.Id} {key.Detail}.", "Add-RemoteClusterCredential",
+                findings.Add(new(nameof(HealthFindingCode.ApiKeyUnusable), Error, $"On the remote, API key {key.Id} {key.Detail}.", "Add-RemoteClusterCredential",
                     $"Create a new cross-cluster key and write it to every node: New-CrossClusterApiKey -Alias {e.Alias} ... | Add-RemoteClusterCredential -Alias {e.Alias} -ConfigPath <every node> -Connection <local>."));
                 return (expiration, days);
         }
@@ -171,7 +171,7 @@ internal static class RemoteClusterHealthEvaluator
         {
             var where = string.Join(", ", all.Where(c => c.Thumbprint == earliest.Thumbprint).Select(c => c.Source).Distinct());
             var expired = earliest.NotAfter <= e.Now;
-            findings.Add(new(expired ? HealthFindingCode.CaExpired : HealthFindingCode.CaExpiring, expired || days <= thresholds.ErrorDays ? Error : Warning,
+            findings.Add(new(expired ? nameof(HealthFindingCode.CaExpired) : nameof(HealthFindingCode.CaExpiring), expired || days <= thresholds.ErrorDays ? Error : Warning,
                 $"CA [{earliest.Subject}] (SHA-256 {earliest.Thumbprint}), in {where}, " + (expired ? $"expired at {earliest.NotAfter:u}." : $"expires at {earliest.NotAfter:u}, in {days} day(s)."),
                 "Sync-RemoteClusterTrust",
                 $"ECK renews its CA before it expires; once it has, run Get-EckCluster{(e.EckName is null ? " ..." : $" -Namespace {e.EckName.Split('/')[0]} -Name {e.EckName.Split('/')[^1]}")} | Sync-RemoteClusterTrust -Connection <local> -Alias {e.Alias} -ConfigPath <every node>, which keeps the old CA beside the new one until every node connects."));
@@ -197,7 +197,7 @@ internal static class RemoteClusterHealthEvaluator
             var eckCa = $"ECK's current transport CA of {e.EckName} ({string.Join(", ", eck.Select(c => $"[{c.Subject}] {Short(c.Thumbprint)}"))})";
             if (lacking.Count > 0)
             {
-                findings.Add(new(HealthFindingCode.TrustDrift, Error,
+                findings.Add(new(nameof(HealthFindingCode.TrustDrift), Error,
                     $"{string.Join("; ", lacking.Select(n => $"{n.Node} trusts {Describe(n.Trusted!)}"))}: not {eckCa}.",
                     "Sync-RemoteClusterTrust",
                     $"Get-EckCluster -Namespace {e.EckName!.Split('/')[0]} -Name {e.EckName.Split('/')[^1]} | Sync-RemoteClusterTrust -Connection <local> -Alias {e.Alias} -ConfigPath <every node> (or Get-EckTransportCa | Add-RemoteClusterTrust)."));
@@ -205,7 +205,7 @@ internal static class RemoteClusterHealthEvaluator
 
             if (differing.Count > 0)
             {
-                findings.Add(new(HealthFindingCode.TrustDrift, Warning,
+                findings.Add(new(nameof(HealthFindingCode.TrustDrift), Warning,
                     $"{string.Join("; ", differing.Select(n => $"{n.Node}'s {caFile} holds {Describe(n.ModuleFile!)}"))}, not exactly {eckCa}.",
                     "Add-RemoteClusterTrust",
                     $"Get-EckCluster -Namespace {e.EckName!.Split('/')[0]} -Name {e.EckName.Split('/')[^1]} | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath <every node> (the file is re-read; no restart)."));
@@ -221,7 +221,7 @@ internal static class RemoteClusterHealthEvaluator
         if (odd.Count > 0)
         {
             var usual = sets.First(s => s.Key == reference).Node;
-            findings.Add(new(HealthFindingCode.TrustDrift, Warning,
+            findings.Add(new(nameof(HealthFindingCode.TrustDrift), Warning,
                 $"{string.Join("; ", odd.Select(n => $"{n.Node} trusts {Describe(n.Trusted!)}"))}, where {usual.Node} and the other nodes trust {Describe(usual.Trusted!)}.",
                 "Add-RemoteClusterTrust",
                 "Get-EckCluster ... | Get-EckTransportCa | Add-RemoteClusterTrust -ConfigPath <every node>; give Get-RemoteClusterHealth the ECK cluster to compare with its current CA."));

@@ -74,7 +74,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         if (status != RemoteClusterHealthStatus.Healthy)
         {
             var finding = Assert.Single(health.Findings);
-            Assert.Equal(HealthFindingCode.ApiKeyExpiring, finding.Code);
+            Assert.Equal(nameof(HealthFindingCode.ApiKeyExpiring), finding.Code);
             Assert.Equal("Update-RemoteClusterCredential", finding.FixedBy);
             Assert.Contains("key-1", finding.Evidence);
         }
@@ -89,7 +89,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
     {
         var finding = Assert.Single(RemoteClusterHealthEvaluator.Evaluate(Evidence(Key(null, state)), Defaults).Findings);
 
-        Assert.Equal((HealthFindingCode.ApiKeyUnusable, RemoteClusterHealthStatus.Error, "Add-RemoteClusterCredential"), (finding.Code, finding.Severity, finding.FixedBy));
+        Assert.Equal((nameof(HealthFindingCode.ApiKeyUnusable), RemoteClusterHealthStatus.Error, "Add-RemoteClusterCredential"), (finding.Code, finding.Severity, finding.FixedBy));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         var health = RemoteClusterHealthEvaluator.Evaluate(Evidence(Key(null, RemoteKeyState.Unreadable)), Defaults);
 
         Assert.Equal(RemoteClusterHealthStatus.Warning, health.Status);
-        Assert.Equal(HealthFindingCode.RemoteKeyUnreadable, Assert.Single(health.Findings).Code);
+        Assert.Equal(nameof(HealthFindingCode.RemoteKeyUnreadable), Assert.Single(health.Findings).Code);
         Assert.Null(health.ApiKeyExpiresInDays);
     }
 
@@ -111,7 +111,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         Assert.Equal(["/es2"], health.CredentialDrift!);
         Assert.Equal(RemoteClusterHealthStatus.Error, health.Status);
         var finding = Assert.Single(health.Findings);
-        Assert.Equal((HealthFindingCode.CredentialMissingOnNodes, "Add-RemoteClusterCredential"), (finding.Code, finding.FixedBy));
+        Assert.Equal((nameof(HealthFindingCode.CredentialMissingOnNodes), "Add-RemoteClusterCredential"), (finding.Code, finding.FixedBy));
         Assert.Contains("/es2", finding.Evidence);
     }
 
@@ -124,7 +124,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         Assert.Equal("key-1", health.ApiKeyId);
         Assert.Equal(["/es1"], health.CredentialDrift!);
         var finding = Assert.Single(health.Findings);
-        Assert.Equal((HealthFindingCode.CredentialDiffersOnNodes, RemoteClusterHealthStatus.Warning), (finding.Code, finding.Severity));
+        Assert.Equal((nameof(HealthFindingCode.CredentialDiffersOnNodes), RemoteClusterHealthStatus.Warning), (finding.Code, finding.Severity));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
 
         Assert.Equal(20, health.CaExpiresInDays);
         var finding = Assert.Single(health.Findings);
-        Assert.Equal((HealthFindingCode.CaExpiring, RemoteClusterHealthStatus.Warning, "Sync-RemoteClusterTrust"), (finding.Code, finding.Severity, finding.FixedBy));
+        Assert.Equal((nameof(HealthFindingCode.CaExpiring), RemoteClusterHealthStatus.Warning, "Sync-RemoteClusterTrust"), (finding.Code, finding.Severity, finding.FixedBy));
         Assert.Contains("CN=served-intermediate", finding.Evidence);
         Assert.Contains("-Namespace elastic -Name quickstart", finding.RecommendedAction);
         Assert.Empty(health.TrustDrift!);
@@ -169,7 +169,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         var evidence = Evidence() with { NodeCas = [new("/es1", [Ca("old", -2)], null), new("/es2", [Ca("old", -2)], null)] };
         var finding = Assert.Single(RemoteClusterHealthEvaluator.Evaluate(evidence, Defaults).Findings);
 
-        Assert.Equal((HealthFindingCode.CaExpired, RemoteClusterHealthStatus.Error), (finding.Code, finding.Severity));
+        Assert.Equal((nameof(HealthFindingCode.CaExpired), RemoteClusterHealthStatus.Error), (finding.Code, finding.Severity));
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
 
         Assert.Equal(["/es2"], health.TrustDrift!);
         var finding = Assert.Single(health.Findings);
-        Assert.Equal((HealthFindingCode.TrustDrift, RemoteClusterHealthStatus.Error, "Sync-RemoteClusterTrust"), (finding.Code, finding.Severity, finding.FixedBy));
+        Assert.Equal((nameof(HealthFindingCode.TrustDrift), RemoteClusterHealthStatus.Error, "Sync-RemoteClusterTrust"), (finding.Code, finding.Severity, finding.FixedBy));
         Assert.Contains("CN=eck-2026", finding.Evidence);
     }
 
@@ -222,7 +222,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
 
         Assert.False(health.Connected);
         var finding = Assert.Single(health.Findings);
-        Assert.Equal((HealthFindingCode.NotConnected, RemoteClusterHealthStatus.Error, "Connect-RemoteCluster"), (finding.Code, finding.Severity, finding.FixedBy));
+        Assert.Equal((nameof(HealthFindingCode.NotConnected), RemoteClusterHealthStatus.Error, "Connect-RemoteCluster"), (finding.Code, finding.Severity, finding.FixedBy));
         Assert.Equal("the diagnosis's fix", finding.RecommendedAction);
         Assert.Contains("ProxyUnreachable", finding.Evidence);
     }
@@ -233,7 +233,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         var evidence = Evidence() with { Test = null, TestFailure = ("Elasticsearch at https://es1:9200 answered 503", "Check the cluster.") };
         var health = RemoteClusterHealthEvaluator.Evaluate(evidence, Defaults);
 
-        Assert.Equal(HealthFindingCode.LocalClusterUnanswered, Assert.Single(health.Findings).Code);
+        Assert.Equal(nameof(HealthFindingCode.LocalClusterUnanswered), Assert.Single(health.Findings).Code);
         Assert.Equal(RemoteClusterHealthStatus.Error, health.Status);
     }
 
@@ -320,7 +320,7 @@ public sealed class RemoteClusterHealthTests : IDisposable
         Assert.Empty(health.TrustDrift!);
         Assert.Equal(RemoteClusterHealthStatus.Error, health.Status);
         Assert.Equal(
-            [HealthFindingCode.CredentialMissingOnNodes, HealthFindingCode.ApiKeyExpiring],
+            [nameof(HealthFindingCode.CredentialMissingOnNodes), nameof(HealthFindingCode.ApiKeyExpiring)],
             health.Findings.Select(f => f.Code));
         Assert.Equal(["GET /_security/api_key?id=" + KeyId], remote.Requests);
         var everything = string.Join("\n", health.Findings.Select(f => f.Evidence + f.RecommendedAction)) + System.Text.Json.JsonSerializer.Serialize(health);
