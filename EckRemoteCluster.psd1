@@ -43,6 +43,8 @@
         'Export-RemoteClusterEstate'
         'Update-RemoteClusterCredential'
         'Sync-RemoteClusterTrust'
+        'Get-RemoteClusterHealth'
+        'Watch-RemoteCluster'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
