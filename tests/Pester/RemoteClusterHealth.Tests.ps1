@@ -1,7 +1,7 @@
-# Get-RemoteClusterHealth on one sandbox: a healthy pair, then each day-2 problem made by hand as it happens in real life
-# (a key created to expire soon, a node's keystore restored from before the credential, a CA file edited on one node, a
-# remote that does not answer), the runbook error, the JSON form, and bad input to it and Watch-RemoteCluster. Each It
-# starts from the healthy pair (Restore-HealthyPair in BeforeEach).
+# Get-RemoteClusterHealth and Watch-RemoteCluster on one sandbox: a healthy pair, then each day-2 problem made by hand
+# as it happens in real life (a key created to expire soon, a node's keystore restored from before the credential, a
+# CA file edited on one node, a remote that does not answer), the runbook error, the JSON form, bad input, and a watch
+# that reports a change and stops on Ctrl+C. Each It starts from the healthy pair (Restore-HealthyPair in BeforeEach).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module (Get-BuiltModuleManifest) -Force
@@ -31,6 +31,43 @@ BeforeAll {
 
     function Get-Health([hashtable] $Extra = @{}) {
         $Eck | Get-RemoteClusterHealth -Connection $Local -Alias eck -ConfigPath $Nodes @Extra
+    }
+
+    # A powershell running Watch-RemoteCluster in its own runspace, as a console would, with its output collected.
+    function Start-Watch([string] $Interval) {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($Manifest, $Local, $Nodes, $Interval)
+                Import-Module $Manifest
+                Watch-RemoteCluster -Connection $Local -Alias eck -ConfigPath $Nodes -Interval $Interval
+            }).AddArgument((Get-BuiltModuleManifest)).AddArgument($Local).AddArgument($Nodes).AddArgument($Interval)
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        $noInput = [Management.Automation.PSDataCollection[psobject]]::new()
+        $noInput.Complete()
+        $null = $ps.BeginInvoke($noInput, $output)
+        [pscustomobject]@{ PowerShell = $ps; Output = $output }
+    }
+
+    # What a running watch wrote so far (-Stream Progress: its progress records). Enumerating a PSDataCollection
+    # itself would block until the watch ends.
+    function Get-WatchOutput($Watch, [switch] $Progress) {
+        # Assigned, never written to the pipeline: that would enumerate it too (and block).
+        $collection = $Watch.Output
+        if ($Progress) { $collection = $Watch.PowerShell.Streams.Progress }
+        for ($i = 0; $i -lt $collection.Count; $i++) { $collection[$i] }
+    }
+
+    # Ctrl+C: Stop the pipeline and wait for it to end. The bound is generous (the 2-core test machine is shared and
+    # under -Stress); it only fails a watch that does not stop. The measured time is printed for the record.
+    function Stop-Watch($Watch) {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $stopping = $Watch.PowerShell.BeginStop($null, $null)
+        $stopped = $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(30))
+        $clock.Stop()
+        Write-Host "Watch-RemoteCluster stopped $($clock.ElapsedMilliseconds) ms after Stop()."
+        $stopped | Should -BeTrue -Because 'Ctrl+C ends the watch'
+        $Watch.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        $Watch.PowerShell.Dispose()
     }
 }
 
@@ -153,5 +190,38 @@ Describe 'Get-RemoteClusterHealth' {
         $Run | Should -Throw -ErrorId $Id
         @(Get-RequestLog | Where-Object { $_.path -ne '/_remote/info' }) | Should -BeNullOrEmpty -Because 'at most the registered remotes are read'
         Get-NodeFileSnapshot $Nodes | Should -Be $before
+    }
+}
+
+Describe 'Watch-RemoteCluster' {
+    BeforeEach { Restore-HealthyPair }
+
+    It 'writes the first state, then a change object when a node loses its credential, with progress between checks' {
+        $watch = Start-Watch '00:00:01'
+        try {
+            $first = Wait-Condition -TimeoutSeconds 120 -Because 'the first check reports eck' { Get-WatchOutput $watch | Select-Object -First 1 }
+            $first.Alias | Should -Be 'eck'
+            $first.PreviousStatus | Should -BeNullOrEmpty
+            $first.Status | Should -Be 'Healthy'
+            [IO.File]::WriteAllBytes($LostKeystore, $KeystoreWithoutCredential)
+            $change = Wait-Condition -TimeoutSeconds 120 -Because 'a later check sees the lost credential' { Get-WatchOutput $watch | Where-Object { $_.Changes -match 'CredentialMissingOnNodes' } | Select-Object -First 1 }
+            $change.PreviousStatus | Should -Be 'Healthy'
+            $change.Status | Should -Be 'Error'
+            $change.Changes | Should -Contain "CredentialDrift: [] -> [$($Nodes[1])]"
+            $change.Health.CredentialDrift | Should -Be @($Nodes[1])
+            @(Get-WatchOutput $watch | Where-Object Status -eq 'Healthy').Count | Should -Be 1 -Because 'an unchanged state is not written again'
+            Get-WatchOutput $watch -Progress | Where-Object Activity -eq 'Watching remote clusters' | Should -Not -BeNullOrEmpty
+        }
+        finally { Stop-Watch $watch }
+    }
+
+    It 'stops on Ctrl+C while it waits for the next check' {
+        $watch = Start-Watch '01:00:00'
+        try {
+            Wait-Condition -TimeoutSeconds 120 -Because 'the first check is written and the hour-long wait begins' {
+                $watch.Output.Count -ge 1 -and (Get-WatchOutput $watch -Progress | Where-Object Activity -eq 'Watching remote clusters')
+            } | Out-Null
+        }
+        finally { Stop-Watch $watch }
     }
 }
