@@ -28,6 +28,8 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
     private readonly Dictionary<string, DateTime> listenNotBefore = [];
     private IDisposable? subscription;
 
+    private static readonly TimeSpan BindRetryInterval = TimeSpan.FromMilliseconds(200);
+
     public LoadBalancerController(IResourceStore store, IElasticsearchFleet? fleet, RolloutPace pace, int seed)
     {
         this.store = store;
@@ -364,18 +366,31 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
     private void DelayListening(string ns, string name, Dictionary<string, (IPEndPoint Bind, int ServicePort)> desired)
     {
         var key = $"{ns}/{name}";
-        var delay = ListenDelay;
+        var due = DateTime.UtcNow + ListenDelay;
         var open = listeners.TryGetValue(key, out var current) ? current : [];
         foreach (var address in desired.Keys.Where(a => !open.ContainsKey(a)))
         {
-            listenNotBefore[$"{key}|{address}"] = DateTime.UtcNow + delay;
+            listenNotBefore[$"{key}|{address}"] = due;
         }
 
+        RevisitAt(ns, name, due);
+    }
+
+    /// <summary>
+    /// Handles the service again once <paramref name="due"/> has passed on the same clock that the hold-back is
+    /// checked against: a timer may fire a fraction of a millisecond early, and a service revisited before its
+    /// address is due would never be listened on.
+    /// </summary>
+    private void RevisitAt(string ns, string name, DateTime due)
+    {
         var later = Task.Run(async () =>
         {
             try
             {
-                await Task.Delay(delay, stopping.Token);
+                for (var left = due - DateTime.UtcNow; left > TimeSpan.Zero; left = due - DateTime.UtcNow)
+                {
+                    await Task.Delay(left + TimeSpan.FromMilliseconds(1), stopping.Token);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -431,7 +446,9 @@ public sealed class LoadBalancerController : IAsyncDisposable, IStoreFollower
             }
             catch (SocketException e)
             {
-                Console.Error.WriteLine($"load-balancer: cannot listen on {address} for service {key}: {e.Message}");
+                // As kube-proxy does, keep trying: whoever already read the address from the Service waits for it.
+                Console.Error.WriteLine($"load-balancer: cannot listen on {address} for service {key}: {e.Message}; trying again");
+                RevisitAt(ns, name, DateTime.UtcNow + BindRetryInterval);
             }
         }
 
