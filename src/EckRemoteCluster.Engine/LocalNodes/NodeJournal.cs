@@ -96,8 +96,12 @@ internal static class NodeJournal
 
             var last = members[^1].Node!;
             bool forward = Read(last)?.Batch == content.Batch;
-            foreach (var (node, journal) in batch)
+
+            // The last node's journal is the commit point, so it goes last: a recovery interrupted in turn (a kill,
+            // a lost session) leaves it for the next run, which then still finishes the batch on every node.
+            foreach (var (node, journal) in batch.OrderBy(j => j.Node == last ? 1 : 0))
             {
+                NodeWriteBatch.RecoveryStep(node);
                 foreach (var file in journal!.Files)
                 {
                     bool staged = node.Files.GetInfo(file.Temporary) is not null;

@@ -19,7 +19,7 @@ internal static class NodeWriteBatch
 
     /// <summary>
     /// Test seam, per async flow: called before each step ("prepare:&lt;config path&gt;", "journal:…", "commit:…",
-    /// "done:…"); a test throws <see cref="SimulatedCrashException"/> from it to stop the batch as a kill would.
+    /// "done:…", and "recover:…" before a later run settles a node's journal); a test throws <see cref="SimulatedCrashException"/> from it to stop the batch as a kill would.
     /// </summary>
     internal static Action<string>? BeforeStep
     {
@@ -79,7 +79,8 @@ internal static class NodeWriteBatch
 
             return true;
         });
-        if (prepared.All(o => o.Failure is null))
+        bool commitPointAttempted = prepared.All(o => o.Failure is null);
+        if (commitPointAttempted)
         {
             prepared[^1] = Capture(() =>
             {
@@ -90,6 +91,23 @@ internal static class NodeWriteBatch
 
         if (prepared.FirstOrDefault(o => o.Failure is not null).Failure is { } prepareFailure)
         {
+            if (commitPointAttempted && prepared[^1].Failure?.SourceException is EckRemoteClusterException { ErrorId: ErrorIds.SessionLost } lostAtCommitPoint)
+            {
+                // Every other node was prepared and journaled, and the session broke while the last node's journal
+                // (the commit point) was being written: the node may have written it and lost only the reply. This run
+                // cannot tell, so it must not undo the others (a journal left on the last node would then finish the
+                // batch there alone). Left as a kill leaves it, the next run reads the last node and finishes the
+                // batch on every node, or undoes it on every node.
+                throw new EckRemoteClusterException(
+                    lostAtCommitPoint.ErrorId,
+                    lostAtCommitPoint.Category,
+                    $"{lostAtCommitPoint.Message} It broke while the change ('{operation}') was being recorded on {last.ConfigPath}, the last node, "
+                    + "so whether that record was written is not known here. Every node was left prepared, so that the next run finishes the change on all of them or undoes it on all of them.",
+                    "Open a new session to the node and run the command again with every node: it settles the interrupted change first.",
+                    lostAtCommitPoint.Target,
+                    lostAtCommitPoint);
+            }
+
             if (prepareFailure.SourceException is not SimulatedCrashException)
             {
                 NodeParallel.Run(Enumerable.Range(0, targets.Count).Where(i => staged[i] is not null).ToList(), i => targets[i].Node.Files, i =>
@@ -223,6 +241,9 @@ internal static class NodeWriteBatch
         return new Target(write, existing, real, backup, existing ?? node.Yml with { Path = write.Path });
     }
 
+    /// <summary>Before a recovery settles one node's journal: the test seam's "recover:&lt;config path&gt;" step.</summary>
+    internal static void RecoveryStep(LockedNode node) => BeforeStep?.Invoke($"recover:{node.ConfigPath}");
+
     private static void Step(string step, LockedNode node)
     {
         var name = $"{step}:{node.ConfigPath}";
@@ -233,8 +254,10 @@ internal static class NodeWriteBatch
     /// <summary>
     /// Fault-test seam for whole processes (a kill -9 cannot be simulated in-process): when
     /// ECKREMOTECLUSTER_TEST_PAUSE_BEFORE names this step ("commit") and ECKREMOTECLUSTER_TEST_PAUSE_NODE is empty or
-    /// ends this node's config path, the run writes ECKREMOTECLUSTER_TEST_PAUSE_MARKER and waits there to be killed (or
-    /// until the file ECKREMOTECLUSTER_TEST_PAUSE_RESUME names exists).
+    /// ends this node's config path, the run writes ECKREMOTECLUSTER_TEST_PAUSE_MARKER and waits there to be killed, or
+    /// until the file ECKREMOTECLUSTER_TEST_PAUSE_RESUME names exists. It never waits longer than
+    /// ECKREMOTECLUSTER_TEST_PAUSE_TIMEOUT seconds (120 by default): a test that neither kills nor resumes the run gets
+    /// a failed run instead of a hung one.
     /// </summary>
     private static void PauseForKillTest(string step, LockedNode node)
     {
@@ -250,17 +273,17 @@ internal static class NodeWriteBatch
             return;
         }
 
+        var limit = int.TryParse(Environment.GetEnvironmentVariable("ECKREMOTECLUSTER_TEST_PAUSE_TIMEOUT"), out var seconds) && seconds > 0 ? seconds : 120;
+        var deadline = DateTime.UtcNow.AddSeconds(limit);
         File.WriteAllText(marker, step);
-        // With ECKREMOTECLUSTER_TEST_PAUSE_RESUME the run goes on once that file exists (a session can be broken
-        // meanwhile); without it, it waits to be killed.
         var resume = Environment.GetEnvironmentVariable("ECKREMOTECLUSTER_TEST_PAUSE_RESUME");
-        if (string.IsNullOrEmpty(resume))
+        while (string.IsNullOrEmpty(resume) || !File.Exists(resume))
         {
-            Thread.Sleep(Timeout.Infinite);
-        }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Test pause before '{step}' on {node.ConfigPath}: neither killed nor resumed within {limit} s.");
+            }
 
-        while (!File.Exists(resume))
-        {
             Thread.Sleep(50);
         }
     }

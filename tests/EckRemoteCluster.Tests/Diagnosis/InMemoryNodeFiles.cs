@@ -1,5 +1,6 @@
 using System.Text;
 using EckRemoteCluster.Contracts;
+using EckRemoteCluster.Tests.LocalNodes;
 
 namespace EckRemoteCluster.Tests.Diagnosis;
 
@@ -7,11 +8,11 @@ namespace EckRemoteCluster.Tests.Diagnosis;
 /// A node's files that exist only behind <see cref="INodeFiles"/>, as a node reached through a PowerShell session: its
 /// paths are not on this machine, so whatever reads them another way finds nothing. Only reading is supported.
 /// </summary>
-internal sealed class InMemoryNodeFiles(string location) : INodeFiles
+internal sealed class InMemoryNodeFiles(string location) : NodeFilesStandIn
 {
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
 
-    public string Location { get; } = location;
+    public override string Location { get; } = location;
 
     public void Write(string path, string text) => _files[path] = Encoding.UTF8.GetBytes(text);
 
@@ -23,23 +24,11 @@ internal sealed class InMemoryNodeFiles(string location) : INodeFiles
         }
     }
 
-    public string Combine(string directory, string name) => directory.TrimEnd('/') + "/" + name;
+    public override string Combine(string directory, string name) => directory.TrimEnd('/') + "/" + name;
 
-    public string RealDirectory(string directory) => directory;
+    public override string RealDirectory(string directory) => directory;
 
-    public NodeFileInfo? GetInfo(string path) => _files.ContainsKey(path) ? new NodeFileInfo(path, path, 0, 0, (UnixFileMode)0x1B0) : null;
+    public override NodeFileInfo? GetInfo(string path) => _files.ContainsKey(path) ? new NodeFileInfo(path, path, 0, 0, (UnixFileMode)0x1B0) : null;
 
-    public byte[] ReadAllBytes(string path) => _files.TryGetValue(path, out var bytes) ? bytes : throw new FileNotFoundException(null, path);
-
-    public void EnsureCanKeep(NodeFileInfo like) => throw new NotSupportedException();
-
-    public string WriteTemporary(string realPath, ReadOnlySpan<byte> content, NodeFileInfo like) => throw new NotSupportedException();
-
-    public void Replace(string temporary, string realPath, string? backupPath) => throw new NotSupportedException();
-
-    public void Delete(string path) => throw new NotSupportedException();
-
-    public IReadOnlyList<string> FindTemporaries(string directory) => throw new NotSupportedException();
-
-    public IDisposable LockDirectory(string directory, NodeFileInfo like, TimeSpan timeout) => throw new NotSupportedException();
+    public override byte[] ReadAllBytes(string path) => _files.TryGetValue(path, out var bytes) ? bytes : throw new FileNotFoundException(null, path);
 }

@@ -442,22 +442,129 @@ public sealed class NodeFilesTests : IDisposable
         Assert.Empty(Leftovers(_root.Path));
     }
 
-    /// <summary>A node's files through a session that can break: once Lost, every call fails as a broken session does.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ASessionLostWhileTheLastNodesJournalIsWrittenIsSettledTheSameWayOnEveryNode(bool journalWritten)
+    {
+        var a = NewNode("a");
+        var b = NewNode("b");
+        SetCredential([a, b], Setting, "old");
+        // The last node's journal is the commit point. The session breaks during its write: either after the node
+        // renamed it into place (only the reply is lost) or before the request reached the node.
+        var reachB = new LosableNodeFiles(LocalNodeFiles.Instance)
+        {
+            LoseAt = (operation, path) => operation == nameof(INodeFiles.Replace) && path.EndsWith(NodeFileNames.JournalFile, StringComparison.Ordinal),
+            LoseAfter = journalWritten,
+        };
+
+        var error = Assert.Throws<EckRemoteClusterException>(() =>
+        {
+            using var batch = KeystoreBatch.Open([Local(a), new NodeDirectory(reachB, b)], null);
+            batch.SetEntry(Setting, Secret("new"));
+            batch.Save($"Set {Setting}");
+        });
+
+        Assert.Equal("SessionLost", error.ErrorId);
+        Assert.Contains("finishes the change on all of them or undoes it on all of them", error.Message, StringComparison.Ordinal);
+        Assert.Equal(journalWritten, File.Exists(Path.Combine(b, NodeFileNames.JournalFile)));
+        using (var next = KeystoreBatch.Open([Local(a), Local(b)], null))
+        {
+            Assert.StartsWith(journalWritten ? "Finished" : "Undid", Assert.Single(next.Recovered), StringComparison.Ordinal);
+        }
+
+        var expected = journalWritten ? "new" : "old";
+        Assert.Equal(expected, Credential(a));
+        Assert.Equal(expected, Credential(b));
+        Assert.Empty(Leftovers(_root.Path));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ARecoveryInterruptedInTurnIsStillFinishedOnEveryNode(int crashAtRecoveryStep)
+    {
+        var a = NewNode("a");
+        var b = NewNode("b");
+        SetCredential([a, b], Setting, "old");
+        // Killed before committing node a: every node is journaled, so the batch is to be finished.
+        NodeWriteBatch.BeforeStep = step =>
+        {
+            if (step == $"commit:{a}")
+            {
+                throw new SimulatedCrashException(step);
+            }
+        };
+        Assert.Throws<SimulatedCrashException>(() => SetCredential([a, b], Setting, "new"));
+
+        // The next run, given the nodes in the other order, is killed in turn while it settles them.
+        var recoverySteps = 0;
+        NodeWriteBatch.BeforeStep = step =>
+        {
+            if (step.StartsWith("recover:", StringComparison.Ordinal) && ++recoverySteps == crashAtRecoveryStep)
+            {
+                throw new SimulatedCrashException(step);
+            }
+        };
+        Assert.Throws<SimulatedCrashException>(() => KeystoreBatch.Open([Local(b), Local(a)], null).Dispose());
+        NodeWriteBatch.BeforeStep = null;
+
+        using (var third = KeystoreBatch.Open([Local(b), Local(a)], null))
+        {
+            Assert.StartsWith("Finished", Assert.Single(third.Recovered), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("new", Credential(a));
+        Assert.Equal("new", Credential(b));
+        Assert.Empty(Leftovers(_root.Path));
+    }
+
+    /// <summary>
+    /// A node's files through a session that can break: once Lost, every call fails as a broken session does.
+    /// <see cref="LoseAt"/> breaks it at one call: before the call reaches the node, or (<see cref="LoseAfter"/>) after
+    /// the node did it, when only the reply is lost.
+    /// </summary>
     private sealed class LosableNodeFiles(INodeFiles inner) : INodeFiles
     {
         public bool Lost { get; set; }
 
+        public Func<string, string, bool>? LoseAt { get; init; }
+
+        public bool LoseAfter { get; init; }
+
         public string Location => inner.Location;
 
-        private T Reach<T>(Func<T> call) => Lost
-            ? throw new EckRemoteClusterException("SessionLost", EckErrorCategory.ConnectionError, "The session to b broke.", "Open a new session.", "b")
-            : call();
+        private T Reach<T>(Func<T> call, [System.Runtime.CompilerServices.CallerMemberName] string operation = "", string path = "")
+        {
+            bool losing = !Lost && LoseAt?.Invoke(operation, path) == true;
+            if (losing && !LoseAfter)
+            {
+                Lost = true;
+            }
 
-        private void Reach(Action call) => Reach(() =>
+            if (Lost)
+            {
+                throw Broken();
+            }
+
+            var result = call();
+            if (losing)
+            {
+                Lost = true;
+                throw Broken();
+            }
+
+            return result;
+        }
+
+        private static EckRemoteClusterException Broken() =>
+            new("SessionLost", EckErrorCategory.ConnectionError, "The session to b broke.", "Open a new session.", "b");
+
+        private void Reach(Action call, [System.Runtime.CompilerServices.CallerMemberName] string operation = "", string path = "") => Reach(() =>
         {
             call();
             return true;
-        });
+        }, operation, path);
 
         public string Combine(string directory, string name) => inner.Combine(directory, name);
 
@@ -475,7 +582,7 @@ public sealed class NodeFilesTests : IDisposable
             return Reach(() => inner.WriteTemporary(realPath, bytes, like));
         }
 
-        public void Replace(string temporary, string realPath, string? backupPath) => Reach(() => inner.Replace(temporary, realPath, backupPath));
+        public void Replace(string temporary, string realPath, string? backupPath) => Reach(() => inner.Replace(temporary, realPath, backupPath), path: realPath);
 
         public void Delete(string path) => Reach(() => inner.Delete(path));
 

@@ -1,4 +1,3 @@
-using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.LocalNodes;
 using Xunit;
 
@@ -8,31 +7,9 @@ namespace EckRemoteCluster.Tests.LocalNodes;
 public sealed class NodeParallelTests
 {
     /// <summary>Only the channel matters here; any file operation would be a test error.</summary>
-    private sealed class ChannelFiles(object? channel) : INodeFiles
+    private sealed class ChannelFiles(object? channel) : NodeFilesStandIn
     {
-        public object? Channel { get; } = channel;
-
-        public string Location => "test";
-
-        public string Combine(string directory, string name) => throw new NotSupportedException();
-
-        public string RealDirectory(string directory) => throw new NotSupportedException();
-
-        public NodeFileInfo? GetInfo(string path) => throw new NotSupportedException();
-
-        public byte[] ReadAllBytes(string path) => throw new NotSupportedException();
-
-        public void EnsureCanKeep(NodeFileInfo like) => throw new NotSupportedException();
-
-        public string WriteTemporary(string realPath, ReadOnlySpan<byte> content, NodeFileInfo like) => throw new NotSupportedException();
-
-        public void Replace(string temporary, string realPath, string? backupPath) => throw new NotSupportedException();
-
-        public void Delete(string path) => throw new NotSupportedException();
-
-        public IReadOnlyList<string> FindTemporaries(string directory) => throw new NotSupportedException();
-
-        public IDisposable LockDirectory(string directory, NodeFileInfo like, TimeSpan timeout) => throw new NotSupportedException();
+        public override object? Channel { get; } = channel;
     }
 
     [Fact]

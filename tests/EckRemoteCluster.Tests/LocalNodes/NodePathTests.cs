@@ -1,4 +1,3 @@
-using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.LocalNodes;
 using Xunit;
 
@@ -20,29 +19,11 @@ public sealed class NodePathTests
         Assert.Equal(expected, TransportTruststore.ResolvePath(new RemoteNodeFiles(windowsNode), configPath, setting));
 
     /// <summary>Only what path resolution asks of a node reached through a session: its name and its separator.</summary>
-    private sealed class RemoteNodeFiles(bool windows) : INodeFiles
+    private sealed class RemoteNodeFiles(bool windows) : NodeFilesStandIn
     {
-        public string Location => "es1";
+        public override string Location => "es1";
 
-        public string Combine(string directory, string name) =>
+        public override string Combine(string directory, string name) =>
             windows ? directory.TrimEnd('\\', '/') + "\\" + name : directory.TrimEnd('/') + "/" + name;
-
-        public string RealDirectory(string directory) => throw new NotSupportedException();
-
-        public NodeFileInfo? GetInfo(string path) => throw new NotSupportedException();
-
-        public byte[] ReadAllBytes(string path) => throw new NotSupportedException();
-
-        public void EnsureCanKeep(NodeFileInfo like) => throw new NotSupportedException();
-
-        public string WriteTemporary(string realPath, ReadOnlySpan<byte> content, NodeFileInfo like) => throw new NotSupportedException();
-
-        public void Replace(string temporary, string realPath, string? backupPath) => throw new NotSupportedException();
-
-        public void Delete(string path) => throw new NotSupportedException();
-
-        public IReadOnlyList<string> FindTemporaries(string directory) => throw new NotSupportedException();
-
-        public IDisposable LockDirectory(string directory, NodeFileInfo like, TimeSpan timeout) => throw new NotSupportedException();
     }
 }
