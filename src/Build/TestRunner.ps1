@@ -44,38 +44,143 @@ function Invoke-XunitTests([string] $Root, [string] $Configuration, [string] $Re
     }
 }
 
+<#
+The Pester files, longest first: by the durations the last run on this machine recorded, and otherwise files that
+start a sandbox before those that do not, bigger files first. Lanes take files from the front of this queue, so a
+long file never starts last.
+#>
+function Get-PesterQueue([string] $Root, [string[]] $Paths) {
+    $files = foreach ($path in $Paths) {
+        if (Test-Path $path -PathType Container) { Get-ChildItem $path -Recurse -Filter '*.Tests.ps1' }
+        else { Get-Item $path }
+    }
+    $known = @{}
+    $durations = Join-Path $Root 'out' 'pester-durations.json'
+    if (Test-Path $durations) {
+        (Get-Content $durations -Raw | ConvertFrom-Json -AsHashtable).GetEnumerator() | ForEach-Object { $known[$_.Key] = [double] $_.Value }
+    }
+    $files | Sort-Object -Unique FullName | Sort-Object -Descending `
+        { if ($known.ContainsKey($_.Name)) { $known[$_.Name] } else { -1 } },
+        { [bool] (Select-String -Path $_.FullName -Pattern 'Start-TestSandbox' -SimpleMatch -Quiet) },
+        Length |
+        ForEach-Object FullName
+}
+
+# One lane: a child pwsh that claims files from the shared queue (an O_EXCL create per file) and runs each alone.
+$script:PesterLaneScript = @'
+param($PesterManifest, $ResultsFolder, $QueueFile)
+Import-Module $PesterManifest
+$files = @(Get-Content $QueueFile)
+for ($i = 0; $i -lt $files.Count; $i++) {
+    try { [IO.File]::Open((Join-Path $ResultsFolder "pester-$i.claim"), [IO.FileMode]::CreateNew).Dispose() }
+    catch [IO.IOException] { continue }
+    $configuration = New-PesterConfiguration
+    $configuration.Run.Path = $files[$i]
+    $configuration.Run.Exit = $false
+    $configuration.Output.Verbosity = 'Normal'
+    $configuration.TestResult.Enabled = $true
+    $configuration.TestResult.OutputFormat = 'NUnitXml'
+    $configuration.TestResult.OutputPath = Join-Path $ResultsFolder "pester-$i.xml"
+    Invoke-Pester -Configuration $configuration | Out-Null
+}
+'@
+
+function Get-PesterLaneCount {
+    if ($env:ECKREMOTECLUSTER_TEST_LANES -match '^\d+$' -and [int] $env:ECKREMOTECLUSTER_TEST_LANES -ge 1) { return [int] $env:ECKREMOTECLUSTER_TEST_LANES }
+    # Most of a Pester file's time is spent waiting on a sandbox's rollouts and restarts: two lanes on two cores.
+    [Math]::Max(1, [Math]::Min(2, [Environment]::ProcessorCount))
+}
+
+function Start-PesterLane([string] $Pester, [string] $ResultsFolder, [string] $QueueFile, [int] $Lane) {
+    $pwsh = Get-PwshCommandLine
+    $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $ResultsFolder 'pester-lane.ps1'), $Pester, $ResultsFolder, $QueueFile)) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.UseShellExecute = $false
+    # CI has no standard input: each lane gets a pipe of its own, closed at once.
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $process.StandardInput.Close()
+    $log = [IO.FileStream]::new((Join-Path $ResultsFolder "pester-lane-$Lane.log"), [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::ReadWrite)
+    [pscustomobject]@{
+        Lane    = $Lane
+        Process = $process
+        Log     = $log
+        Copying = [Threading.Tasks.Task]::WhenAll($process.StandardOutput.BaseStream.CopyToAsync($log), $process.StandardError.BaseStream.CopyToAsync($log))
+        Reader  = [IO.StreamReader]::new([IO.FileStream]::new($log.Name, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite))
+        Pending = ''
+    }
+}
+
+# Relays what a lane wrote since the last call, whole lines only, each marked with its lane.
+function Write-LaneOutput($Lane, [switch] $Final) {
+    $Lane.Log.Flush()
+    $text = $Lane.Pending + $Lane.Reader.ReadToEnd()
+    $cut = if ($Final) { $text.Length } else { $text.LastIndexOf("`n") + 1 }
+    $Lane.Pending = $text.Substring($cut)
+    foreach ($line in ($text.Substring(0, $cut) -split "`r?`n")) {
+        if ($line) { Write-Host "[$($Lane.Lane)] $line" }
+    }
+}
+
 function Invoke-PesterTests([string] $Root, [string] $ResultsFolder, [string[]] $Path) {
     Invoke-DotNet restore (Join-Path $Root 'tests/Pester/TestTools.csproj') --nologo -v quiet
     $pester = Join-Path (Get-NuGetPackageFolder) 'pester' $script:PesterVersion 'tools' 'Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester $script:PesterVersion was not restored to $pester." }
-    $resultFile = Join-Path $ResultsFolder 'pester.xml'
     # `dotnet pwsh ./build.ps1 Test -PesterPath a,b` arrives as the one string 'a,b': split it.
     $paths = if ($Path) { @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) } else { @(Join-Path $Root 'tests/Pester') }
-    $script = @'
-param($PesterManifest, $ResultFile, $Paths)
-Import-Module $PesterManifest
-$configuration = New-PesterConfiguration
-$configuration.Run.Path = $Paths -split [IO.Path]::PathSeparator
-$configuration.Run.Exit = $false
-$configuration.Output.Verbosity = 'Normal'
-$configuration.TestResult.Enabled = $true
-$configuration.TestResult.OutputFormat = 'NUnitXml'
-$configuration.TestResult.OutputPath = $ResultFile
-Invoke-Pester -Configuration $configuration | Out-Null
-'@
-    $scriptFile = Join-Path $ResultsFolder 'run-pester.ps1'
-    Set-Content -Path $scriptFile -Value $script
-    Write-Host '== Pester'
-    $pwsh = Get-PwshCommandLine
-    $null | & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptFile $pester $resultFile ($paths -join [IO.Path]::PathSeparator) | Out-Host
-    if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
-    [xml] $result = Get-Content $resultFile -Raw
-    $summary = $result.'test-results'
-    [pscustomobject]@{
-        Passed  = [int] $summary.total - [int] $summary.failures - [int] $summary.errors - [int] $summary.'not-run' - [int] $summary.skipped - [int] $summary.inconclusive - [int] $summary.ignored
-        Failed  = [int] $summary.failures + [int] $summary.errors
-        Skipped = [int] $summary.'not-run' + [int] $summary.skipped + [int] $summary.inconclusive + [int] $summary.ignored
+    $queue = @(Get-PesterQueue -Root $Root -Paths $paths)
+    if ($queue.Count -eq 0) { Write-Host "No Pester file under $($paths -join ', ')."; return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $queueFile = Join-Path $ResultsFolder 'pester-queue.txt'
+    Set-Content -Path $queueFile -Value $queue
+    Set-Content -Path (Join-Path $ResultsFolder 'pester-lane.ps1') -Value $script:PesterLaneScript
+    $laneCount = [Math]::Min((Get-PesterLaneCount), $queue.Count)
+    Write-Host "== Pester: $($queue.Count) files in $laneCount lanes"
+
+    $lanes = @(foreach ($lane in 1..$laneCount) { Start-PesterLane -Pester $pester -ResultsFolder $ResultsFolder -QueueFile $queueFile -Lane $lane })
+    try {
+        # Relay the lanes' output as it comes; the wait is on the processes, the timeout only paces the relay.
+        while (@($lanes | Where-Object { -not $_.Process.HasExited }).Count -gt 0) {
+            foreach ($lane in $lanes) { Write-LaneOutput $lane }
+            $null = ($lanes | Where-Object { -not $_.Process.HasExited } | Select-Object -First 1).Process.WaitForExit(1000)
+        }
     }
+    finally {
+        foreach ($lane in $lanes) {
+            if (-not $lane.Process.HasExited) { $lane.Process.Kill($true); $lane.Process.WaitForExit() }
+            $null = $lane.Copying.Wait(10000)
+            Write-LaneOutput $lane -Final
+            $lane.Reader.Dispose(); $lane.Log.Dispose(); $lane.Process.Dispose()
+        }
+    }
+
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $durations = [ordered]@{}
+    for ($i = 0; $i -lt $queue.Count; $i++) {
+        $resultFile = Join-Path $ResultsFolder "pester-$i.xml"
+        if (-not (Test-Path $resultFile)) {
+            # Never claimed, or its lane died in it: either way the file's tests did not pass.
+            Write-Host "Pester: $($queue[$i]) left no results (its lane stopped before or while running it)."
+            $counts.Failed++
+            continue
+        }
+        [xml] $result = Get-Content $resultFile -Raw
+        $summary = $result.'test-results'
+        $notPassed = [int] $summary.failures + [int] $summary.errors + [int] $summary.'not-run' + [int] $summary.skipped + [int] $summary.inconclusive + [int] $summary.ignored
+        $counts.Passed += [int] $summary.total - $notPassed
+        $counts.Failed += [int] $summary.failures + [int] $summary.errors
+        $counts.Skipped += [int] $summary.'not-run' + [int] $summary.skipped + [int] $summary.inconclusive + [int] $summary.ignored
+        $durations[[IO.Path]::GetFileName($queue[$i])] = [double] $result.SelectSingleNode('//test-suite').time
+    }
+    if ($durations.Count -gt 0 -and -not $Path) {
+        $known = Join-Path $Root 'out' 'pester-durations.json'
+        New-Item -ItemType Directory -Force (Split-Path $known) | Out-Null
+        $durations | ConvertTo-Json | Set-Content $known
+    }
+    $counts
 }
 
 # What each test did in one run, from the trx and NUnit files: name, outcome (Passed, Failed, Skipped).
@@ -87,9 +192,8 @@ function Read-TestOutcomes([string] $ResultsFolder) {
             [pscustomobject]@{ Name = "$($file.BaseName): $($result.testName)"; Outcome = $outcome }
         }
     }
-    $pester = Join-Path $ResultsFolder 'pester.xml'
-    if (Test-Path $pester) {
-        [xml] $nunit = Get-Content $pester -Raw
+    foreach ($pester in Get-ChildItem $ResultsFolder -Filter 'pester-*.xml' -ErrorAction SilentlyContinue) {
+        [xml] $nunit = Get-Content $pester.FullName -Raw
         foreach ($case in $nunit.SelectNodes('//test-case')) {
             $outcome = switch ($case.result) { 'Success' { 'Passed' } { $_ -in 'Failure', 'Error' } { 'Failed' } default { 'Skipped' } }
             [pscustomobject]@{ Name = "Pester: $($case.name)"; Outcome = $outcome }

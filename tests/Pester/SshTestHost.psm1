@@ -13,6 +13,23 @@ their own empty standard input, since CI has none.
 #>
 function Install-SshServer {
     if (Test-Path $script:Sshd) { return }
+    # The test runner's lanes may get here at the same time, and apt-get holds a lock of its own that the second would
+    # fail on: one installs, the other waits for it.
+    $mutex = [Threading.Mutex]::new($false, 'Global\EckRemoteCluster.Tests.InstallSshServer')
+    $owned = $false
+    try {
+        try { $owned = $mutex.WaitOne([TimeSpan]::FromMinutes(10)) } catch [Threading.AbandonedMutexException] { $owned = $true }
+        if (-not $owned) { throw 'Another test process has been installing openssh-server for 10 minutes.' }
+        Install-SshServerPackage
+    }
+    finally {
+        if ($owned) { $mutex.ReleaseMutex() }
+        $mutex.Dispose()
+    }
+}
+
+function Install-SshServerPackage {
+    if (Test-Path $script:Sshd) { return }
     if ($IsWindows -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
         throw "sshd is not installed and this is not a Debian-like system: install OpenSSH's server ($script:Sshd) to run the remoting tests."
     }
