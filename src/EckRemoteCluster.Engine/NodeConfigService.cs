@@ -81,8 +81,8 @@ internal sealed class NodeConfigService : INodeConfigService
     public IKeystoreBatch OpenKeystores(IReadOnlyList<NodeDirectory> nodes, SecureString? password) =>
         KeystoreBatch.Open(nodes, password);
 
-    public ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null) =>
-        TrustBatch.Create(nodes, caPem, scope, keystorePassword);
+    public ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null, IReadOnlyCollection<string>? removeFromStores = null) =>
+        TrustBatch.Create(nodes, caPem, scope, keystorePassword, removeFromStores: removeFromStores);
 
     public ElasticsearchTransportCa ReadTransportCa(NodeDirectory node, SecureString? keystorePassword)
     {

@@ -159,4 +159,7 @@ internal static class ErrorIds
     public const string InvalidRotationWindow = nameof(InvalidRotationWindow);
     public const string TrustSyncNotConfigured = nameof(TrustSyncNotConfigured);
     public const string TrustSyncNotVerified = nameof(TrustSyncNotVerified);
+
+    // PKCS#12 truststores kept in step by Sync-RemoteClusterTrust (estate helper).
+    public const string TruststoreEntryNotRemovable = nameof(TruststoreEntryNotRemovable);
 }

@@ -63,6 +63,32 @@ internal static class NodeTrustedCas
         return new NodeTrustedCaFiles(mode, read, usesTruststore);
     }
 
+    /// <summary>
+    /// The trusted entries (certificates without a key) of the PKCS#12 store the context reads (truststore.path, or a
+    /// keystore.path that is also its trust), opened with the password from the node's elasticsearch.keystore; null when
+    /// the context reads no store, or the store cannot be opened (then what it trusts is unknown here).
+    /// </summary>
+    public static (string Path, X509Certificate2[] Certificates)? ReadStore(NodeDirectory node, string context, System.Security.SecureString? keystorePassword)
+    {
+        var files = node.Files;
+        var ymlPath = files.Combine(node.ConfigPath, NodeConfigService.ElasticsearchYml);
+        try
+        {
+            var settings = ElasticsearchYmlReader.Read(YmlFileText.Decode(files.ReadAllBytes(ymlPath)).Text, ymlPath);
+            if (TransportTruststore.StoreFor(files, settings, context, node.ConfigPath) is not { } store)
+            {
+                return null;
+            }
+
+            var password = TransportTruststore.Password(files, node.ConfigPath, settings, store.PasswordSetting, keystorePassword);
+            return (store.Path, TransportTruststore.Read(files, store.Path, password).Where(c => !c.HasPrivateKey).ToArray());
+        }
+        catch (EckRemoteClusterException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Absolute on the node's own rules: /etc/..., C:\..., \\share\....</summary>
     private static bool IsRooted(string path) =>
         path.StartsWith('/') || path.StartsWith('\\') || (path.Length > 2 && path[1] == ':' && (path[2] == '\\' || path[2] == '/'));

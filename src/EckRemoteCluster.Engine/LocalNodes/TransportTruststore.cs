@@ -116,7 +116,12 @@ internal static class TransportTruststore
         }
     }
 
-    /// <summary>The truststore's new content with the CAs it lacks added, and whether that changes it.</summary>
+    /// <summary>
+    /// The truststore's new content with the CAs it lacks added and, when <paramref name="remove"/> names any (SHA-1
+    /// thumbprints), those trusted entries removed; and whether that changes it. An entry to remove that sits in an
+    /// encrypted part of the store (keytool imported it) cannot be removed here: TruststoreEntryNotRemovable, before
+    /// anything is written.
+    /// </summary>
     public static (byte[] Content, FileChange Change) PlanAdd(
         INodeFiles files,
         string configPath,
@@ -125,7 +130,8 @@ internal static class TransportTruststore
         IReadOnlyDictionary<string, YmlSettingValue> settings,
         string caPem,
         SecureString? keystorePassword,
-        string alias)
+        string alias,
+        IReadOnlyCollection<string>? remove = null)
     {
         if (storePath.EndsWith(".jks", StringComparison.OrdinalIgnoreCase))
         {
@@ -139,16 +145,34 @@ internal static class TransportTruststore
         }
 
         var password = Password(files, configPath, settings, passwordSetting, keystorePassword);
-        var present = Read(files, storePath, password).Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var stored = Read(files, storePath, password);
+        var present = stored.Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var wanted = new X509Certificate2Collection();
         wanted.ImportFromPem(caPem);
         var missing = wanted.Where(c => !present.Contains(c.Thumbprint)).ToList();
         var content = files.ReadAllBytes(storePath);
-        if (missing.Count == 0)
+        var original = content;
+        var toRemove = (remove ?? []).Where(t => stored.Any(c => !c.HasPrivateKey && string.Equals(c.Thumbprint, t, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (toRemove.Count > 0)
         {
-            return (content, FileChange.Unchanged);
+            content = Pkcs12Truststore.RemoveTrustedCertificates(content, password, toRemove, out var notRemoved);
+            if (notRemoved.Count > 0)
+            {
+                var subjects = string.Join("; ", stored.Where(c => notRemoved.Contains(c.Thumbprint, StringComparer.OrdinalIgnoreCase)).Select(c => $"{c.Subject} (SHA-1 {c.Thumbprint})"));
+                throw new EckRemoteClusterException(
+                    ErrorIds.TruststoreEntryNotRemovable,
+                    EckErrorCategory.InvalidData,
+                    $"{storePath}: the trusted entry {subjects} is stored encrypted (keytool imports entries so), and this module only removes the entries it added; this write was not made.",
+                    $"Remove it with: keytool -delete -alias <its alias, see keytool -list -keystore {storePath}> -keystore {storePath}; then run the command again.",
+                    storePath);
+            }
         }
 
-        return (Pkcs12Truststore.AddTrustedCertificates(content, password, missing, alias), FileChange.Updated);
+        if (missing.Count > 0)
+        {
+            content = Pkcs12Truststore.AddTrustedCertificates(content, password, missing, alias);
+        }
+
+        return (content, ReferenceEquals(content, original) ? FileChange.Unchanged : FileChange.Updated);
     }
 }

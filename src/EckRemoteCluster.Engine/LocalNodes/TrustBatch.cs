@@ -27,13 +27,16 @@ internal sealed class TrustBatch : ITrustBatch
     /// whole plan (and releases the locks). The locks are held until Dispose.
     /// </summary>
     /// <param name="keystorePassword">Opens a password-protected keystore that holds a truststore's password.</param>
-    public static TrustBatch Create(IReadOnlyList<NodeDirectory> directories, string caPem, TrustScope scope, SecureString? keystorePassword = null, TimeSpan? lockTimeout = null)
+    /// <param name="removeFromStores">For a node that trusts through a PKCS#12 store: trusted entries (SHA-1 thumbprints) to remove besides adding <paramref name="caPem"/>; a PEM CA file is simply replaced by <paramref name="caPem"/>.</param>
+    public static TrustBatch Create(
+        IReadOnlyList<NodeDirectory> directories, string caPem, TrustScope scope, SecureString? keystorePassword = null, TimeSpan? lockTimeout = null,
+        IReadOnlyCollection<string>? removeFromStores = null)
     {
         var locked = LockedNodes.Open(directories, lockTimeout);
         try
         {
             // Each node's plan reads only that node's files: all nodes are read at once.
-            return new TrustBatch(locked, NodeParallel.RunAll(locked.Nodes, node => node.Files, node => PlanNode(node, caPem, scope, keystorePassword)).ToList());
+            return new TrustBatch(locked, NodeParallel.RunAll(locked.Nodes, node => node.Files, node => PlanNode(node, caPem, scope, keystorePassword, removeFromStores)).ToList());
         }
         catch
         {
@@ -43,7 +46,7 @@ internal sealed class TrustBatch : ITrustBatch
     }
 
     /// <summary>One node's plan; reads only that node's files.</summary>
-    private static NodeTrustPlan PlanNode(LockedNode node, string caPem, TrustScope scope, SecureString? keystorePassword)
+    private static NodeTrustPlan PlanNode(LockedNode node, string caPem, TrustScope scope, SecureString? keystorePassword, IReadOnlyCollection<string>? removeFromStores)
     {
         var caFileName = scope == TrustScope.RemoteClusterClient ? RemoteClusterNames.RemoteClusterCaFile : RemoteClusterNames.TransportCaFile;
         var configPath = node.ConfigPath;
@@ -63,7 +66,7 @@ internal sealed class TrustBatch : ITrustBatch
             // Elasticsearch refuses certificate_authorities beside a truststore, and beside a keystore alone it would
             // replace the keystore's trust: the CA goes into the store, which Elasticsearch re-reads when it changes.
             var alias = scope == TrustScope.RemoteClusterClient ? "remote-cluster-ca" : RemoteClusterNames.TransportCaAlias;
-            var (content, change) = TransportTruststore.PlanAdd(node.Files, node.RealConfigPath, store.Path, store.PasswordSetting, editor.Settings, caPem, keystorePassword, alias);
+            var (content, change) = TransportTruststore.PlanAdd(node.Files, node.RealConfigPath, store.Path, store.PasswordSetting, editor.Settings, caPem, keystorePassword, alias, removeFromStores);
             return new NodeTrustPlan(node, ymlPath, Encode(editor, encoding), changed, store.Path, content, change);
         }
 

@@ -19,6 +19,7 @@ internal static class Pkcs12Truststore
     private const string CertBag = "1.2.840.113549.1.12.10.1.3";
     private const string X509CertificateType = "1.2.840.113549.1.9.22.1";
     private const string FriendlyName = "1.2.840.113549.1.9.20";
+    private const string LocalKeyId = "1.2.840.113549.1.9.21";
     private const string OracleTrustedKeyUsage = "2.16.840.1.113894.746875.1.1";
     private const string AnyExtendedKeyUsage = "2.5.29.37.0";
 
@@ -32,6 +33,124 @@ internal static class Pkcs12Truststore
 
     /// <summary>The file with <paramref name="certificates"/> added as trusted entries named <paramref name="aliasPrefix"/>-&lt;n&gt;.</summary>
     public static byte[] AddTrustedCertificates(byte[] pkcs12, string password, IReadOnlyList<X509Certificate2> certificates, string aliasPrefix)
+    {
+        var (version, existing, macData) = Open(pkcs12);
+        var appended = new AsnWriter(AsnEncodingRules.DER);
+        using (appended.PushSequence())
+        {
+            appended.WriteObjectIdentifier(IdData);
+            using (appended.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            {
+                appended.WriteOctetString(SafeContents(certificates, aliasPrefix));
+            }
+        }
+
+        return Seal(version, [.. existing, appended.Encode()], macData, password);
+    }
+
+    /// <summary>
+    /// The file without the trusted certificate entries (certificate bags without a key id: not a key entry's chain)
+    /// whose SHA-1 thumbprint is in <paramref name="thumbprints"/>, as far as they are in unencrypted safe contents, where
+    /// this class appends the CAs it adds. An entry inside encrypted safe contents (keytool encrypts what it imports) is
+    /// left as it is: <paramref name="notRemoved"/> lists those thumbprints, for the caller to report.
+    /// </summary>
+    public static byte[] RemoveTrustedCertificates(byte[] pkcs12, string password, IReadOnlyCollection<string> thumbprints, out IReadOnlyList<string> notRemoved)
+    {
+        var wanted = new HashSet<string>(thumbprints, StringComparer.OrdinalIgnoreCase);
+        var removed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var (version, existing, macData) = Open(pkcs12);
+        var kept = new List<ReadOnlyMemory<byte>>();
+        foreach (var contentInfo in existing)
+        {
+            var info = new AsnReader(contentInfo, AsnEncodingRules.BER).ReadSequence();
+            if (info.ReadObjectIdentifier() != IdData)
+            {
+                kept.Add(contentInfo);
+                continue;
+            }
+
+            var bags = new AsnReader(info.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadOctetString(), AsnEncodingRules.BER).ReadSequence();
+            var remaining = new List<ReadOnlyMemory<byte>>();
+            var dropped = false;
+            while (bags.HasData)
+            {
+                var bag = bags.ReadEncodedValue();
+                if (TrustedCertificateThumbprint(bag) is { } thumbprint && wanted.Contains(thumbprint))
+                {
+                    removed.Add(thumbprint);
+                    dropped = true;
+                    continue;
+                }
+
+                remaining.Add(bag);
+            }
+
+            if (!dropped)
+            {
+                kept.Add(contentInfo);
+            }
+            else if (remaining.Count > 0)
+            {
+                var safe = new AsnWriter(AsnEncodingRules.DER);
+                using (safe.PushSequence())
+                {
+                    foreach (var bag in remaining)
+                    {
+                        safe.WriteEncodedValue(bag.Span);
+                    }
+                }
+
+                var rewritten = new AsnWriter(AsnEncodingRules.DER);
+                using (rewritten.PushSequence())
+                {
+                    rewritten.WriteObjectIdentifier(IdData);
+                    using (rewritten.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+                    {
+                        rewritten.WriteOctetString(safe.Encode());
+                    }
+                }
+
+                kept.Add(rewritten.Encode());
+            }
+        }
+
+        notRemoved = [.. wanted.Where(t => !removed.Contains(t))];
+        return removed.Count == 0 ? pkcs12 : Seal(version, kept, macData, password);
+    }
+
+    /// <summary>The SHA-1 thumbprint of a certificate bag that is a trusted entry (no localKeyId attribute); null for any other bag.</summary>
+    private static string? TrustedCertificateThumbprint(ReadOnlyMemory<byte> encodedBag)
+    {
+        var bag = new AsnReader(encodedBag, AsnEncodingRules.BER).ReadSequence();
+        if (bag.ReadObjectIdentifier() != CertBag)
+        {
+            return null;
+        }
+
+        var certBag = bag.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        if (certBag.ReadObjectIdentifier() != X509CertificateType)
+        {
+            return null;
+        }
+
+        var der = certBag.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadOctetString();
+        if (bag.HasData)
+        {
+            var attributes = bag.ReadSetOf();
+            while (attributes.HasData)
+            {
+                if (attributes.ReadSequence().ReadObjectIdentifier() == LocalKeyId)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return Convert.ToHexString(SHA1.HashData(der));
+    }
+
+    /// <summary>The version, the authenticated safe's content infos (encoded, untouched) and the MAC data of a password-integrity PKCS#12 file.</summary>
+    private static (System.Numerics.BigInteger Version, List<ReadOnlyMemory<byte>> ContentInfos, AsnReader? MacData) Open(byte[] pkcs12)
     {
         var pfx = new AsnReader(pkcs12, AsnEncodingRules.BER).ReadSequence();
         var version = pfx.ReadInteger();
@@ -51,21 +170,18 @@ internal static class Pkcs12Truststore
             existing.Add(authSafe.ReadEncodedValue());
         }
 
+        return (version, existing, macData);
+    }
+
+    /// <summary>The file from its content infos, with the integrity MAC recomputed with the same password and hash.</summary>
+    private static byte[] Seal(System.Numerics.BigInteger version, IReadOnlyList<ReadOnlyMemory<byte>> contentInfos, AsnReader? macData, string password)
+    {
         var newAuthSafe = new AsnWriter(AsnEncodingRules.DER);
         using (newAuthSafe.PushSequence())
         {
-            foreach (var contentInfo in existing)
+            foreach (var contentInfo in contentInfos)
             {
                 newAuthSafe.WriteEncodedValue(contentInfo.Span);
-            }
-
-            using (newAuthSafe.PushSequence())
-            {
-                newAuthSafe.WriteObjectIdentifier(IdData);
-                using (newAuthSafe.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
-                {
-                    newAuthSafe.WriteOctetString(SafeContents(certificates, aliasPrefix));
-                }
             }
         }
 

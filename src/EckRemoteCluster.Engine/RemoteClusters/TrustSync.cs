@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EckRemoteCluster.Contracts;
+using EckRemoteCluster.Engine.LocalNodes;
+using EckRemoteCluster.Engine.NodeConfig;
 
 namespace EckRemoteCluster.Engine.RemoteClusters;
 
@@ -13,6 +15,10 @@ namespace EckRemoteCluster.Engine.RemoteClusters;
 /// restart is involved. The old CA is removed only once the remote's address presents a chain that the current CAs
 /// alone trust and a fresh check through the alias succeeds; a failed check after the removal puts the old CA back.
 /// Files are written through the trust batch: every node or none, locked, atomically, with owner and mode kept.
+/// A node that trusts through a PKCS#12 store (truststore.path, or a keystore.path that is also the context's trust, as
+/// Elasticsearch's auto-configured transport.p12) is kept in step the same way inside the store: the new CA is added as
+/// a trusted entry (as Add-RemoteClusterTrust does) and the superseded one removed from it; every other entry stays.
+/// Elasticsearch re-reads a store it uses when the file changes, as it does a PEM file.
 /// </summary>
 internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterService remotes, IEckService eck) : ITrustSync
 {
@@ -95,7 +101,7 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
 
         var ca = await ReadEckCa(request.Cluster, reporter, cancellationToken).ConfigureAwait(false);
         var current = ca.Certificates.DistinctBy(c => c.Thumbprint).ToList();
-        var before = request.Nodes.Select(node => ReadCaFile(node, fileName)).ToList();
+        var before = request.Nodes.Select(node => ReadCaFile(node, fileName, scope, request.KeystorePassword)).ToList();
         var now = UtcNow();
         var notCurrent = before.SelectMany(f => f.Certificates).Where(c => !current.Any(k => k.Thumbprint == c.Thumbprint)).DistinctBy(c => c.Thumbprint).ToList();
         // One CA file may serve several remotes (an estate links one local cluster to many ECK clusters). ECK names a
@@ -109,7 +115,7 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
         var others = notCurrent.Where(c => !superseded.Contains(c)).ToList();
         // An expired superseded CA trusts nothing any more: it goes with the first write, without waiting for proof.
         var kept = superseded.Where(c => c.NotAfter > now).ToList();
-        var nodes = request.Nodes.Select((node, i) => new NodeSync(node, Path(node, fileName), before[i].Certificates)).ToList();
+        var nodes = request.Nodes.Select((node, i) => new NodeSync(node, before[i].Path, before[i].Certificates, before[i].Store)).ToList();
         var targets = string.Join(", ", request.Nodes);
 
         var needsAdding = before.Any(f => current.Any(c => f.Certificates.All(k => k.Thumbprint != c.Thumbprint)));
@@ -126,7 +132,7 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
                 return null;
             }
 
-            Write(request, [.. current, .. kept, .. others], scope, fileName, nodes, needsAdding ? "Add the rotated ECK transport CA" : "Remove expired CAs");
+            Write(request, [.. current, .. kept], others, scope, fileName, nodes, needsAdding ? "Add the rotated ECK transport CA" : "Remove expired CAs");
         }
 
         if (kept.Count == 0)
@@ -162,14 +168,14 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
             return nodes.Any(n => n.Changed) ? Results(request.Alias, nodes, [.. current, .. others], true, $"Kept {Describe(kept)}: its removal was not confirmed.") : null;
         }
 
-        Write(request, [.. current, .. others], scope, fileName, nodes, "Remove the superseded ECK transport CA");
+        Write(request, current, others, scope, fileName, nodes, "Remove the superseded ECK transport CA");
         try
         {
             await remotes.WaitConnectedAsync(local.Client, request.Alias, local.Version, request.VerifyTimeout, reporter, cancellationToken).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException e)
         {
-            Write(request, [.. current, .. kept, .. others], scope, fileName, nodes, "Put back the superseded ECK transport CA");
+            Write(request, [.. current, .. kept], others, scope, fileName, nodes, "Put back the superseded ECK transport CA");
             throw new EckRemoteClusterException(
                 ErrorIds.TrustSyncNotVerified,
                 EckErrorCategory.ConnectionError,
@@ -205,19 +211,29 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
         return candidates;
     }
 
-    /// <summary>Writes <paramref name="trusted"/> as every node's CA file (all or none) and records what changed per node.</summary>
-    private void Write(TrustSyncRequest request, IReadOnlyList<X509Certificate2> trusted, TrustScope scope, string fileName, List<NodeSync> nodes, string operation)
+    /// <summary>
+    /// Makes every node trust <paramref name="wanted"/> and <paramref name="others"/> and nothing else it trusted before
+    /// (all nodes or none), and records what changed per node. A CA file becomes exactly that list. A PKCS#12 store gets
+    /// the wanted CAs it lacks and loses the entries that are in neither list; CAs of other remotes that only other nodes'
+    /// stores hold are not spread to it. Nodes mixing files and stores all get the full list.
+    /// </summary>
+    private void Write(
+        TrustSyncRequest request, IReadOnlyList<X509Certificate2> wanted, IReadOnlyList<X509Certificate2> others, TrustScope scope, string fileName, List<NodeSync> nodes, string operation)
     {
-        var pem = string.Concat(trusted.Select(c => c.ExportCertificatePem() + "\n"));
-        using var batch = nodeConfig.PlanTrust(request.Nodes, pem, scope, request.KeystorePassword);
+        IReadOnlyList<X509Certificate2> trusted = [.. wanted, .. others];
+        var keep = trusted.Select(c => c.Thumbprint).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var remove = nodes.Where(n => n.Store).SelectMany(n => n.Trusted).Select(c => c.Thumbprint).Where(t => !keep.Contains(t)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var added = nodes.All(n => n.Store) ? wanted : trusted;
+        var pem = string.Concat(added.Select(c => c.ExportCertificatePem() + "\n"));
+        using var batch = nodeConfig.PlanTrust(request.Nodes, pem, scope, request.KeystorePassword, remove);
         var notReferenced = batch.Plan
-            .Where(plan => plan.ChangedSettings.Count > 0 || !plan.CaFile.EndsWith(fileName, StringComparison.Ordinal)).ToList();
+            .Where((plan, i) => plan.ChangedSettings.Count > 0 || !plan.CaFile.EndsWith(FileName(nodes[i].CaPath), StringComparison.Ordinal)).ToList();
         if (notReferenced.Count > 0)
         {
             throw new EckRemoteClusterException(
                 ErrorIds.TrustSyncNotConfigured,
                 EckErrorCategory.InvalidOperation,
-                $"{string.Join(", ", notReferenced.Select(p => p.ConfigPath))}: elasticsearch.yml does not trust the remote through {fileName}, so replacing that file would not reach the node. Nothing was changed.",
+                $"{string.Join(", ", notReferenced.Select(p => p.ConfigPath))}: elasticsearch.yml does not trust the remote through {fileName} (or the PKCS#12 store it reads), so replacing that file would not reach the node. Nothing was changed.",
                 "Set up the trust once with Get-EckTransportCa | Add-RemoteClusterTrust and restart the nodes it reports; Sync-RemoteClusterTrust then keeps that file current.",
                 notReferenced[0].ConfigPath);
         }
@@ -225,10 +241,15 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
         var saved = batch.Save(operation);
         foreach (var node in nodes)
         {
-            node.Trusted = [.. trusted];
+            node.Trusted = node.Store
+                ? [.. node.Trusted.Where(c => keep.Contains(c.Thumbprint)), .. added.Where(c => node.Trusted.All(k => k.Thumbprint != c.Thumbprint))]
+                : [.. trusted];
             node.Backups.AddRange(saved.Where(s => s.Node == node.Directory).SelectMany(s => s.BackupPaths));
         }
     }
+
+    /// <summary>The last segment of a path on either separator (a node reached through a session may be Windows).</summary>
+    private static string FileName(string path) => path[(path.LastIndexOfAny(['/', '\\']) + 1)..];
 
     private async Task<bool> ConnectedAsync(TrustSyncRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -268,8 +289,25 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
 
     private static string Path(NodeDirectory node, string fileName) => node.Files.Combine(node.ConfigPath, fileName);
 
-    private static CaFile ReadCaFile(NodeDirectory node, string fileName)
+    /// <summary>
+    /// What the node trusts for the scope where the module keeps the remote's CA: the trusted entries of its PKCS#12
+    /// store when the context reads one, otherwise the CA file Add-RemoteClusterTrust wrote (TrustSyncNotConfigured
+    /// when there is none).
+    /// </summary>
+    private static CaFile ReadCaFile(NodeDirectory node, string fileName, TrustScope scope, System.Security.SecureString? keystorePassword)
     {
+        var ymlPath = node.Files.Combine(node.ConfigPath, NodeConfigService.ElasticsearchYml);
+        if (node.Files.GetInfo(ymlPath) is not null)
+        {
+            var settings = ElasticsearchYmlReader.Read(YmlFileText.Decode(node.Files.ReadAllBytes(ymlPath)).Text, ymlPath);
+            var prefix = scope == TrustScope.Transport ? RemoteClusterNames.TransportSsl : NodeTrustedCas.ClientContext;
+            if (TransportTruststore.StoreFor(node.Files, settings, prefix, node.ConfigPath) is { } store)
+            {
+                var password = TransportTruststore.Password(node.Files, node.ConfigPath, settings, store.PasswordSetting, keystorePassword);
+                return new CaFile(store.Path, [.. TransportTruststore.Read(node.Files, store.Path, password).Where(c => !c.HasPrivateKey)], Store: true);
+            }
+        }
+
         var path = Path(node, fileName);
         if (node.Files.GetInfo(path) is null)
         {
@@ -288,7 +326,7 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
             collection.ImportFromPem(text);
         }
 
-        return new CaFile(path, [.. collection]);
+        return new CaFile(path, [.. collection], Store: false);
     }
 
     private static string Describe(X509Certificate2 certificate) =>
@@ -296,11 +334,14 @@ internal sealed class TrustSync(INodeConfigService nodeConfig, IRemoteClusterSer
 
     private static string Describe(IEnumerable<X509Certificate2> certificates) => string.Join("; ", certificates.Select(Describe));
 
-    private sealed record CaFile(string Path, IReadOnlyList<X509Certificate2> Certificates);
+    private sealed record CaFile(string Path, IReadOnlyList<X509Certificate2> Certificates, bool Store);
 
     /// <summary>One node's file as it was (Original), as it is now (Trusted), and the backups this run's writes left.</summary>
-    private sealed class NodeSync(NodeDirectory directory, string caPath, IReadOnlyList<X509Certificate2> original)
+    private sealed class NodeSync(NodeDirectory directory, string caPath, IReadOnlyList<X509Certificate2> original, bool store)
     {
+        /// <summary>The node trusts through a PKCS#12 store (CaPath), not a PEM file.</summary>
+        public bool Store { get; } = store;
+
         public NodeDirectory Directory { get; } = directory;
 
         public string CaPath { get; } = caPath;

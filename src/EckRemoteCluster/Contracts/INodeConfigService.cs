@@ -26,8 +26,10 @@ internal interface INodeConfigService
     /// <summary>
     /// Plans making every node trust <paramref name="caPem"/> (one or more PEM certificates) for the scope;
     /// <paramref name="keystorePassword"/> opens protected keystores that hold a transport truststore's password.
+    /// For a node that trusts through a PKCS#12 store the CAs are added to it, and the trusted entries named by
+    /// <paramref name="removeFromStores"/> (SHA-1 thumbprints) removed; a PEM CA file becomes <paramref name="caPem"/>.
     /// </summary>
-    ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null);
+    ITrustBatch PlanTrust(IReadOnlyList<NodeDirectory> nodes, string caPem, TrustScope scope, SecureString? keystorePassword = null, IReadOnlyCollection<string>? removeFromStores = null);
 
     /// <summary>
     /// The CA the node's transport certificate chains to (certificate model), from PEM settings or its PKCS#12 stores,

@@ -93,4 +93,37 @@ public sealed class Pkcs12TruststoreTests
         Assert.Contains("2.16.840.1.113894.746875.1.1", ids);
         Assert.Contains("1.2.840.113549.1.9.20", ids);
     }
+
+    [Fact]
+    public void RemovesATrustedEntryItAddedAndKeepsTheKeyEntryTheOthersAndAValidMac()
+    {
+        using var localCa = NewCa("local transport CA");
+        using var oldEck = NewCa("quickstart-transport old");
+        using var newEck = NewCa("quickstart-transport new");
+        var withBoth = Pkcs12Truststore.AddTrustedCertificates(
+            Pkcs12Truststore.AddTrustedCertificates(TransportP12(localCa, "pw"), "pw", [oldEck], "remote-transport-ca"), "pw", [newEck], "remote-transport-ca");
+
+        var updated = Pkcs12Truststore.RemoveTrustedCertificates(withBoth, "pw", [oldEck.Thumbprint], out var notRemoved);
+
+        Assert.Empty(notRemoved);
+        var certificates = Pkcs12Truststore.ReadCertificates(updated, "pw");
+        Assert.DoesNotContain(certificates, c => c.Thumbprint == oldEck.Thumbprint);
+        Assert.Contains(certificates, c => c.Thumbprint == newEck.Thumbprint && !c.HasPrivateKey);
+        Assert.Contains(certificates, c => c.Thumbprint == localCa.Thumbprint);
+        Assert.Contains(certificates, c => c.Subject == "CN=node-1" && c.HasPrivateKey);
+        Assert.Throws<CryptographicException>(() => Pkcs12Truststore.ReadCertificates(updated, "wrong"));
+    }
+
+    [Fact]
+    public void AnEntryInAnEncryptedSafeOrTheKeyEntrysOwnCertificateIsNotRemoved()
+    {
+        using var localCa = NewCa("local transport CA");
+        var original = TransportP12(localCa, "pw");
+        var leaf = Pkcs12Truststore.ReadCertificates(original, "pw").Single(c => c.HasPrivateKey);
+
+        var updated = Pkcs12Truststore.RemoveTrustedCertificates(original, "pw", [localCa.Thumbprint, leaf.Thumbprint], out var notRemoved);
+
+        Assert.Equal(original, updated);
+        Assert.Equal(new[] { localCa.Thumbprint, leaf.Thumbprint }.Order(StringComparer.Ordinal), notRemoved.Order(StringComparer.Ordinal));
+    }
 }

@@ -160,6 +160,83 @@ public sealed class TrustSyncTests : IDisposable
         Assert.All(nodes, node => Assert.Equal([_new.Certificate.Thumbprint], Trusted(node, "remote-transport-ca.crt")));
     }
 
+    [Fact]
+    public async Task InAPkcs12TruststoreTheNewCaIsAddedAndTheSupersededOneRemovedEveryOtherEntryKept()
+    {
+        using var localCa = new Authority("CN=local-transport-ca");
+        var nodes = new[] { NewStoreNode("store-1", localCa, _old), NewStoreNode("store-2", localCa, _old) };
+
+        var results = (await Sync(served: _new).SyncAsync(Request(nodes), new Yes(), new RecordingReporter(), CancellationToken.None))?.Nodes;
+
+        Assert.All(results!, r => Assert.Equal(TrustSyncAction.CaAddedOldCaRemoved, r.Action));
+        Assert.All(results!, r => Assert.EndsWith("remote.p12", r.CaFile, StringComparison.Ordinal));
+        Assert.All(results!, r => Assert.True(r.Verified));
+        var expected = new[] { _new.Certificate.Thumbprint, localCa.Certificate.Thumbprint }.Order(StringComparer.Ordinal);
+        Assert.All(nodes, node => Assert.Equal(expected, StoreTrusted(node).Order(StringComparer.Ordinal)));
+        Assert.All(nodes, node => Assert.False(File.Exists(Path.Combine(node, "remote-cluster-ca.crt"))));
+
+        var again = (await Sync(served: _new).SyncAsync(Request(nodes), new Yes(), new RecordingReporter(), CancellationToken.None))?.Nodes;
+        Assert.All(again!, r => Assert.Equal(TrustSyncAction.Unchanged, r.Action));
+    }
+
+    [Fact]
+    public async Task InAPkcs12TruststoreTheOldCaStaysBesideTheNewOneWhileTheRemoteStillPresentsTheOldChain()
+    {
+        using var localCa = new Authority("CN=local-transport-ca");
+        var nodes = new[] { NewStoreNode("store-1", localCa, _old) };
+
+        var results = (await Sync(served: _old).SyncAsync(Request(nodes), new Yes(), new RecordingReporter(), CancellationToken.None))?.Nodes;
+
+        Assert.Equal(TrustSyncAction.CaAdded, Assert.Single(results!).Action);
+        var expected = new[] { _new.Certificate.Thumbprint, _old.Certificate.Thumbprint, localCa.Certificate.Thumbprint }.Order(StringComparer.Ordinal);
+        Assert.Equal(expected, StoreTrusted(nodes[0]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASupersededCaThatKeytoolStoredEncryptedIsNamedAndTheNewCaStays()
+    {
+        using var localCa = new Authority("CN=local-transport-ca");
+        var node = NewStoreNode("store-1", localCa, _old, oldEncrypted: true);
+
+        var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() =>
+            Sync(served: _new).SyncAsync(Request([node]), new Yes(), new RecordingReporter(), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.TruststoreEntryNotRemovable, error.ErrorId);
+        Assert.Contains("keytool -delete", error.RecommendedAction, StringComparison.Ordinal);
+        var expected = new[] { _new.Certificate.Thumbprint, _old.Certificate.Thumbprint, localCa.Certificate.Thumbprint }.Order(StringComparer.Ordinal);
+        Assert.Equal(expected, StoreTrusted(node).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A node whose remote_cluster_client context trusts through remote.p12: the local CA as keytool would store it
+    /// (encrypted), and the ECK CA as Add-RemoteClusterTrust adds it (or encrypted too, with <paramref name="oldEncrypted"/>).
+    /// </summary>
+    private string NewStoreNode(string name, Authority localCa, Authority eckCa, bool oldEncrypted = false)
+    {
+        var directory = Path.Combine(_root.Path, name);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "elasticsearch.yml"),
+            $"cluster.name: local\nnode.name: {name}\nxpack.security.remote_cluster_client.ssl.enabled: true\n" +
+            "xpack.security.remote_cluster_client.ssl.truststore.path: remote.p12\nxpack.security.remote_cluster_client.ssl.truststore.password: st0re\n");
+        var encrypted = new X509Certificate2Collection { X509CertificateLoader.LoadCertificate(localCa.Certificate.RawData) };
+        if (oldEncrypted)
+        {
+            encrypted.Add(X509CertificateLoader.LoadCertificate(eckCa.Certificate.RawData));
+        }
+
+        var store = encrypted.ExportPkcs12(Pkcs12ExportPbeParameters.Pbes2Aes256Sha256, "st0re")!;
+        if (!oldEncrypted)
+        {
+            store = Engine.NodeConfig.Pkcs12Truststore.AddTrustedCertificates(store, "st0re", [eckCa.Certificate], "remote-cluster-ca");
+        }
+
+        File.WriteAllBytes(Path.Combine(directory, "remote.p12"), store);
+        return directory;
+    }
+
+    private static string[] StoreTrusted(string node) =>
+        Engine.NodeConfig.Pkcs12Truststore.ReadCertificates(File.ReadAllBytes(Path.Combine(node, "remote.p12")), "st0re").Select(c => c.Thumbprint).ToArray();
+
     private TrustSync Sync(Authority served, IReadOnlyDictionary<string, Authority>? servedElsewhere = null) => new(new NodeConfigService(), _remotes, null!)
     {
         ReadEckCa = (_, _, _) => Task.FromResult(new EckCertificateAuthority("quickstart", "elastic", null, [_new.Certificate], _new.Pem, null)),
