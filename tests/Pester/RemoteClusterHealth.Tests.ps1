@@ -136,6 +136,21 @@ Describe 'Get-RemoteClusterHealth' {
         $health.CredentialDrift | Should -BeNullOrEmpty
     }
 
+    It 'counts in CaExpiresInDays only the CA the served chain leads to, not another ECK cluster''s CA in the shared CA file' {
+        # Another ECK cluster's CA, expiring in 10 days, beside this one's in the CA file the links share.
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=other-eck-ca', [Security.Cryptography.RSA]::Create(2048), 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $other = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(10)).ExportCertificatePem()
+        foreach ($dir in $Nodes) { Add-Content (Join-Path $dir 'remote-cluster-ca.crt') "`n$other" }
+
+        $health = $Eck | Get-RemoteClusterHealth -Connection $Local -Alias eck -ConfigPath $Nodes
+        $health.CaExpiresInDays | Should -BeGreaterThan 300 -Because 'the chain eck serves leads to its own CA, a year away'
+        $health.Findings.Code | Should -Not -Contain 'CaExpiring'
+        # Without the ECK cluster and with the remote down, nothing tells the CAs apart: every CA the nodes trust counts.
+        $null = $Local | Invoke-ElasticsearchRequest PUT '/_cluster/settings' @{ persistent = @{ 'cluster.remote.eck.proxy_address' = '127.0.0.1:9' } }
+        (Get-RemoteClusterHealth -Connection $Local -Alias eck -ConfigPath $Nodes).CaExpiresInDays | Should -BeIn 9, 10
+    }
+
     It '-FailOn ends with RemoteClusterUnhealthy naming the findings and their fixes, after writing the results' {
         { Get-Health @{ FailOn = 'Warning' } } | Should -Not -Throw
         [IO.File]::WriteAllBytes($LostKeystore, $KeystoreWithoutCredential)
@@ -190,6 +205,37 @@ Describe 'Get-RemoteClusterHealth' {
         $Run | Should -Throw -ErrorId $Id
         @(Get-RequestLog | Where-Object { $_.path -ne '/_remote/info' }) | Should -BeNullOrEmpty -Because 'at most the registered remotes are read'
         Get-NodeFileSnapshot $Nodes | Should -Be $before
+    }
+}
+
+Describe 'Get-RemoteClusterHealth -Session' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
+        $script:Hosts = @(Start-SandboxSshHosts $Sandbox)
+        $script:Sessions = @($Hosts | New-SshTestSession)
+    }
+
+    AfterAll {
+        $Sessions | Remove-PSSession -ErrorAction SilentlyContinue
+        $Hosts | Stop-SshTestHost
+    }
+
+    BeforeEach { Restore-HealthyPair }
+
+    It 'reads the keystores and CA files on each node through its session: healthy, then the node that lost its credential' {
+        $healthy = $Eck | Get-RemoteClusterHealth -Connection $Local -Alias eck -Session $Sessions
+        $healthy.Status | Should -Be 'Healthy' -Because ($healthy.Findings | Out-String)
+        $healthy.ApiKeyId | Should -Be $Key.Id
+        $healthy.CaExpiresInDays | Should -BeGreaterThan 300
+        $healthy.CredentialDrift | Should -BeNullOrEmpty
+        $healthy.TrustDrift | Should -BeNullOrEmpty
+
+        [IO.File]::WriteAllBytes($LostKeystore, $KeystoreWithoutCredential)
+        $lost = $Eck | Get-RemoteClusterHealth -Connection $Local -Alias eck -Session $Sessions
+        $lost.Status | Should -Be 'Error'
+        $lost.CredentialDrift | Should -HaveCount 1
+        $lost.CredentialDrift[0] | Should -Match ([regex]::Escape($Nodes[1])) -Because 'the node is named by its session and config directory'
+        ($lost.Findings | Where-Object Code -eq 'CredentialMissingOnNodes').FixedBy | Should -Be 'Add-RemoteClusterCredential'
     }
 }
 

@@ -159,7 +159,7 @@ internal static class RemoteClusterHealthEvaluator
 
     private static (DateTime? Expiration, int? Days) CaExpiry(RemoteClusterHealthEvidence e, HealthThresholds thresholds, List<RemoteClusterHealthFinding> findings)
     {
-        var all = (e.NodeCas ?? []).SelectMany(n => n.Trusted ?? []).Concat(e.Served ?? []).Concat(e.EckCa ?? []).ToList();
+        var all = AliasCas(e).Concat(e.Served ?? []).ToList();
         if (all.Count == 0)
         {
             return (null, null);
@@ -178,6 +178,20 @@ internal static class RemoteClusterHealthEvaluator
         }
 
         return (earliest.NotAfter, days);
+    }
+
+    /// <summary>
+    /// The CAs in the nodes' CA files that this alias depends on. A CA file is often shared by the links to several ECK
+    /// clusters (and keeps a superseded CA for a while): only the CAs the remote's served chain leads to count, or,
+    /// without a served chain, ECK's current CA; with neither, every CA the nodes trust for the context.
+    /// </summary>
+    private static IEnumerable<CaCertificate> AliasCas(RemoteClusterHealthEvidence e)
+    {
+        var trusted = (e.NodeCas ?? []).SelectMany(n => n.Trusted ?? []);
+        var wanted = e.ServedAnchors is { Count: > 0 } anchors ? anchors.ToHashSet(StringComparer.Ordinal)
+            : e.EckCa is { Count: > 0 } eck ? eck.Select(c => c.Thumbprint).ToHashSet(StringComparer.Ordinal)
+            : null;
+        return wanted is null ? trusted : trusted.Where(c => wanted.Contains(c.Thumbprint));
     }
 
     private static string[]? Trust(RemoteClusterHealthEvidence e, bool apiKeyModel, List<RemoteClusterHealthFinding> findings)

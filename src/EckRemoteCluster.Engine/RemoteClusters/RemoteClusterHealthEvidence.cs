@@ -45,6 +45,9 @@ internal sealed record RemoteClusterHealthEvidence
     /// <summary>The CA certificates in the chain the remote served in a handshake from this machine.</summary>
     public IReadOnlyList<CaCertificate>? Served { get; init; }
 
+    /// <summary>The fingerprints of the nodes' CAs the served chain leads to; null when no chain was served.</summary>
+    public IReadOnlyList<string>? ServedAnchors { get; init; }
+
     /// <summary>ECK's current transport CA (ca.crt of &lt;name&gt;-es-transport-certs-public).</summary>
     public IReadOnlyList<CaCertificate>? EckCa { get; init; }
 

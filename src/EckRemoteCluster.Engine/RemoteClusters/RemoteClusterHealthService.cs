@@ -175,11 +175,12 @@ internal sealed class RemoteClusterHealthService(IRemoteClusterService remoteClu
 
         var apiKeyModel = test?.SecurityModel == RemoteClusterSecurityModel.ApiKey || keystores?.Any(k => k.Present) == true;
         IReadOnlyList<NodeCaEvidence>? nodeCas = null;
+        IReadOnlyList<X509Certificate2> nodeCaCertificates = [];
         if (nodes is not null && nodesFailure is null)
         {
             try
             {
-                nodeCas = ReadNodeCas(nodes, apiKeyModel || test?.SecurityModel != RemoteClusterSecurityModel.Certificate);
+                (nodeCas, nodeCaCertificates) = ReadNodeCas(nodes, apiKeyModel || test?.SecurityModel != RemoteClusterSecurityModel.Certificate, request.KeystorePassword);
             }
             catch (EckRemoteClusterException ex)
             {
@@ -201,6 +202,7 @@ internal sealed class RemoteClusterHealthService(IRemoteClusterService remoteClu
             }
         }
 
+        var served = test is { Mode: "proxy", Address: { Length: > 0 } address } ? await ServedChainAsync(address, test.ServerName, cancellationToken).ConfigureAwait(false) : null;
         return new RemoteClusterHealthEvidence
         {
             Alias = alias,
@@ -211,7 +213,8 @@ internal sealed class RemoteClusterHealthService(IRemoteClusterService remoteClu
             NodeCas = nodeCas,
             NodesFailure = nodesFailure,
             RemoteKey = remoteKey,
-            Served = test is { Mode: "proxy", Address: { Length: > 0 } address } ? await ServedCasAsync(address, test.ServerName, cancellationToken).ConfigureAwait(false) : null,
+            Served = served?.Cas,
+            ServedAnchors = served is null ? null : Anchors(served.Value.Chain, nodeCaCertificates),
             EckCa = eckCa,
             EckFailure = eckFailure,
             EckName = request.Eck?.ToString(),
@@ -232,14 +235,25 @@ internal sealed class RemoteClusterHealthService(IRemoteClusterService remoteClu
         return [.. nodes.Select((node, i) => new NodeCredentialEvidence(node.ToString(), present[i].Present, ids[i].KeyId))];
     }
 
-    private static IReadOnlyList<NodeCaEvidence> ReadNodeCas(IReadOnlyList<NodeDirectory> nodes, bool apiKeyModel)
+    /// <summary>The nodes' CA evidence, and every CA certificate read (for <see cref="Anchors"/>).</summary>
+    private static (IReadOnlyList<NodeCaEvidence>, IReadOnlyList<X509Certificate2>) ReadNodeCas(IReadOnlyList<NodeDirectory> nodes, bool apiKeyModel, System.Security.SecureString? keystorePassword)
     {
+        var certificates = new List<X509Certificate2>();
         var (context, mode, moduleFile) = apiKeyModel
             ? (NodeTrustedCas.ClientContext, "full", RemoteClusterNames.RemoteClusterCaFile)
             : (RemoteClusterNames.TransportSsl, "certificate", RemoteClusterNames.TransportCaFile);
-        return [.. nodes.Select(node =>
+        IReadOnlyList<NodeCaEvidence> evidence = [.. nodes.Select(node =>
         {
             var read = NodeTrustedCas.Read(node, context, mode);
+            certificates.AddRange(read.Files.SelectMany(f => f.Certificates));
+            if (read.Files.Count == 0 && NodeTrustedCas.ReadStore(node, context, keystorePassword) is { } store)
+            {
+                // A PKCS#12 store (truststore.path, or a keystore.path that is also the trust): its trusted entries.
+                certificates.AddRange(store.Certificates);
+                var inStore = store.Certificates.Select(c => CaCertificate.From(c, $"{node.Files.Location}{(node.Files.Location.Length == 0 ? "" : ":")}{store.Path}")).ToList();
+                return new NodeCaEvidence(node.ToString(), inStore, null);
+            }
+
             if (read.UsesTruststore && read.Files.Count == 0)
             {
                 return new NodeCaEvidence(node.ToString(), null, null);
@@ -250,14 +264,46 @@ internal sealed class RemoteClusterHealthService(IRemoteClusterService remoteClu
                 .Select(f => (IReadOnlyList<CaCertificate>)f.Certificates.Select(c => CaCertificate.From(c, f.Path)).ToList()).FirstOrDefault();
             return new NodeCaEvidence(node.ToString(), trusted, module);
         })];
+        return (evidence, certificates);
+    }
+
+    /// <summary>
+    /// The SHA-256 fingerprints of the nodes' CAs that the served chain leads to (a chain built from the remote's
+    /// certificate, with the rest of what it served as intermediates, ends at that CA; validity dates are ignored so an
+    /// expired anchor still counts). Empty when the chain is empty or no node CA anchors it.
+    /// </summary>
+    internal static IReadOnlyList<string> Anchors(IReadOnlyList<X509Certificate2> served, IReadOnlyList<X509Certificate2> nodeCas)
+    {
+        if (served.Count == 0)
+        {
+            return [];
+        }
+
+        var anchors = new List<string>();
+        foreach (var ca in nodeCas.DistinctBy(c => c.Thumbprint))
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.ExtraStore.AddRange(served.Skip(1).ToArray());
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid | X509VerificationFlags.IgnoreWrongUsage;
+            chain.ChainPolicy.DisableCertificateDownloads = true;
+            if (chain.Build(served[0]) && chain.ChainElements[^1].Certificate.Thumbprint == ca.Thumbprint)
+            {
+                anchors.Add(ca.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
+            }
+        }
+
+        return anchors;
     }
 
     /// <summary>The CA certificates in the chain the remote serves, from a handshake from this machine (the remote's own certificate is ECK's to renew).</summary>
-    private static async Task<IReadOnlyList<CaCertificate>?> ServedCasAsync(string address, string? serverName, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<X509Certificate2> Chain, IReadOnlyList<CaCertificate> Cas)?> ServedChainAsync(string address, string? serverName, CancellationToken cancellationToken)
     {
         var handshake = await TlsProbe.ProbeAsync(address, serverName, null, "none", HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         return handshake.Served.Count == 0 ? null
-            : handshake.Served.Where(IsCa).Select(c => CaCertificate.From(c, $"the chain {address} serves")).ToList();
+            : (handshake.Served, handshake.Served.Where(IsCa).Select(c => CaCertificate.From(c, $"the chain {address} serves")).ToList());
     }
 
     private static bool IsCa(X509Certificate2 certificate) =>

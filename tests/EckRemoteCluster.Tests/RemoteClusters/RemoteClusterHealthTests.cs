@@ -164,6 +164,61 @@ public sealed class RemoteClusterHealthTests : IDisposable
     }
 
     [Fact]
+    public void ASharedCaFileCountsOnlyTheCaTheServedChainLeadsToNotTheOtherEckClustersCas()
+    {
+        var mine = Ca("eck-a", 300);
+        var superseded = Ca("eck-a-old", 3);
+        var otherCluster = Ca("eck-b", 10);
+        var shared = new[] { mine, superseded, otherCluster };
+        var evidence = Evidence() with
+        {
+            NodeCas = [new("/es1", shared, shared), new("/es2", shared, shared)],
+            Served = [],
+            ServedAnchors = [mine.Thumbprint],
+        };
+
+        var health = RemoteClusterHealthEvaluator.Evaluate(evidence, Defaults);
+
+        Assert.Equal(300, health.CaExpiresInDays);
+        Assert.DoesNotContain(health.Findings, f => f.Code is nameof(HealthFindingCode.CaExpiring) or nameof(HealthFindingCode.CaExpired));
+    }
+
+    [Fact]
+    public void WithoutAServedChainASharedCaFileCountsEcksCurrentCa()
+    {
+        var mine = Ca("eck-a", 300);
+        var shared = new[] { mine, Ca("eck-b", 10) };
+        var evidence = Evidence() with { NodeCas = [new("/es1", shared, shared)], EckCa = [mine], EckName = "elastic/a" };
+
+        Assert.Equal(300, RemoteClusterHealthEvaluator.Evaluate(evidence, Defaults).CaExpiresInDays);
+    }
+
+    [Fact]
+    public void TheServedChainsAnchorIsTheNodeCaThatSignedItAndAnExpiredOneStillCounts()
+    {
+        using var mine = NewCa("eck-a", Now.AddDays(-1));
+        using var other = NewCa("eck-b", Now.AddDays(100));
+        using var sameName = NewCa("eck-a", Now.AddDays(100));
+        using var leafKey = RSA.Create(2048);
+        var leafRequest = new CertificateRequest("CN=quickstart-es-default-0", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var leaf = leafRequest.Create(mine, Now.AddDays(-2), Now.AddDays(-1).AddHours(-1), [1, 2, 3, 4]);
+
+        var anchors = RemoteClusterHealthService.Anchors([leaf], [other, sameName, mine]);
+
+        Assert.Equal([mine.GetCertHashString(HashAlgorithmName.SHA256)], anchors);
+        Assert.Empty(RemoteClusterHealthService.Anchors([], [mine]));
+    }
+
+    private static X509Certificate2 NewCa(string name, DateTime notAfter)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(Now.AddDays(-3), notAfter);
+    }
+
+    [Fact]
     public void AnExpiredCaIsAnError()
     {
         var evidence = Evidence() with { NodeCas = [new("/es1", [Ca("old", -2)], null), new("/es2", [Ca("old", -2)], null)] };
