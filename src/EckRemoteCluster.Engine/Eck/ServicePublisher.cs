@@ -293,7 +293,8 @@ internal sealed class ServicePublisher(ClusterReader reader)
         }
     }
 
-    private static readonly TimeSpan AddressRereadInterval = TimeSpan.FromSeconds(10);
+    /// <summary>How often an address that refuses connections is tried again (a TCP connect, no request to the API server).</summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
 
     private static async Task<EckRemoteClusterEndpoint> WaitForAddressAsync(
         KubernetesSession session, PublishPlan plan, TimeSpan timeout, IOperationReporter reporter, CancellationToken cancellationToken)
@@ -302,27 +303,26 @@ internal sealed class ServicePublisher(ClusterReader reader)
         var exposed = PublishedInterface.For(plan.Request.Interface);
         var activity = $"Publishing the {exposed.Title} of {cluster}";
         var started = DateTime.UtcNow;
-        (string Address, int Port)? refusing = null;
         V1Service? service = null;
+        var known = false;
         (string Address, int Port)? address = null;
-        var lastRead = DateTime.MinValue;
+        // One watch of the Service (its current state first, then each change as the API server commits it) instead of
+        // a read every half second: the address is seen the moment the load balancer controller writes it.
+        await using var watch = ServiceWatch.Start(session, cluster.Namespace, plan.ServiceName, cancellationToken);
         try
         {
             while (true)
             {
-                // Once the Service has its address, only the address is tried again (a TCP connect, no request to
-                // the API server) while ECK restarts its nodes; the Service is read again now and then in case the
-                // address changes.
-                if (address is null || DateTime.UtcNow - lastRead >= AddressRereadInterval)
+                if (watch.TakeLatest(out var latest))
                 {
-                    service = await KubernetesReads.ServiceOrNullAsync(session, cluster.Namespace, plan.ServiceName, cancellationToken).ConfigureAwait(false);
-                    lastRead = DateTime.UtcNow;
+                    service = latest;
+                    known = true;
                     address = service?.Spec?.Type == plan.Request.Type.ToString()
                         ? await ServiceEndpoints.ExternalAddressAsync(session, service, cancellationToken).ConfigureAwait(false)
                         : null;
                 }
 
-                refusing = null;
+                (string Address, int Port)? refusing = null;
                 if (address is { } current)
                 {
                     // The address is in the Service before kube-proxy or the load balancer forwards it: hand it out
@@ -359,13 +359,19 @@ internal sealed class ServicePublisher(ClusterReader reader)
                         cluster);
                 }
 
-                reporter.Progress(activity, service is null
-                    ? $"Waiting for ECK to create {plan.ServiceName}"
-                    : refusing is { } pending
-                        ? $"Waiting for {pending.Address}:{pending.Port} to accept connections ({waited.TotalSeconds:0}s)"
-                        : $"Waiting for {plan.ServiceName} to get an external address ({waited.TotalSeconds:0}s)",
-                    (int)Math.Min(99, waited.TotalMilliseconds * 100 / timeout.TotalMilliseconds));
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                if (known)
+                {
+                    reporter.Progress(activity, service is null
+                        ? $"Waiting for ECK to create {plan.ServiceName}"
+                        : refusing is { } pending
+                            ? $"Waiting for {pending.Address}:{pending.Port} to accept connections ({waited.TotalSeconds:0}s)"
+                            : $"Waiting for {plan.ServiceName} to get an external address ({waited.TotalSeconds:0}s)",
+                        (int)Math.Min(99, waited.TotalMilliseconds * 100 / timeout.TotalMilliseconds));
+                }
+
+                // Until the Service changes; an address that refuses connections is tried again meanwhile.
+                var left = timeout - waited;
+                await watch.WaitForChangeAsync(refusing is null ? left : (left < ProbeInterval ? left : ProbeInterval), cancellationToken).ConfigureAwait(false);
             }
         }
         finally

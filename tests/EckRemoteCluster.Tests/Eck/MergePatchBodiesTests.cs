@@ -41,7 +41,8 @@ public sealed class MergePatchBodiesTests
         {
             { Method: "GET", Path: ResourcePath } => (200, Resource(true, template: null)),
             { Method: "PATCH" } => (200, Resource(true, template: null)),
-            { Method: "GET" } when r.Path.StartsWith(ServicesPath + "/quickstart-es-remote-cluster", StringComparison.Ordinal) => (200, LoadBalancerService("quickstart-es-remote-cluster", 19443)),
+            _ when FakeKubernetesApi.IsWatchOf(r, ServicesPath, "quickstart-es-remote-cluster") =>
+                (200, FakeKubernetesApi.WatchEvents(("ADDED", LoadBalancerService("quickstart-es-remote-cluster", 19443)))),
             _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
         });
         var eck = new EckService(new KubernetesSessions());
@@ -73,8 +74,8 @@ public sealed class MergePatchBodiesTests
         using var api = new FakeKubernetesApi(r => OpenApi(r, service: false) ?? r switch
         {
             { Method: "POST", Path: var p } when p.StartsWith(ServicesPath, StringComparison.Ordinal) => (201, Created(ref created, r.Body)),
-            { Method: "GET", Path: var p } when p.StartsWith(ServicesPath + "/quickstart-es-remote-cluster-lb", StringComparison.Ordinal) && created =>
-                (200, LoadBalancerService("quickstart-es-remote-cluster-lb", 19443)),
+            _ when FakeKubernetesApi.IsWatchOf(r, ServicesPath, "quickstart-es-remote-cluster-lb") && created =>
+                (200, FakeKubernetesApi.WatchEvents(("ADDED", LoadBalancerService("quickstart-es-remote-cluster-lb", 19443)))),
             _ => (404, FakeKubernetesApi.NotFoundStatus("quickstart-es-remote-cluster-lb")),
         });
         var eck = new EckService(new KubernetesSessions());
@@ -224,8 +225,8 @@ public sealed class MergePatchBodiesTests
         {
             { Method: "GET", Path: ResourcePath } => (200, Resource(true, template: null)),
             { Method: "PATCH" } => (200, Resource(true, template: null)),
-            { Method: "GET" } when r.Path.StartsWith(ServicesPath + "/quickstart-es-transport", StringComparison.Ordinal) =>
-                (200, LoadBalancerService("quickstart-es-transport", port, "127.0.0.1")),
+            _ when FakeKubernetesApi.IsWatchOf(r, ServicesPath, "quickstart-es-transport") =>
+                (200, FakeKubernetesApi.WatchEvents(("ADDED", LoadBalancerService("quickstart-es-transport", port, "127.0.0.1")))),
             _ => (404, FakeKubernetesApi.NotFoundStatus(null)),
         });
         var eck = new EckService(new KubernetesSessions());

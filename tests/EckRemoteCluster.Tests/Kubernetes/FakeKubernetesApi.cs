@@ -66,6 +66,29 @@ internal sealed class FakeKubernetesApi : IDisposable
         ? """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}"""
         : $$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"not found: {{name}}","reason":"NotFound","details":{"name":"{{name}}"},"code":404}""";
 
+    /// <summary>
+    /// A watch's answer as the API server streams it: one {"type","object"} JSON line per event; here the stream then
+    /// ends, as a watch the server closes does.
+    /// </summary>
+    public static string WatchEvents(params (string Type, string Object)[] events) =>
+        string.Concat(events.Select(e => new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = e.Type,
+            ["object"] = System.Text.Json.Nodes.JsonNode.Parse(e.Object),
+        }.ToJsonString() + "\n"));
+
+    /// <summary>Whether the request is a watch of the one object <paramref name="name"/> in the collection at <paramref name="collectionPath"/>.</summary>
+    public static bool IsWatchOf(ReceivedRequest request, string collectionPath, string name)
+    {
+        if (request.Method != "GET" || !request.Path.StartsWith(collectionPath + "?", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(request.Path[(collectionPath.Length + 1)..]);
+        return query["watch"] == "true" && query["fieldSelector"] == "metadata.name=" + name;
+    }
+
     public void Dispose()
     {
         _listener.Close();
