@@ -156,11 +156,16 @@ function Invoke-ManualProcedureRun {
     $start = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
     $watch = [Diagnostics.Stopwatch]::StartNew()
 
-    # ECK side: enable the remote cluster server (a rolling restart) and wait until ECK has applied it: the
-    # Service only exists once the operator reconciled the change, so Ready after it is the post-change Ready.
+    # ECK side: enable the remote cluster server (a rolling restart) and wait until ECK has rolled it out. The wait is
+    # on the ReconciliationComplete condition, not on `--for=jsonpath={.status.phase}=Ready`: kubectl checks a
+    # condition only once status.observedGeneration has reached metadata.generation (kubernetes/kubectl
+    # pkg/cmd/wait/condition.go, checkCondition and getObservedGeneration), while a jsonpath wait compares the field
+    # alone (pkg/cmd/wait/json.go) and so returns at once on the Ready the status still shows from before the patch.
+    # ECK reports ReconciliationComplete False, phase ApplyingChanges, until its reconciliation, the rolling restart
+    # included, is done (elastic/cloud-on-k8s pkg/controller/elasticsearch/elasticsearch_controller.go), and creates
+    # the remote cluster Service in that reconciliation, so the Service exists once this returns.
     $null = Invoke-ManualCommand 'kubectl patch (enable)' kubectl ($k + @('patch', 'elasticsearch', 'quickstart', '--type', 'merge', '-p', '{"spec":{"remoteClusterServer":{"enabled":true}}}'))
-    $null = Invoke-ManualCommand 'kubectl wait (service)' kubectl ($k + @('wait', '--for=create', 'service/quickstart-es-remote-cluster', '--timeout=300s'))
-    $null = Invoke-ManualCommand 'kubectl wait (Ready)' kubectl ($k + @('wait', 'elasticsearch/quickstart', '--for=jsonpath={.status.phase}=Ready', '--timeout=300s'))
+    $null = Invoke-ManualCommand 'kubectl wait (rolled out)' kubectl ($k + @('wait', 'elasticsearch/quickstart', '--for=condition=ReconciliationComplete', '--timeout=300s'))
     # ECK 3.3+: the Service template (eck-facts.md 3); before 3.3 this is `kubectl expose` of a second Service.
     $null = Invoke-ManualCommand 'kubectl patch (LoadBalancer)' kubectl ($k + @('patch', 'elasticsearch', 'quickstart', '--type', 'merge', '-p', '{"spec":{"remoteClusterServer":{"service":{"spec":{"type":"LoadBalancer"}}}}}'))
     $null = Invoke-ManualCommand 'kubectl wait (LB address)' kubectl ($k + @('wait', 'service/quickstart-es-remote-cluster', '--for=jsonpath={.status.loadBalancer.ingress}', '--timeout=120s'))
