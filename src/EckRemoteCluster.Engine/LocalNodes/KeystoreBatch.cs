@@ -24,8 +24,10 @@ internal sealed class KeystoreBatch : IKeystoreBatch
     /// <summary>
     /// Locks every node, settles an interrupted earlier run, then opens every node's keystore or none: the first
     /// failure disposes what was opened, releases the locks and is rethrown. The locks are held until Dispose.
-    /// The keystores are read and decrypted on all nodes at once (<see cref="NodeParallel"/>), and nodes whose
-    /// keystores share a salt share one key derivation (<see cref="KeystoreKeys"/>).
+    /// The keystores are read on all nodes at once (<see cref="NodeParallel"/>); then every distinct salt's key is
+    /// derived in one go, over all cores and SIMD lanes (<see cref="KeystoreKeys.Prepare"/>), so nodes whose keystores
+    /// share a salt share one derivation and nodes with salts of their own share the cores' vector units; then each
+    /// keystore is decrypted with its key.
     /// </summary>
     public static KeystoreBatch Open(IReadOnlyList<NodeDirectory> directories, SecureString? password, TimeSpan? lockTimeout = null)
     {
@@ -40,17 +42,39 @@ internal sealed class KeystoreBatch : IKeystoreBatch
                 // wiped before it returns.
                 var shared = GC.AllocateUninitializedArray<char>(chars.Length, pinned: true);
                 chars.CopyTo(shared);
+                var files = NodeParallel.Run(locked.Nodes, node => node.Files, node =>
+                {
+                    var path = node.Files.Combine(node.ConfigPath, ElasticsearchKeystore.FileName);
+                    return (Path: path, Content: Read(node, path));
+                });
                 try
                 {
-                    return NodeParallel.Run(locked.Nodes, node => node.Files, node =>
+                    keys.Prepare(shared, files.Where(f => f.Failure is null).Select(f => ContainerOrNull(f.Result.Content, f.Result.Path)).OfType<KeystoreContainer>());
+                    return files.Select((file, index) =>
                     {
-                        var path = node.Files.Combine(node.ConfigPath, ElasticsearchKeystore.FileName);
-                        return new OpenKeystore(node, path, Load(node, path, shared, keys));
-                    });
+                        if (file.Failure is not null)
+                        {
+                            return new NodeParallel.Outcome<OpenKeystore>(null, file.Failure);
+                        }
+
+                        try
+                        {
+                            var keystore = ElasticsearchKeystore.Parse(file.Result.Content, shared, file.Result.Path, keys);
+                            return new NodeParallel.Outcome<OpenKeystore>(new OpenKeystore(locked.Nodes[index], file.Result.Path, keystore), null);
+                        }
+                        catch (Exception ex)
+                        {
+                            return new NodeParallel.Outcome<OpenKeystore>(null, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex));
+                        }
+                    }).ToArray();
                 }
                 finally
                 {
                     Array.Clear(shared);
+                    foreach (var file in files.Where(f => f.Failure is null))
+                    {
+                        CryptographicOperations.ZeroMemory(file.Result.Content);
+                    }
                 }
             });
         }
@@ -74,10 +98,9 @@ internal sealed class KeystoreBatch : IKeystoreBatch
         return new KeystoreBatch(locked, opened.Select(o => o.Result!).ToList());
     }
 
-    /// <summary>One node's keystore.</summary>
-    private static ElasticsearchKeystore Load(LockedNode node, string path, char[] password, KeystoreKeys keys)
+    /// <summary>One node's keystore file, as bytes the caller wipes.</summary>
+    private static byte[] Read(LockedNode node, string path)
     {
-        byte[] file;
         try
         {
             if (node.Files.GetInfo(path) is null)
@@ -85,20 +108,24 @@ internal sealed class KeystoreBatch : IKeystoreBatch
                 throw KeystoreErrors.NotFound(path, new FileNotFoundException(null, path));
             }
 
-            file = node.Files.ReadAllBytes(path);
+            return node.Files.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw KeystoreErrors.ReadFailed(path, e);
         }
+    }
 
+    /// <summary>The container (salt, version) to derive a key for; null when unreadable: decrypting it reports why.</summary>
+    private static KeystoreContainer? ContainerOrNull(byte[] content, string path)
+    {
         try
         {
-            return ElasticsearchKeystore.Parse(file, password, path, keys);
+            return KeystoreContainer.Parse(content, path);
         }
-        finally
+        catch (Exception)
         {
-            CryptographicOperations.ZeroMemory(file);
+            return null;
         }
     }
 

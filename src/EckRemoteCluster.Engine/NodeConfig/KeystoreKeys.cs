@@ -18,11 +18,93 @@ internal sealed class KeystoreKeys : IDisposable
     /// <summary>How many derivations ran (tests prove the reuse with it).</summary>
     public int Derivations => _keys.Values.Count(k => k.IsValueCreated);
 
+    /// <summary>
+    /// Derives at once the keys of every keystore a run is about to open (their containers read, nothing decrypted
+    /// yet): each distinct salt once, spread over the cores, and on each core several salts side by side in SIMD
+    /// lanes (<see cref="Pbkdf2Lanes"/>) where the CPU has them. Keystores cloned from one image share a salt and so
+    /// one derivation; keystores written one by one each have their own, and this is where they stop costing one
+    /// derivation time each per core.
+    /// </summary>
+    public void Prepare(ReadOnlySpan<char> password, IEnumerable<KeystoreContainer> containers)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var passwordGiven = !password.IsEmpty;
+        var missing = containers
+            .Where(c => passwordGiven || !c.HasPassword)   // opening it fails with PasswordRequired: nothing to derive
+            .GroupBy(c => Id(c.Salt, c.Version, c.HasPassword), StringComparer.Ordinal)
+            .Where(g => !_keys.ContainsKey(g.Key))
+            .Select(g => g.First())
+            .ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var chars = password.ToArray();
+        try
+        {
+            foreach (var round in missing.GroupBy(c => KeystoreFormat.KdfIterations(c.Version)))
+            {
+                var containersOfRound = round.ToList();
+                var derived = DeriveAll(containersOfRound.Select(c => (c.HasPassword ? chars : [], c.Salt)).ToList(), round.Key);
+                for (var i = 0; i < derived.Length; i++)
+                {
+                    var key = derived[i];
+                    var lazy = new Lazy<byte[]>(() => key, LazyThreadSafetyMode.ExecutionAndPublication);
+                    _ = lazy.Value;
+                    if (!_keys.TryAdd(Id(containersOfRound[i].Salt, containersOfRound[i].Version, containersOfRound[i].HasPassword), lazy))
+                    {
+                        CryptographicOperations.ZeroMemory(key);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chars.AsSpan()));
+        }
+    }
+
+    /// <summary>Fewer derivations than this on one core run one after another (the platform's PBKDF2); more, side by side in lanes.</summary>
+    private const int MinimumForLanes = 2;
+
+    /// <summary>
+    /// Every derivation, the cores sharing them evenly: a core with at least <see cref="MinimumForLanes"/> of them runs
+    /// them lanes-wide, a core with fewer one at a time.
+    /// </summary>
+    private static byte[][] DeriveAll(List<(char[] Password, byte[] Salt)> inputs, int iterations)
+    {
+        var keys = new byte[inputs.Count][];
+        var cores = Math.Clamp(Environment.ProcessorCount, 1, inputs.Count);
+        Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, core =>
+        {
+            var from = core * inputs.Count / cores;
+            var to = (core + 1) * inputs.Count / cores;
+            var share = inputs.GetRange(from, to - from);
+            if (share.Count >= MinimumForLanes && Pbkdf2Lanes.IsAccelerated)
+            {
+                Pbkdf2Lanes.Derive(share, iterations, KeystoreFormat.KeyLength).CopyTo(keys, from);
+                return;
+            }
+
+            for (var i = from; i < to; i++)
+            {
+                var key = new byte[KeystoreFormat.KeyLength];
+                Rfc2898DeriveBytes.Pbkdf2(inputs[i].Password, inputs[i].Salt, key, iterations, HashAlgorithmName.SHA512);
+                keys[i] = key;
+            }
+        });
+        return keys;
+    }
+
+    private static string Id(byte[] salt, int version, bool hasPassword) =>
+        $"{(hasPassword ? 'p' : '-')}{KeystoreFormat.KdfIterations(version)}:{Convert.ToHexString(salt)}";
+
     /// <summary>A copy of the key for this salt and version, derived from <paramref name="password"/> on first use.</summary>
     public byte[] KeyFor(ReadOnlySpan<char> password, byte[] salt, int version, bool hasPassword)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var id = $"{(hasPassword ? 'p' : '-')}{KeystoreFormat.KdfIterations(version)}:{Convert.ToHexString(salt)}";
+        var id = Id(salt, version, hasPassword);
         if (!_keys.TryGetValue(id, out var lazy))
         {
             // The password is only readable during this call: a key not yet in the cache is derived now, on this
