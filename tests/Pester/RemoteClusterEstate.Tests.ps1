@@ -14,7 +14,7 @@ BeforeAll {
     $script:RestartCommand = "Invoke-RestMethod -Method POST -Uri ('$($Sandbox.controlApi.TrimEnd('/'))/nodes/{0}/restart' -f `$_.NodeName) | Out-Null"
 
     <# An estate file: the sandbox's local cluster, its ECK cluster, and one API-key link per alias. #>
-    function New-EstateFile([string] $Name, [string[]] $Alias = @('eck'), [string] $Replace) {
+    function New-EstateFile([string] $Name, [string[]] $Alias = @('eck'), [string] $Replace, [string] $NodesYaml, [string] $Password = '{ env: ESTATE_TEST_PASSWORD }', [switch] $Prune) {
         $links = foreach ($a in $Alias) {
             @"
   - alias: $a
@@ -27,7 +27,7 @@ BeforeAll {
         indices: ['logs-*']
 "@
         }
-        $nodes = ($Nodes | ForEach-Object { "      - configPath: '$_'" }) -join "`n"
+        $nodes = if ($NodesYaml) { $NodesYaml } else { ($Nodes | ForEach-Object { "      - configPath: '$_'" }) -join "`n" }
         $yaml = @"
 version: 1
 localClusters:
@@ -35,10 +35,11 @@ localClusters:
     uris: [$(($Sandbox.localCluster.nodes.httpUri | ForEach-Object { "'$_'" }) -join ', ')]
     certificateAuthority: '$($Sandbox.localCluster.httpCaPath)'
     username: $($Sandbox.localCluster.username)
-    password: { env: ESTATE_TEST_PASSWORD }
+    password: $Password
     nodes:
 $nodes
     restartCommand: "$($RestartCommand.Replace('"', '\"'))"
+    prune: $(if ($Prune) { 'true' } else { 'false' })
 eckClusters:
   - name: prod
     namespace: elastic
@@ -50,6 +51,19 @@ $($links -join "`n")
         $path = Join-Path $Folder "$Name.yaml"
         Set-Content -Path $path -Value $yaml -Encoding utf8NoBOM
         $path
+    }
+
+    <# The key id each node's keystore holds for an alias (the id only; the secret stays in this function). #>
+    function Get-NodeKeyId([string] $Alias = 'eck') {
+        foreach ($dir in $Nodes) {
+            $entry = Get-ElasticsearchKeystore -ConfigPath $dir -Name "cluster.remote.$Alias.credentials"
+            [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String((ConvertFrom-SecureString $entry.Value -AsPlainText))).Split(':')[0]
+        }
+    }
+
+    function ConvertTo-UtcTime($Time) {
+        if ($Time -is [datetime]) { return $Time.ToUniversalTime() }
+        [DateTimeOffset]::Parse([string] $Time, [Globalization.CultureInfo]::InvariantCulture).UtcDateTime
     }
 
     <# The estate of alias 'eck' in place (applied, connected), whatever ran before. #>
@@ -164,6 +178,35 @@ Describe 'Sync-RemoteClusterEstate' {
         $rows | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
     }
 
+    It 'exports skip_unavailable, a password file reference, and leaves out a role the file cannot describe: Sync -WhatIf is all Unchanged' {
+        Initialize-Estate
+        $local = Connect-LocalCluster
+        $null = $local | Invoke-ElasticsearchRequest PUT '/_cluster/settings' @{ persistent = @{ 'cluster.remote.eck.skip_unavailable' = $false } }
+        # A role reaching eck that also grants a local cluster privilege: an estate role has no place for it.
+        $null = $local | Invoke-ElasticsearchRequest PUT '/_security/role/eck-wide' @{ cluster = @('monitor'); remote_indices = @(@{ clusters = @('eck'); names = @('logs-*'); privileges = @('read') }) }
+        $passwordFile = Join-Path $Folder 'exported-password'
+        Set-Content -Path $passwordFile -Value $Sandbox.localCluster.elasticPassword -NoNewline
+        $path = Join-Path $Folder 'exported-shapes.yaml'
+        try {
+            Export-RemoteClusterEstate -Path $path -Connection $local -ConfigPath $Nodes -Name dc1 -CertificateAuthority $Sandbox.localCluster.httpCaPath `
+                -PasswordFile $passwordFile -RestartCommand $RestartCommand -Force -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+
+            $text = Get-Content $path -Raw
+            $text | Should -Match 'skipUnavailable: false'
+            $text | Should -Match "file: '?$([regex]::Escape($passwordFile))"
+            $text | Should -Match 'name: eck-reader'
+            $text | Should -Not -Match 'eck-wide'
+            ($warnings | Where-Object { "$_" -like "*Role 'eck-wide'*left out*" }) | Should -Not -BeNullOrEmpty
+            $rows = Sync-RemoteClusterEstate -Path $path -WhatIf
+            ($rows | Where-Object Alias -eq 'eck').Step | Should -Contain 'Role'
+            $rows | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+        }
+        finally {
+            $null = $local | Invoke-ElasticsearchRequest PUT '/_cluster/settings' @{ persistent = @{ 'cluster.remote.eck.skip_unavailable' = $null } }
+            $null = $local | Invoke-ElasticsearchRequest DELETE '/_security/role/eck-wide'
+        }
+    }
+
     It 'refuses invalid YAML with its line and column, before any request' {
         $path = Join-Path $Folder 'broken.yaml'
         Set-Content $path "localClusters:`n  - name: dc1`n    uris: [https://es1:9200`n"
@@ -205,5 +248,259 @@ Describe 'Sync-RemoteClusterEstate' {
         ($next | Where-Object Alias -eq $alias).State | Should -Be 'Converged'
         ($next | Where-Object Alias -eq $alias).Connected | Should -BeTrue
         Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+    }
+
+    It 'rotates through Update-RemoteClusterCredential''s service: a new key that fails its check is undone, the old key back on every node and still valid' {
+        Initialize-Estate
+        $remote = Get-EckCluster -Namespace elastic -Name quickstart | New-ElasticsearchConnection
+        $old = @(Get-NodeKeyId | Select-Object -Unique)
+        $old | Should -HaveCount 1
+        $path = New-EstateFile rotate-undone -Replace 'keyExpiration: 90d=>keyExpiration: 30d'
+        # The nodes' reload of the new key is held; meanwhile the new key is revoked, so the check with it must fail.
+        Add-SandboxFault @{ target = 'local'; method = 'POST'; pathPattern = 'reload_secure_settings'; action = 'hold'; count = 1 }
+        try {
+            $job = Start-ThreadJob -ArgumentList (Get-BuiltModuleManifest), $path -ScriptBlock {
+                param($Manifest, $Path)
+                Import-Module $Manifest
+                Sync-RemoteClusterEstate -Path $Path -Force -ConnectTimeout 00:00:20 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            }
+            Wait-Condition { (Invoke-SandboxControl -Path '/faults').held -ge 1 } -Because 'the reload of the new key to be held' | Out-Null
+            Get-NodeKeyId | Select-Object -Unique | Should -Not -Be $old[0] -Because 'every keystore holds the new key before the reload'
+            $new = @(Get-CrossClusterApiKey -RemoteConnection $remote | Where-Object { $_.Alias -eq 'eck' -and $_.Id -ne $old[0] })
+            $new | Should -HaveCount 1
+            (Get-CrossClusterApiKey -RemoteConnection $remote -Id $old[0]).Invalidated | Should -BeFalse -Because 'the old key stays valid until the new one is verified'
+            Revoke-CrossClusterApiKey -Id $new.Id -RemoteConnection $remote -Force | Out-Null
+            Invoke-SandboxControl -Method POST -Path '/faults/release' | Out-Null
+            $result = $job | Wait-Job -Timeout 180 | Receive-Job
+        }
+        finally {
+            Clear-SandboxFault
+            $job | Remove-Job -Force -ErrorAction SilentlyContinue
+        }
+
+        $result.State | Should -Be 'Failed'
+        $result.Failure | Should -Match '^CredentialRotationNotVerified:'
+        Get-NodeKeyId | Should -Be @($old[0], $old[0])
+        (Get-CrossClusterApiKey -RemoteConnection $remote -Id $old[0]).Invalidated | Should -BeFalse
+        Wait-Condition { Test-RemoteCluster -Connection (Connect-LocalCluster) -Alias eck -Quiet } -Because 'eck works with the old key' | Out-Null
+    }
+
+    It 'prunes a registration the file no longer declares: its settings and every keystore''s credential go, the password read through SecretManagement''s Get-Secret' {
+        Initialize-Estate
+        $alias = "prune$(Get-Random -Maximum 99999)"
+        Sync-RemoteClusterEstate -Path (New-EstateFile prune-before -Alias 'eck', $alias) -Force | Where-Object State -ne 'Converged' | Should -BeNullOrEmpty
+        # Microsoft.PowerShell.SecretManagement is not installed on the test machine; this stand-in answers Get-Secret as
+        # it does (-Name, -Vault, a SecureString) from a vault of one secret, so the file's { secret: } reference is read.
+        New-Module -Name EstateTestVault -ScriptBlock {
+            function Get-Secret {
+                [CmdletBinding()] param([Parameter(Mandatory)] [string] $Name, [string] $Vault)
+                if ($Name -ne 'es-dc1' -or $Vault -ne 'TestVault') { throw "Get-Secret: no secret '$Name' in vault '$Vault'." }
+                ConvertTo-SecureString $env:ESTATE_TEST_PASSWORD -AsPlainText -Force
+            }
+            Export-ModuleMember -Function Get-Secret
+        } | Import-Module -Global
+        try {
+            $path = New-EstateFile prune -Alias 'eck' -Prune -Password '{ secret: es-dc1, vault: TestVault }'
+
+            $plan = Sync-RemoteClusterEstate -Path $path -WhatIf
+            $removal = @($plan | Where-Object Alias -eq $alias)
+            $removal.Step | Should -Be @('Registration', 'Credential')
+            $removal.Action | Should -Be @('Remove', 'Remove')
+            ($plan | Where-Object Alias -eq 'eck').Action | Sort-Object -Unique | Should -Be 'Unchanged'
+            $result = Sync-RemoteClusterEstate -Path $path -Force
+
+            ($result | Where-Object Alias -eq $alias).State | Should -Be 'Removed'
+            ($result | Where-Object Alias -eq 'eck').State | Should -Be 'Converged'
+            (Get-RemoteCluster -Connection (Connect-LocalCluster)).Alias | Should -Not -Contain $alias
+            Get-ElasticsearchKeystore -ConfigPath $Nodes | Where-Object Name -eq "cluster.remote.$alias.credentials" | Should -BeNullOrEmpty
+            (Test-RemoteCluster -Connection (Connect-LocalCluster) -Alias eck).Connected | Should -BeTrue
+            Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+        }
+        finally { Remove-Module EstateTestVault -ErrorAction SilentlyContinue }
+    }
+
+    It 'refuses a secret reference without SecretManagement, naming the module, before any request' -Skip:([bool] (Get-Module -ListAvailable Microsoft.PowerShell.SecretManagement)) {
+        $path = New-EstateFile no-vault -Password '{ secret: es-dc1 }'
+        Clear-RequestLog
+
+        { Sync-RemoteClusterEstate -Path $path -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EstateSecretUnavailable,EckRemoteCluster.Commands.SyncRemoteClusterEstateCommand' -ExpectedMessage '*secret es-dc1*needs Microsoft.PowerShell.SecretManagement*Nothing was changed*'
+        @(Get-RequestLog) | Should -BeNullOrEmpty
+    }
+
+    It 'runs the local side while ECK rolls: the key and every node''s reload happen before ECK''s rolling restart ends' {
+        Initialize-Estate
+        $alias = "overlap$(Get-Random -Maximum 99999)"
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart | Disable-EckRemoteClusterServer -Wait -Force
+        $path = New-EstateFile overlap -Alias 'eck', $alias
+        (Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object { $_.Alias -eq $alias -and $_.Step -eq 'RemoteClusterServer' }).Action | Should -Be 'Create'
+        # Each of ECK's three pods now takes 4 s to restart: the rollout the sync starts lasts about 12 s.
+        Invoke-SandboxControl -Method PUT -Path '/rollout' -Body @{ secondsPerPod = 4 } | Out-Null
+        try {
+            $started = [DateTime]::UtcNow
+            $result = Sync-RemoteClusterEstate -Path $path -Force
+        }
+        finally { Invoke-SandboxControl -Method PUT -Path '/rollout' -Body @{ secondsPerPod = $null } | Out-Null }
+
+        $result.State | Should -Be @('Converged', 'Converged')
+        ($result | Where-Object Alias -eq $alias).Connected | Should -BeTrue
+        $changes = @(Invoke-SandboxControl -Path '/kubernetes/status-changes?kind=Elasticsearch&namespace=elastic&name=quickstart') | ForEach-Object { $_ } |
+            Where-Object { (ConvertTo-UtcTime $_.time) -gt $started }
+        $rolling = $changes | Where-Object { $_.status.phase -ne 'Ready' } | Select-Object -First 1
+        $rolling | Should -Not -BeNullOrEmpty -Because 'enabling the server rolls ECK''s pods'
+        $finished = $changes | Where-Object { $_.status.phase -eq 'Ready' -and [long] $_.status.observedGeneration -ge [long] $rolling.status.observedGeneration } | Select-Object -First 1
+        $finished | Should -Not -BeNullOrEmpty
+        $rolloutEnd = ConvertTo-UtcTime $finished.time
+        $requests = Get-RequestLog | Where-Object { (ConvertTo-UtcTime $_.time) -gt $started }
+        $keyCreated = $requests | Where-Object { $_.method -eq 'POST' -and $_.path -like '*_security/cross_cluster/api_key*' } | Select-Object -First 1
+        $reloaded = $requests | Where-Object { $_.method -eq 'POST' -and $_.path -like '*reload_secure_settings*' } | Select-Object -First 1
+        $keyCreated | Should -Not -BeNullOrEmpty
+        $reloaded | Should -Not -BeNullOrEmpty
+        Write-Host "ECK rollout $($changes[0].time) .. $($finished.time); key created $($keyCreated.time); local reload $($reloaded.time)"
+        (ConvertTo-UtcTime $keyCreated.time) | Should -BeLessThan $rolloutEnd
+        (ConvertTo-UtcTime $reloaded.time) | Should -BeLessThan $rolloutEnd -Because 'the nodes got the credential while ECK was still restarting its pods'
+    }
+}
+
+Describe 'Sync-RemoteClusterEstate over SSH' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
+        $script:Hosts = @(Start-SandboxSshHosts $Sandbox)
+    }
+
+    AfterAll { $Hosts | Stop-SshTestHost }
+
+    It 'reaches every node through an SSH session it opens (keyFile, knownHostsFile), with the password read from a file' {
+        Initialize-Estate
+        $passwordFile = Join-Path $Folder 'dc1-password'
+        Set-Content -Path $passwordFile -Value $Sandbox.localCluster.elasticPassword -NoNewline
+        [IO.File]::SetUnixFileMode($passwordFile, [IO.UnixFileMode] 'UserRead, UserWrite')
+        $nodesYaml = ($Hosts | ForEach-Object {
+                "      - ssh: '$($_.UserName)@127.0.0.1:$($_.Port)'`n        keyFile: '$($_.KeyFilePath)'`n        knownHostsFile: '$($_.KnownHostsPath)'"
+            }) -join "`n"
+        $alias = "ssh$(Get-Random -Maximum 99999)"
+        $path = New-EstateFile ssh -Alias 'eck', $alias -NodesYaml $nodesYaml -Password '{ file: ./dc1-password }'
+
+        $plan = Sync-RemoteClusterEstate -Path $path -WhatIf
+        ($plan | Where-Object Alias -eq 'eck').Action | Sort-Object -Unique | Should -Be 'Unchanged' -Because 'the same node files, read through the sessions'
+        ($plan | Where-Object { $_.Alias -eq $alias -and $_.Step -eq 'Credential' }).Action | Should -Be 'Create'
+        $result = Sync-RemoteClusterEstate -Path $path -Force -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterEstateResult] }
+
+        $result.State | Should -Be @('Converged', 'Converged')
+        ($result | Where-Object Alias -eq $alias).Connected | Should -BeTrue
+        ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*config directory*ES_PATH_CONF*' }) | Should -HaveCount 2
+        Get-NodeKeyId -Alias $alias | Select-Object -Unique | Should -Be ($result | Where-Object Alias -eq $alias).ApiKeyId
+        Get-PSSession | Should -BeNullOrEmpty -Because 'the sessions the sync opened are closed'
+        Sync-RemoteClusterEstate -Path $path -WhatIf | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+    }
+}
+
+# Last in the file: rotating ECK's CA and the local transport CA changes what every earlier It relies on.
+Describe 'Sync-RemoteClusterTrust on a certificate-model link, the nodes trusting through transport.p12' {
+    BeforeAll {
+        <# The certificate-model link 'cert' in place through the estate (the ECK CA goes into each node's transport.p12). #>
+        function Initialize-CertificateLink {
+            $path = New-EstateFile certificate-trust -Alias 'cert' -Replace "    search: ['logs-*']`n    keyExpiration: 90d`n    roles:`n      - name: cert-reader`n        indices: ['logs-*']=>    securityModel: Certificate"
+            (Sync-RemoteClusterEstate -Path $path -Force).State | Should -Be 'Converged'
+            Wait-Condition { Test-RemoteCluster -Connection (Connect-LocalCluster) -Alias cert -Quiet } -Because 'cert connects' | Out-Null
+        }
+
+        function Get-StorePassword([string] $Dir) {
+            ConvertFrom-SecureString (Get-ElasticsearchKeystore -ConfigPath $Dir -Name 'xpack.security.transport.ssl.truststore.secure_password').Value -AsPlainText
+        }
+
+        <# The trusted entries (no key) of a node's transport.p12, by SHA-1 thumbprint. #>
+        function Get-StoreThumbprint([string] $Dir) {
+            $store = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+            $store.Import([IO.File]::ReadAllBytes((Join-Path $Dir 'certs' 'transport.p12')), (Get-StorePassword $Dir), 'EphemeralKeySet')
+            @($store | Where-Object { -not $_.HasPrivateKey } | ForEach-Object Thumbprint)
+        }
+
+        function New-TestCa([string] $Name) {
+            $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$Name", [Security.Cryptography.RSA]::Create(2048), 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+            $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new('KeyCertSign, CrlSign', $true))
+            $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(700))
+        }
+
+        <#
+        The local CA rotation an operator makes on one node: a new transport certificate (same subject and extensions,
+        a new key) issued by -Ca, with -Ca trusted beside every CA the store trusted; then the node is restarted so it
+        presents the new certificate (Elasticsearch would re-read the store; the sandbox's node reads it at start).
+        #>
+        function Set-NodeTransportCertificate([string] $Dir, $Ca) {
+            $password = Get-StorePassword $Dir
+            $path = Join-Path $Dir 'certs' 'transport.p12'
+            $old = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+            $old.Import([IO.File]::ReadAllBytes($path), $password, 'Exportable')
+            $leaf = $old | Where-Object HasPrivateKey | Select-Object -First 1
+            $key = [Security.Cryptography.RSA]::Create(2048)
+            $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($leaf.SubjectName, $key, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            foreach ($extension in $leaf.Extensions) { if ($extension.Oid.Value -notin '2.5.29.35', '2.5.29.14') { $request.CertificateExtensions.Add($extension) } }
+            $serial = [byte[]] (1..8 | ForEach-Object { Get-Random -Maximum 256 })
+            $issued = $request.Create($Ca, [DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(300), $serial)
+            $store = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+            $null = $store.Add([Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($issued, $key))
+            foreach ($trusted in @($old | Where-Object { -not $_.HasPrivateKey }) + @($Ca)) {
+                if ($store.Thumbprint -notcontains $trusted.Thumbprint) { $null = $store.Add([Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($trusted.RawData)) }
+            }
+            [IO.File]::WriteAllBytes($path, $store.Export('Pkcs12', $password))
+            Restart-LocalNode $Dir
+        }
+    }
+
+    It 'follows a rotation of ECK''s CA to a new key inside transport.p12: the new CA added, the superseded one removed, no restart' {
+        Initialize-CertificateLink
+        $local = Connect-LocalCluster
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart
+        $oldEck = ($eck | Get-EckTransportCa).Certificates[0]
+        $Nodes | ForEach-Object { Get-StoreThumbprint $_ | Should -Contain $oldEck.Thumbprint }
+
+        Invoke-SandboxControl -Method POST -Path '/ca/rotate?namespace=elastic&name=quickstart&newKey=true' | Out-Null
+        Wait-SandboxSettled
+        $newEck = ($eck | Get-EckTransportCa).Certificates[0]
+        $newEck.Thumbprint | Should -Not -Be $oldEck.Thumbprint
+        $results = @($eck | Sync-RemoteClusterTrust -Connection $local -Alias cert -ConfigPath $Nodes | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterTrustSync] })
+
+        $results.Action | Should -Be @('CaAddedOldCaRemoved', 'CaAddedOldCaRemoved')
+        $results.Verified | Should -Be @($true, $true)
+        $results[0].CaFile | Should -BeLike '*transport.p12'
+        foreach ($dir in $Nodes) {
+            $trusted = Get-StoreThumbprint $dir
+            $trusted | Should -Contain $newEck.Thumbprint
+            $trusted | Should -Not -Contain $oldEck.Thumbprint
+            $trusted.Count | Should -BeGreaterThan 1 -Because 'the local transport CA stays'
+        }
+        (Test-RemoteCluster -Connection $local -Alias cert).Connected | Should -BeTrue
+        @($eck | Sync-RemoteClusterTrust -Connection $local -Alias cert -ConfigPath $Nodes | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterTrustSync] }).Action |
+            Sort-Object -Unique | Should -Be 'Unchanged'
+    }
+
+    It 'makes ECK trust a rotated local transport CA: added while a node still uses the old CA, the old one removed once none does' {
+        Initialize-CertificateLink
+        $local = Connect-LocalCluster
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart
+        $oldLocal = (Get-ElasticsearchTransportCa -ConfigPath $Nodes[0]).Certificates[0]
+        ($eck | Get-EckTransportCa).Certificates.Thumbprint | Should -Contain $oldLocal.Thumbprint
+        $newLocal = New-TestCa "rotated local transport CA $(Get-Random)"
+
+        Set-NodeTransportCertificate $Nodes[0] $newLocal
+        $first = @($eck | Sync-RemoteClusterTrust -Connection $local -Alias cert -ConfigPath $Nodes)
+        Wait-SandboxSettled
+        ($first | Where-Object { $_ -is [EckRemoteCluster.EckTransportTrust] }).ConfigMapChange | Should -Be 'Updated'
+        $trustedByEck = ($eck | Get-EckTransportCa).Certificates.Thumbprint
+        $trustedByEck | Should -Contain $newLocal.Thumbprint
+        $trustedByEck | Should -Contain $oldLocal.Thumbprint -Because "$($Nodes[1]) still presents a certificate of the old CA"
+        Wait-Condition { Test-RemoteCluster -Connection $local -Alias cert -Quiet } -Because 'cert connects with both certificates' | Out-Null
+
+        Set-NodeTransportCertificate $Nodes[1] $newLocal
+        $second = @($eck | Sync-RemoteClusterTrust -Connection $local -Alias cert -ConfigPath $Nodes)
+        Wait-SandboxSettled
+        ($second | Where-Object { $_ -is [EckRemoteCluster.EckTransportTrust] }) | Should -Not -BeNullOrEmpty
+        $trustedByEck = ($eck | Get-EckTransportCa).Certificates.Thumbprint
+        $trustedByEck | Should -Contain $newLocal.Thumbprint
+        $trustedByEck | Should -Not -Contain $oldLocal.Thumbprint -Because 'no node chains to the old local CA any more'
+        Wait-Condition { Test-RemoteCluster -Connection $local -Alias cert -Quiet } -Because 'cert connects with the new local CA alone' | Out-Null
+        @($eck | Sync-RemoteClusterTrust -Connection $local -Alias cert -ConfigPath $Nodes | Where-Object { $_ -is [EckRemoteCluster.EckTransportTrust] }) | Should -BeNullOrEmpty
     }
 }

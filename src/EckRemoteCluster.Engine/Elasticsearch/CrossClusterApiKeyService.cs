@@ -258,7 +258,7 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         }
     }
 
-    private static JsonObject Access(CrossClusterAccessRequest access)
+    internal static JsonObject Access(CrossClusterAccessRequest access)
     {
         CrossClusterApiKeyRules.ValidateAccess(
             access.Search.Count > 0 ? [new CrossClusterAccessEntry(access.Search, access.Query is not null, access.FieldSecurity is not null)] : [],

@@ -79,14 +79,20 @@ internal sealed class EstateExecutor(IEngine engine)
         var rolledOut = RolloutAsync(eck, Action(EstateStep.RemoteClusterServer) != EstateAction.Unchanged || Action(EstateStep.Publish) != EstateAction.Unchanged,
             Task.WhenAll(enabled, endpoint), timings, reporter, token);
         var restartPending = TrustAsync(local, eck, TrustScope.RemoteClusterClient, Action(EstateStep.Trust), timings, reporter, token);
-        var key = KeyAsync(plan, link, local, eck, Action(EstateStep.ApiKey), reporter, token);
+        // A key the nodes already use is rotated by Update-RemoteClusterCredential's service (new key verified before
+        // the old one is revoked, rolled back otherwise); a link without a working key just gets a new one.
+        var rotate = Action(EstateStep.ApiKey) == EstateAction.Rotate;
+        var key = rotate ? Task.FromResult<CrossClusterApiKey?>(null) : KeyAsync(plan, link, local, eck, Action(EstateStep.ApiKey), reporter, token);
         var credential = CredentialAsync(local, link.Alias, key, reporter, token);
         var registration = RegisterAsync(local, link, endpoint, Action(EstateStep.Registration), [credential, restartPending], token);
+        var rotation = rotate
+            ? RotateAsync(link, local, eck, registration, restartPending, timings, reporter, token)
+            : Task.FromResult<RemoteClusterCredentialRotation?>(null);
         var roles = RolesAsync(plan, link, local, token);
-        await AllSettled(enabled, endpoint, restartPending, key, credential, registration, roles, rolledOut).ConfigureAwait(false);
+        await AllSettled(enabled, endpoint, restartPending, key, credential, registration, rotation, roles, rolledOut).ConfigureAwait(false);
 
         var newKey = await key.ConfigureAwait(false);
-        var keyId = newKey?.Id ?? plan.ObservedKeyId;
+        var keyId = (await rotation.ConfigureAwait(false))?.ApiKeyId ?? newKey?.Id ?? plan.ObservedKeyId;
         if (await restartPending.ConfigureAwait(false))
         {
             return Result(plan, EstateLinkState.RestartRequired, false, keyId, watch, null);
@@ -95,7 +101,7 @@ internal sealed class EstateExecutor(IEngine engine)
         var tested = await engine.RemoteClusters.WaitConnectedAsync(local.Connection.Client, link.Alias, local.Connection.Version, timings.ConnectTimeout, reporter, token).ConfigureAwait(false);
         if (newKey is not null)
         {
-            await RevokeSupersededAsync(plan, local, eck, newKey, Action(EstateStep.ApiKey), reporter, token).ConfigureAwait(false);
+            await RevokeSupersededAsync(plan, local, eck, newKey, reporter, token).ConfigureAwait(false);
         }
 
         return Result(plan, EstateLinkState.Converged, tested.Connected, keyId, watch, null);
@@ -361,17 +367,53 @@ internal sealed class EstateExecutor(IEngine engine)
     }
 
     /// <summary>
-    /// Once the remote is connected with the new key: the module's earlier keys for the alias (CredentialRollout) and,
-    /// for a rotation, the key the nodes held before, are revoked.
+    /// Update-RemoteClusterCredential's rotation (ICredentialRotation) with the file's access and keyExpiration, once the
+    /// registration is in place and the nodes trust the ECK cluster: a new key on every node, reloaded and verified
+    /// through the alias, and only then the old key revoked; a failed check puts the old key back
+    /// (CredentialRotationNotVerified). The nodes stay this link's alone meanwhile. Null when a restart is still owed.
     /// </summary>
-    private async Task RevokeSupersededAsync(EstateLinkPlan plan, LocalClusterState local, EckClusterState eck, CrossClusterApiKey newKey, EstateAction action, IOperationReporter reporter, CancellationToken token)
+    private async Task<RemoteClusterCredentialRotation?> RotateAsync(
+        EstateLink link, LocalClusterState local, EckClusterState eck, Task registration, Task<bool> restartPending, EstateTimings timings, IOperationReporter reporter, CancellationToken token)
     {
-        var superseded = (await engine.CredentialRollout.FindSupersededKeysAsync(local.Connection, plan.Alias, newKey, reporter, token).ConfigureAwait(false)).Select(k => k.Id).ToList();
-        if (action == EstateAction.Rotate && plan.ObservedKeyId is { } old && old != newKey.Id && !superseded.Contains(old))
+        await registration.ConfigureAwait(false);
+        if (await restartPending.ConfigureAwait(false))
         {
-            superseded.Add(old);
+            return null;
         }
 
+        var remote = await eck.RemoteAsync(reporter, token).ConfigureAwait(false);
+        var request = RotationRequest(link, local.Target, remote, timings.ConnectTimeout);
+        return await local.WithNodesAsync(
+            async () => await engine.CredentialRotation.RotateAsync(request, Confirmed.Instance, reporter, token).ConfigureAwait(false), token).ConfigureAwait(false);
+    }
+
+    /// <summary>What the estate asks of the rotation: every node of the local cluster, the file's access and keyExpiration.</summary>
+    internal static CredentialRotationRequest RotationRequest(EstateLink link, EstateLocalTarget local, ElasticsearchConnection remote, TimeSpan verifyTimeout) => new(
+        local.Connection,
+        remote,
+        link.Alias,
+        [.. local.Nodes.Select(n => n.Directory)],
+        local.KeystorePassword,
+        ExpiringWithin: null,
+        Expiration: null,
+        SearchIndex: null,
+        verifyTimeout,
+        new CredentialReplacement(
+            new CrossClusterAccessRequest([.. link.Search], [.. link.Replication], null, null, false),
+            link.KeyExpiration is { } lifetime ? TimeValues.Format(lifetime) : null));
+
+    /// <summary>Sync-RemoteClusterEstate asked once for the whole plan (ShouldProcess per link) before applying it.</summary>
+    private sealed class Confirmed : IChangeConfirmation
+    {
+        public static readonly Confirmed Instance = new();
+
+        public Task<bool> ConfirmAsync(string target, string action) => Task.FromResult(true);
+    }
+
+    /// <summary>Once the remote is connected with a key made by this run: the module's earlier keys for the alias (CredentialRollout) are revoked.</summary>
+    private async Task RevokeSupersededAsync(EstateLinkPlan plan, LocalClusterState local, EckClusterState eck, CrossClusterApiKey newKey, IOperationReporter reporter, CancellationToken token)
+    {
+        var superseded = (await engine.CredentialRollout.FindSupersededKeysAsync(local.Connection, plan.Alias, newKey, reporter, token).ConfigureAwait(false)).Select(k => k.Id).ToList();
         var remote = await eck.RemoteAsync(reporter, token).ConfigureAwait(false);
         foreach (var id in superseded)
         {

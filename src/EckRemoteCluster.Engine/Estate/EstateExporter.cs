@@ -19,6 +19,7 @@ internal sealed class EstateExporter(IEngine engine)
         var keyIds = ReadKeyIds(local);
         var endpoints = await FindEndpointsAsync(kubeConfig, reporter, token).ConfigureAwait(false);
         var roles = await ReadRolesAsync(client, token).ConfigureAwait(false);
+        var (persistent, _) = await RemoteClusters.RemoteClusterService.ReadFlatSettingsAsync(client, token).ConfigureAwait(false);
 
         var ecks = new List<EstateEckCluster>();
         var links = new List<EstateLink>();
@@ -36,11 +37,19 @@ internal sealed class EstateExporter(IEngine engine)
 
             var cluster = match.Cluster;
             var eck = ecks.FirstOrDefault(e => e.Context == cluster.Context && e.Namespace == cluster.Namespace && e.Cluster == cluster.Name);
+            // The remote cluster server's Service type comes with its endpoint; the transport interface's (certificate
+            // model) is the type whose publish plan changes nothing.
+            var type = match.Endpoint is { } endpoint
+                ? Enum.TryParse<EckServiceType>(endpoint.ServiceType, out var parsed) ? parsed : EckServiceType.LoadBalancer
+                : await TransportServiceTypeAsync(cluster, reporter, token).ConfigureAwait(false);
             if (eck is null)
             {
-                eck = new EstateEckCluster(UniqueName(ecks, cluster), kubeConfig, cluster.Context, cluster.Namespace, cluster.Name,
-                    Enum.TryParse<EckServiceType>(match.Endpoint?.ServiceType, out var type) ? type : EckServiceType.LoadBalancer, new EstatePosition(0, 0));
+                eck = new EstateEckCluster(UniqueName(ecks, cluster), kubeConfig, cluster.Context, cluster.Namespace, cluster.Name, type, new EstatePosition(0, 0));
                 ecks.Add(eck);
+            }
+            else if (eck.ServiceType != type)
+            {
+                reporter.Warning($"'{remote.Alias}' reaches {cluster} through a {type} Service, its other links through {eck.ServiceType}; the file has one serviceType per ECK cluster, so Sync-RemoteClusterEstate plans a Publish update for one of them.");
             }
 
             var model = remote.SecurityModel;
@@ -67,12 +76,44 @@ internal sealed class EstateExporter(IEngine engine)
                 continue;
             }
 
-            var linkRoles = model == RemoteClusterSecurityModel.ApiKey ? roles.Where(r => r.Alias == remote.Alias).Select(r => r.Role).ToList() : [];
-            links.Add(new EstateLink(remote.Alias, target.Spec.Name, eck.Name, model, search, replication, expiration, EstateReader.DefaultRotation(expiration),
-                null, linkRoles, new EstatePosition(0, 0)));
+            var skip = persistent.GetValueOrDefault($"cluster.remote.{remote.Alias}.skip_unavailable") is { } setting && bool.TryParse(setting, out var value) ? value : (bool?)null;
+            var link = new EstateLink(remote.Alias, target.Spec.Name, eck.Name, model, search, replication, expiration, EstateReader.DefaultRotation(expiration),
+                skip, [], new EstatePosition(0, 0));
+            var linkRoles = new List<EstateRole>();
+            foreach (var (_, role, beyond) in model == RemoteClusterSecurityModel.ApiKey ? roles.Where(r => r.Alias == remote.Alias) : [])
+            {
+                // Only a role the file describes exactly: nothing beyond what Set-RemoteClusterRole writes, and a plan from
+                // the file that changes nothing. Sync would otherwise own (and on its next change rewrite) the rest too.
+                if (beyond is null
+                    && await engine.RemoteClusters.PlanRoleAsync(client, EstateObserver.RoleRequest(link, role), target.Connection.Version, token).ConfigureAwait(false) == RoleChange.Unchanged)
+                {
+                    linkRoles.Add(role);
+                }
+                else
+                {
+                    reporter.Warning($"Role '{role.Name}' reaches '{remote.Alias}' but grants more than an estate role describes ({beyond ?? "a different shape"}); it is left out of the estate.");
+                }
+            }
+
+            links.Add(link with { Roles = linkRoles });
         }
 
         return new EstateDocument([target.Spec], ecks, links);
+    }
+
+    /// <summary>The type of the Service that publishes the transport interface: the one whose publish plan changes nothing (LoadBalancer when neither does).</summary>
+    private async Task<EckServiceType> TransportServiceTypeAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken token)
+    {
+        foreach (var type in new[] { EckServiceType.LoadBalancer, EckServiceType.NodePort })
+        {
+            var plan = await engine.Eck.PlanPublishAsync(cluster, new PublishRequest(EckInterface.Transport, type, RemoteClusterNames.TransportPort, new Dictionary<string, string>(), []), reporter, token).ConfigureAwait(false);
+            if (plan.ChangesNothing)
+            {
+                return type;
+            }
+        }
+
+        return EckServiceType.LoadBalancer;
     }
 
     /// <summary>A key's lifetime to the minute, as keyExpiration is written (Elasticsearch keeps milliseconds).</summary>
@@ -141,7 +182,8 @@ internal sealed class EstateExporter(IEngine engine)
         return found;
     }
 
-    private sealed record AliasRole(string Alias, EstateRole Role);
+    /// <summary>A role reaching one alias; Beyond names what it grants besides what an estate role says (null: nothing).</summary>
+    private sealed record AliasRole(string Alias, EstateRole Role, string? Beyond);
 
     /// <summary>Local roles in the shape Set-RemoteClusterRole writes: remote privileges for exactly one alias, no reserved role.</summary>
     private static async Task<List<AliasRole>> ReadRolesAsync(IElasticsearchClient client, CancellationToken token)
@@ -164,10 +206,43 @@ internal sealed class EstateExporter(IEngine engine)
             }
 
             roles.Add(new AliasRole(alias, new EstateRole(name, Strings(indices["names"]), Strings(indices["privileges"]),
-                remoteCluster.Count == 1 ? Strings(remoteCluster[0]?["privileges"]) : [], new EstatePosition(0, 0))));
+                remoteCluster.Count == 1 ? Strings(remoteCluster[0]?["privileges"]) : [], new EstatePosition(0, 0)), Beyond(role, indices)));
         }
 
         return roles;
+    }
+
+    /// <summary>What a role grants besides its remote indices and remote cluster privileges for the alias; null when nothing.</summary>
+    private static string? Beyond(JsonObject role, JsonObject remoteIndices)
+    {
+        var extra = new List<string>();
+        foreach (var field in new[] { "cluster", "indices", "applications", "run_as" })
+        {
+            if (role[field] is JsonArray { Count: > 0 })
+            {
+                extra.Add(field);
+            }
+        }
+
+        if (role["global"] is JsonObject { Count: > 0 })
+        {
+            extra.Add("global");
+        }
+
+        foreach (var field in new[] { "query", "field_security" })
+        {
+            if (remoteIndices[field] is not null)
+            {
+                extra.Add($"remote_indices.{field}");
+            }
+        }
+
+        if ((bool?)remoteIndices["allow_restricted_indices"] == true)
+        {
+            extra.Add("remote_indices.allow_restricted_indices");
+        }
+
+        return extra.Count == 0 ? null : string.Join(", ", extra);
     }
 
     private static List<string> Strings(JsonNode? node) => (node as JsonArray ?? []).Select(v => (string?)v).OfType<string>().ToList();

@@ -145,7 +145,7 @@ internal sealed class EstateReader
             return null;
         }
 
-        var keys = Keys(map, "a node", "configPath", "ssh", "keyFile");
+        var keys = Keys(map, "a node", "configPath", "ssh", "keyFile", "knownHostsFile");
         var configPath = OptionalScalar(keys, "configPath");
         var ssh = OptionalScalar(keys, "ssh");
         if (configPath is null && ssh is null)
@@ -158,7 +158,12 @@ internal sealed class EstateReader
             Problem(keyFile, "keyFile is for nodes reached with ssh");
         }
 
-        return new EstateNode(configPath, ssh, OptionalScalar(keys, "keyFile"), Position(map.Start));
+        if (ssh is null && keys.TryGetValue("knownHostsFile", out var knownHosts))
+        {
+            Problem(knownHosts, "knownHostsFile is for nodes reached with ssh");
+        }
+
+        return new EstateNode(configPath, ssh, OptionalScalar(keys, "keyFile"), Position(map.Start), OptionalScalar(keys, "knownHostsFile"));
     }
 
     private EstateEckCluster? ReadEck(YamlNode node)

@@ -69,6 +69,7 @@ internal static class EstateWriter
         var map = new YamlMappingNode();
         Optional(map, "ssh", node.Ssh);
         Optional(map, "keyFile", node.KeyFile);
+        Optional(map, "knownHostsFile", node.KnownHostsFile);
         Optional(map, "configPath", node.ConfigPath);
         return map;
     }

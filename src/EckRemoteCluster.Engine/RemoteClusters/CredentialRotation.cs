@@ -30,6 +30,7 @@ internal sealed partial class CredentialRotation(
         // Every argument is checked before anything is read or written.
         var window = request.ExpiringWithin is null ? (TimeSpan?)null : ParseWindow(request.ExpiringWithin);
         var expiration = request.Expiration is null ? null : CrossClusterApiKeyRules.ValidateExpiration(request.Expiration);
+        var replacementExpiration = request.Replacement?.Expiration is { } wanted ? CrossClusterApiKeyRules.ValidateExpiration(wanted) : null;
         rollout.EnsureApiKeyModelSupported(request.Local);
         var setting = RemoteClusterNames.CredentialsSetting(request.Alias);
 
@@ -57,7 +58,9 @@ internal sealed partial class CredentialRotation(
                 current.Id, current.Name, current.Expiration, paths, verified: false, previousKeyRevoked: false, notDue);
         }
 
-        var body = BuildReplacementBody(current, request.Alias, expiration, now);
+        var body = request.Replacement is { } replacement
+            ? BuildDecidedReplacementBody(current, request.Alias, replacement with { Expiration = replacementExpiration }, now)
+            : BuildReplacementBody(current, request.Alias, expiration, now);
         var reason = window is null
             ? "rotation requested"
             : current.Invalidated ? "the key is invalidated"
@@ -124,9 +127,18 @@ internal sealed partial class CredentialRotation(
     /// alias and the id it replaces, and its name with a fresh -yyyyMMddHHmmss stamp. Without -Expiration the new key
     /// gets the old key's lifetime (none when the old one never expired).
     /// </summary>
-    internal JsonObject BuildReplacementBody(CrossClusterApiKey current, string alias, string? expiration, DateTime now)
+    internal JsonObject BuildReplacementBody(CrossClusterApiKey current, string alias, string? expiration, DateTime now) =>
+        BuildBody(current, alias, JsonNode.Parse(current.Access) as JsonObject ?? new JsonObject(), expiration, inheritLifetime: true, now);
+
+    /// <summary>
+    /// The new key's create body when the caller decides its access and lifetime (the estate file): the access and
+    /// expiration given (none: a key that never expires), the old key's metadata, tags and name stamp as above.
+    /// </summary>
+    internal JsonObject BuildDecidedReplacementBody(CrossClusterApiKey current, string alias, CredentialReplacement replacement, DateTime now) =>
+        BuildBody(current, alias, CrossClusterApiKeyService.Access(replacement.Access), replacement.Expiration, inheritLifetime: false, now);
+
+    private static JsonObject BuildBody(CrossClusterApiKey current, string alias, JsonObject access, string? expiration, bool inheritLifetime, DateTime now)
     {
-        var access = JsonNode.Parse(current.Access) as JsonObject ?? new JsonObject();
         var metadata = new JsonObject();
         foreach (var (key, value) in current.Metadata)
         {
@@ -141,7 +153,7 @@ internal sealed partial class CredentialRotation(
             name = name[^256..].TrimStart('_', ' ');
         }
 
-        if (expiration is null && current.Expiration is { } oldEnd && current.Creation is { } oldStart && oldEnd > oldStart)
+        if (inheritLifetime && expiration is null && current.Expiration is { } oldEnd && current.Creation is { } oldStart && oldEnd > oldStart)
         {
             expiration = $"{Math.Max(1, (long)(oldEnd - oldStart).TotalMinutes)}m";
         }

@@ -523,7 +523,7 @@ internal sealed class RemoteClusterService : IRemoteClusterService
             search?.Samples,
             diagnosis?.Basis);
 
-    private static async Task<(Dictionary<string, string?> Persistent, Dictionary<string, string?> Transient)> ReadFlatSettingsAsync(
+    internal static async Task<(Dictionary<string, string?> Persistent, Dictionary<string, string?> Transient)> ReadFlatSettingsAsync(
         IElasticsearchClient client,
         CancellationToken cancellationToken)
     {

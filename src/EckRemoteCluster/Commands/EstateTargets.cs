@@ -97,6 +97,17 @@ internal sealed class EstateTargets(EckRemoteClusterCmdlet cmdlet, string baseDi
             parameters["KeyFilePath"] = FullPath(node.KeyFile);
         }
 
+        if (node.KnownHostsFile is not null)
+        {
+            // The host key must be in this file; BatchMode: no prompt can block an unattended run.
+            parameters["Options"] = new System.Collections.Hashtable
+            {
+                ["UserKnownHostsFile"] = FullPath(node.KnownHostsFile),
+                ["StrictHostKeyChecking"] = "yes",
+                ["BatchMode"] = "yes",
+            };
+        }
+
         try
         {
             var result = cmdlet.InvokeCommand.InvokeScript("param($p) New-PSSession @p", true, PipelineResultTypes.None, null, parameters);

@@ -10,7 +10,7 @@ namespace EckRemoteCluster.Commands;
 /// addresses), each key's access and lifetime, and the local roles that reach them. Run Sync-RemoteClusterEstate
 /// -WhatIf on the file: every row is Unchanged.
 /// </summary>
-[Cmdlet(VerbsData.Export, "RemoteClusterEstate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Export, "RemoteClusterEstate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = VariableSet)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
 {
@@ -41,10 +41,29 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    private const string VariableSet = "PasswordVariable";
+    private const string FileSet = "PasswordFile";
+    private const string SecretSet = "PasswordSecret";
+
     /// <summary>The environment variable the file names for the local cluster's password (the password itself is never written); ES_PASSWORD by default.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = VariableSet)]
     [ValidateNotNullOrEmpty]
     public string PasswordVariable { get; set; } = "ES_PASSWORD";
+
+    /// <summary>A file holding the local cluster's password (or API key), named in the estate file as { file: … }; the file is not read here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [ValidateNotNullOrEmpty]
+    public string PasswordFile { get; set; } = string.Empty;
+
+    /// <summary>The SecretManagement secret holding the local cluster's password (or API key), named in the estate file as { secret: … }.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+    [ValidateNotNullOrEmpty]
+    public string PasswordSecret { get; set; } = string.Empty;
+
+    /// <summary>The vault of -PasswordSecret; every registered vault is searched when left out.</summary>
+    [Parameter(ParameterSetName = SecretSet)]
+    [ValidateNotNullOrEmpty]
+    public string? PasswordVault { get; set; }
 
     /// <summary>The local cluster's HTTP CA file, written to the file as certificateAuthority.</summary>
     [Parameter]
@@ -79,16 +98,22 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
         var nodes = directories.Select((d, i) => new EstateLocalNode(d, null, null)).ToList();
         var position = new EstatePosition(0, 0);
         var specNodes = Session.Length > 0
-            ? Session.Select((s, i) => new EstateNode(ConfigPath.Length > 0 ? ConfigPath[i] : null, SshSpec(s), Text(s, "KeyFilePath"), position)).ToList()
+            ? Session.Select((s, i) => new EstateNode(ConfigPath.Length > 0 ? ConfigPath[i] : null, SshSpec(s), Text(s, "KeyFilePath"), position, KnownHostsFile(s))).ToList()
             : directories.Select(d => new EstateNode(d.ConfigPath, null, null, position)).ToList();
         var apiKeyAuth = Connection.AuthenticationType == "api_key";
+        var secret = ParameterSetName switch
+        {
+            FileSet => new EstateSecretReference(null, GetUnresolvedProviderPathFromPSPath(PasswordFile), null, null, position),
+            SecretSet => new EstateSecretReference(null, null, PasswordSecret, PasswordVault, position),
+            _ => new EstateSecretReference(PasswordVariable, null, null, null, position),
+        };
         var spec = new EstateLocalCluster(
             Name ?? Connection.ClusterName,
             Connection.Route == "Direct" ? Connection.Endpoints : [],
             CertificateAuthority is null ? null : GetUnresolvedProviderPathFromPSPath(CertificateAuthority),
             apiKeyAuth ? null : Connection.User,
-            apiKeyAuth ? null : new EstateSecretReference(PasswordVariable, null, null, null, position),
-            apiKeyAuth ? new EstateSecretReference(PasswordVariable, null, null, null, position) : null,
+            apiKeyAuth ? null : secret,
+            apiKeyAuth ? secret : null,
             null,
             specNodes,
             RestartCommand,
@@ -99,7 +124,9 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
         var document = RunWithReporting((reporter, token) => Engine.Estate.ExportAsync(target, kubeConfig, reporter, token));
         var yaml = Engine.Estate.Write(document,
             $"Exported by Export-RemoteClusterEstate from '{Connection.ClusterName}' at {DateTime.UtcNow:u}.\n"
-            + $"Set {PasswordVariable} before Sync-RemoteClusterEstate -Path <this file> -WhatIf (docs/estate.md).");
+            + (ParameterSetName == VariableSet
+                ? $"Set {PasswordVariable} before Sync-RemoteClusterEstate -Path <this file> -WhatIf (docs/estate.md)."
+                : $"Sync-RemoteClusterEstate reads the {secret} when it runs (docs/estate.md)."));
         if (!ShouldProcess(path, $"Write the estate of '{Connection.ClusterName}' ({document.Links.Count} links, {document.EckClusters.Count} ECK clusters)"))
         {
             return;
@@ -116,6 +143,13 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
         var port = Text(session, "Port");
         return $"{(string.IsNullOrEmpty(user) ? string.Empty : user + "@")}{session.ComputerName}{(port is null or "0" or "22" ? string.Empty : ":" + port)}";
     }
+
+    /// <summary>The UserKnownHostsFile the session was opened with (New-PSSession -Options), so Sync opens it the same way.</summary>
+    private static string? KnownHostsFile(PSSession session) =>
+        PSObject.AsPSObject(session.Runspace.ConnectionInfo).Properties["Options"]?.Value is System.Collections.IDictionary options
+            ? options.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), "UserKnownHostsFile", StringComparison.OrdinalIgnoreCase)) is { } key
+                && options[key]?.ToString() is { Length: > 0 } file ? file : null
+            : null;
 
     private static string? Text(PSSession session, string property) =>
         PSObject.AsPSObject(session.Runspace.ConnectionInfo).Properties[property]?.Value?.ToString() is { Length: > 0 } value ? value : null;

@@ -24,8 +24,11 @@ internal sealed record EstateSecretReference(string? Environment, string? File, 
         : Vault is null ? $"secret {Secret}" : $"secret {Secret} in vault {Vault}";
 }
 
-/// <summary>A node of a self-managed cluster: a config directory reachable from here, or a node reached over SSH (PowerShell remoting).</summary>
-internal sealed record EstateNode(string? ConfigPath, string? Ssh, string? KeyFile, EstatePosition Position);
+/// <summary>
+/// A node of a self-managed cluster: a config directory reachable from here, or a node reached over SSH (PowerShell
+/// remoting) with an optional key file and known_hosts file (then the host key must be in it: StrictHostKeyChecking).
+/// </summary>
+internal sealed record EstateNode(string? ConfigPath, string? Ssh, string? KeyFile, EstatePosition Position, string? KnownHostsFile = null);
 
 /// <summary>A self-managed cluster: how to reach its REST API and who to be, its nodes, and what Sync may do to it.</summary>
 internal sealed record EstateLocalCluster(

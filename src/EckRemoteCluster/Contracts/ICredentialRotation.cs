@@ -12,7 +12,14 @@ internal sealed record CredentialRotationRequest(
     string? ExpiringWithin,
     string? Expiration,
     string? SearchIndex,
-    TimeSpan VerifyTimeout);
+    TimeSpan VerifyTimeout,
+    CredentialReplacement? Replacement = null);
+
+/// <summary>
+/// The new key's access and lifetime when the caller decides them (Sync-RemoteClusterEstate: the estate file) instead of
+/// the old key: Expiration null means a key that never expires, whatever the old key's lifetime was.
+/// </summary>
+internal sealed record CredentialReplacement(CrossClusterAccessRequest Access, string? Expiration);
 
 /// <summary>
 /// Asks the user (on the pipeline thread: ShouldProcess, -WhatIf, -Confirm) before the engine changes something;

@@ -61,6 +61,28 @@ public sealed class EstateReaderTests
     }
 
     [Fact]
+    public void AnSshNodeMayNameItsKnownHostsFileAndTheWriterKeepsIt()
+    {
+        var yaml = Valid.Replace("        keyFile: ~/.ssh/id_ed25519\n", "        keyFile: ~/.ssh/id_ed25519\n        knownHostsFile: ./known_hosts\n", StringComparison.Ordinal);
+
+        var node = EstateReader.Read(yaml, "estate.yaml").LocalClusters[0].Nodes[2];
+
+        Assert.Equal(("root@es3:2222", "~/.ssh/id_ed25519", "./known_hosts"), (node.Ssh, node.KeyFile, node.KnownHostsFile));
+        var again = EstateReader.Read(EstateWriter.Write(EstateReader.Read(yaml, "estate.yaml"), null), "again.yaml").LocalClusters[0].Nodes[2];
+        Assert.Equal("./known_hosts", again.KnownHostsFile);
+    }
+
+    [Fact]
+    public void KnownHostsFileWithoutSshIsRefused()
+    {
+        var yaml = Valid.Replace("      - configPath: /etc/es2\n", "      - configPath: /etc/es2\n        knownHostsFile: ./known_hosts\n", StringComparison.Ordinal);
+
+        var error = Assert.Throws<EckRemoteClusterException>(() => EstateReader.Read(yaml, "e.yaml"));
+
+        Assert.Matches(@"e\.yaml, line 11, column \d+: knownHostsFile is for nodes reached with ssh", error.Message);
+    }
+
+    [Fact]
     public void AnUnknownKeyIsNamedWithItsLineAndColumn()
     {
         var yaml = Valid.Replace("    search: ['logs-*']", "    serch: ['logs-*']", StringComparison.Ordinal);

@@ -137,6 +137,82 @@ public sealed class CredentialRotationTests : IDisposable
         Assert.Equal(current.Id, (string?)body["metadata"]!["rotated-from"]);
     }
 
+    [Fact]
+    public async Task TheEstateRotatesThroughTheSameServiceWithTheFilesAccessAndLifetime()
+    {
+        var old = _remote.Add("old-key-0000000000001", expiresIn: TimeSpan.FromDays(10), lifetime: TimeSpan.FromDays(90));
+        WriteCredential(_nodes, old);
+        var link = EstateLinkFor(search: ["logs-*", "traces-*"], replication: ["archive"], keyExpiration: TimeSpan.FromDays(30));
+
+        var result = await Rotation().RotateAsync(EstateRequest(link), new Answer(true), new RecordingReporter(), CancellationToken.None);
+
+        Assert.Equal(CredentialRotationAction.Rotated, result!.Action);
+        Assert.True(result.Verified);
+        Assert.True(result.PreviousKeyRevoked);
+        Assert.All(_nodes, node => Assert.Equal(result.ApiKeyId, KeyIdOn(node)));
+        // Same order as Update-RemoteClusterCredential: the old key is revoked only after the new one was checked.
+        Assert.Equal(["GET key", "POST create", "reload", "check", $"DELETE {old.Id}"], _events);
+        var created = _remote.Keys[result.ApiKeyId];
+        Assert.Equal(Now.AddDays(30), created.Expiration);
+        Assert.Equal(["logs-*", "traces-*"], created.Access["search"]![0]!["names"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(["archive"], created.Access["replication"]![0]!["names"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(old.Id, (string?)created.Metadata["rotated-from"]);
+    }
+
+    [Fact]
+    public async Task AnEstateLinkWithoutKeyExpirationGetsAKeyThatNeverExpiresWhateverTheOldLifetime()
+    {
+        var old = _remote.Add("old-key-0000000000001", expiresIn: TimeSpan.FromDays(10), lifetime: TimeSpan.FromDays(90));
+        WriteCredential(_nodes, old);
+
+        var result = await Rotation().RotateAsync(EstateRequest(EstateLinkFor(["logs-*"], [], null)), new Answer(true), new RecordingReporter(), CancellationToken.None);
+
+        Assert.Null(_remote.Keys[result!.ApiKeyId].Expiration);
+    }
+
+    [Fact]
+    public async Task AnEstateRotationWhoseCheckFailsPutsTheOldKeyBackAndRevokesTheNewOne()
+    {
+        var old = _remote.Add("old-key-0000000000001", expiresIn: TimeSpan.FromDays(10), lifetime: TimeSpan.FromDays(90));
+        WriteCredential(_nodes, old);
+        _remotes.CheckFails = true;
+
+        var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() =>
+            Rotation().RotateAsync(EstateRequest(EstateLinkFor(["logs-*"], [], TimeSpan.FromDays(30))), new Answer(true), new RecordingReporter(), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.CredentialRotationNotVerified, error.ErrorId);
+        Assert.All(_nodes, node => Assert.Equal(old.Id, KeyIdOn(node)));
+        Assert.False(_remote.Keys[old.Id].Invalidated);
+        Assert.True(Assert.Single(_remote.Keys.Values, k => k.Id != old.Id).Invalidated);
+    }
+
+    [Fact]
+    public void TheEstatesRotationRequestNamesEveryNodeOfTheLocalClusterAndTheFilesKeyShape()
+    {
+        var link = EstateLinkFor(["logs-*"], ["archive"], TimeSpan.FromHours(36));
+
+        var request = EstateRequest(link);
+
+        Assert.Equal(_nodes, request.Nodes.Select(n => n.ConfigPath));
+        Assert.Equal(Alias, request.Alias);
+        Assert.Null(request.ExpiringWithin);
+        Assert.Equal(["logs-*"], request.Replacement!.Access.Search);
+        Assert.Equal(["archive"], request.Replacement.Access.Replication);
+        Assert.Equal("36h", request.Replacement.Expiration);
+        Assert.Equal(TimeSpan.FromSeconds(5), request.VerifyTimeout);
+    }
+
+    private static EstateLink EstateLinkFor(string[] search, string[] replication, TimeSpan? keyExpiration) =>
+        new(Alias, "dc1", "prod", RemoteClusterSecurityModel.ApiKey, search, replication, keyExpiration, TimeSpan.FromDays(30), null, [], new(1, 1));
+
+    private CredentialRotationRequest EstateRequest(EstateLink link)
+    {
+        var spec = new EstateLocalCluster("dc1", ["https://local:9200"], null, "elastic", null, null, null, [], null, false, new(1, 1));
+        var nodes = _nodes.Select(n => new EstateLocalNode(new NodeDirectory(LocalNodeFiles.Instance, n), Path.GetFileName(n), null)).ToList();
+        var local = new EstateLocalTarget(spec, Connection(new NoRequests(), "local"), nodes, null);
+        return Engine.Estate.EstateExecutor.RotationRequest(link, local, Connection(_remote, "remote"), TimeSpan.FromSeconds(5));
+    }
+
     [Theory]
     [InlineData("30d", 30 * 24)]
     [InlineData("12h", 12)]
@@ -237,7 +313,7 @@ public sealed class CredentialRotationTests : IDisposable
                 events.Add("POST create");
                 var id = $"new-key-{++_next:D12}";
                 var expiration = (string?)jsonBody!["expiration"];
-                DateTime? expires = expiration is null ? null : Now + TimeSpan.FromMinutes(long.Parse(expiration.TrimEnd('m'), System.Globalization.CultureInfo.InvariantCulture));
+                DateTime? expires = expiration is null ? null : Now + CredentialRotation.ParseWindow(expiration);
                 var key = new StoredKey(id, "n3wS3cretn3wS3cretn3wS", Now, expires, jsonBody["access"]!.DeepClone().AsObject(), jsonBody["metadata"]!.DeepClone().AsObject());
                 Keys[id] = key;
                 var answer = new JsonObject { ["id"] = id, ["name"] = (string?)jsonBody["name"], ["api_key"] = key.Secret, ["encoded"] = key.Encoded };
