@@ -17,6 +17,7 @@ public sealed class SandboxWithNodesFixture : IAsyncLifetime
     private KubernetesApiServer? api;
     private EckOperator? eck;
     private LoadBalancerController? loadBalancers;
+    private readonly RolloutPace pace = new(RolloutSpeed.Instant);
 
     public string StateDir { get; } = Directory.CreateTempSubdirectory("sandbox-portforward-tests").FullName;
 
@@ -33,13 +34,18 @@ public sealed class SandboxWithNodesFixture : IAsyncLifetime
         api = new KubernetesApiServer(control, fleet.ResolvePodPort, seed: 5);
         await api.StartAsync(CancellationToken.None);
         File.WriteAllText(Kubeconfig, KubeconfigWriter.Render(api.Uri!, api.Certificates.CaPem, api.Authenticator));
-        var pace = new RolloutPace(RolloutSpeed.Instant);
         loadBalancers = new LoadBalancerController(api.Store, fleet, pace, 5);
         eck = new EckOperator(api.Store, fleet, new EckOperatorOptions("3.3.0", "9.1.0", 5), pace);
         await loadBalancers.StartAsync(CancellationToken.None);
         await eck.StartAsync(CancellationToken.None);
         await eck.WaitIdleAsync(CancellationToken.None);
     }
+
+    /// <summary>The operator's rollout pace and holds (control API /rollout and /rollout/holds).</summary>
+    public RolloutPace Pace => pace;
+
+    /// <summary>Returns once the operator has no work queued or running.</summary>
+    public Task WaitIdleAsync(CancellationToken cancellationToken) => eck!.WaitIdleAsync(cancellationToken);
 
     /// <summary>A key of a secret, decoded (the password of elastic, a CA's PEM).</summary>
     public string SecretValue(string ns, string name, string key) =>

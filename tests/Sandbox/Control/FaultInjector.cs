@@ -13,8 +13,10 @@ public sealed class FaultRule
     public required Regex PathPattern { get; init; }
 
     /// <summary>
-    /// "status" (answer <see cref="Status"/>), "reset" (drop the connection), "delay" (wait, then serve) or "hold"
-    /// (serve only once POST /faults/release or DELETE /faults lets it go: a test can act while the request waits).
+    /// "status" (answer <see cref="Status"/>), "reset" (drop the connection), "delay" (wait, then serve), "hold"
+    /// (serve only once POST /faults/release or DELETE /faults lets it go: a test can act while the request waits) or
+    /// "holdAnswer" (serve it, then hold its answer the same way: the request took effect, and a node that stops meanwhile
+    /// drops the connection without answering, as a pod killed mid-request does).
     /// </summary>
     public required string Action { get; init; }
 
@@ -28,9 +30,9 @@ public sealed class FaultRule
     {
         var status = body["status"]?.GetValue<int>() ?? 0;
         var action = body["action"]?.GetValue<string>() ?? (status > 0 ? "status" : throw new ArgumentException("A fault needs a status or an action."));
-        if (action is not ("status" or "reset" or "delay" or "hold"))
+        if (action is not ("status" or "reset" or "delay" or "hold" or "holdAnswer"))
         {
-            throw new ArgumentException($"Unknown fault action '{action}' (status, reset, delay or hold).");
+            throw new ArgumentException($"Unknown fault action '{action}' (status, reset, delay, hold or holdAnswer).");
         }
 
         if (action == "status" && status is not (409 or 429 or 500 or 503))

@@ -61,6 +61,11 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
                     case "hold":
                         await faults.HoldAsync(context.RequestAborted);
                         break;
+                    case "holdAnswer":
+                        // The endpoint runs now; its status line waits. A node stopping meanwhile aborts the request,
+                        // the hold throws, and the connection closes with no answer.
+                        context.Response.OnStarting(() => faults.HoldAsync(context.RequestAborted));
+                        break;
                 }
 
                 await next(context);

@@ -386,6 +386,7 @@ internal sealed class ClusterReconciler
             await Task.Delay(pace.PodRestart / 3, cancellationToken);
 
             var next = outdated[0];
+            await pace.Holds.PauseIfHeldAsync(latest.Namespace, latest.Name, next.Name, RolloutStep.PodDeletion, cancellationToken);
             pending[0] = new UpgradedNode(next.Name, "DELETED");
             store.Delete("Pod", latest.Namespace, next.Name);
             statusWriter.Write(latest, Progress(total, total - 1, pending));
@@ -398,6 +399,7 @@ internal sealed class ClusterReconciler
             }
 
             await Task.Delay(pace.PodRestart, cancellationToken);
+            await pace.Holds.PauseIfHeldAsync(latest.Namespace, latest.Name, next.Name, RolloutStep.PodReady, cancellationToken);
             SetPodReady(latest.Namespace, next.Name, true);
             pending.RemoveAt(0);
             statusWriter.Write(latest, Progress(total, total, pending));

@@ -78,6 +78,9 @@ public sealed class RolloutPace(RolloutSpeed initial)
         }
     }
 
+    /// <summary>Breakpoints in the rolls (control API /rollout/holds): a test holds a pod mid-restart instead of timing it.</summary>
+    public RolloutHolds Holds { get; } = new();
+
     public static bool TryParse(string? text, out RolloutSpeed speed) =>
         Enum.TryParse(text, ignoreCase: true, out speed) && Enum.IsDefined(speed);
 }
