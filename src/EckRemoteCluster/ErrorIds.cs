@@ -162,4 +162,7 @@ internal static class ErrorIds
 
     // PKCS#12 truststores kept in step by Sync-RemoteClusterTrust (estate helper).
     public const string TruststoreEntryNotRemovable = nameof(TruststoreEntryNotRemovable);
+
+    // Requests during an ECK rolling restart (#15: a POST that got no answer may have been carried out).
+    public const string ElasticsearchNoAnswer = nameof(ElasticsearchNoAnswer);
 }

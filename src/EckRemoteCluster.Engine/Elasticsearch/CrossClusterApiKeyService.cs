@@ -17,6 +17,12 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
     internal const string ManagedByKey = "managed-by";
     internal const string AliasKey = "remote-cluster-alias";
 
+    /// <summary>Metadata naming the creation request, so a key whose answer was lost can be found (one per attempt).</summary>
+    internal const string CreationIdKey = "creation-id";
+
+    /// <summary>Creations tried when answers are lost: each lost one is looked up and settled before the next.</summary>
+    private const int MaxCreateAttempts = 3;
+
     /// <summary>Cross-cluster API keys exist from 8.10 (beta) and are GA from 8.14.</summary>
     private static readonly Version MinimumVersion = new(8, 10, 0);
     private static readonly Version GaVersion = new(8, 14, 0);
@@ -76,9 +82,74 @@ internal sealed class CrossClusterApiKeyService : ICrossClusterApiKeyService
         ElasticsearchConnection connection, JsonObject body, bool asPlainText, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         EnsureSupported(connection, reporter);
-        reporter.Verbose($"Creating cross-cluster API key '{(string?)body["name"]}' on '{connection.ClusterName}'.");
-        var response = await connection.Client.SendAsync("POST", "/_security/cross_cluster/api_key", body, cancellationToken).ConfigureAwait(false);
-        ElasticsearchErrors.ThrowUnlessSuccess(response, connection.Client, "POST /_security/cross_cluster/api_key", (string?)body["name"]);
+        var name = (string?)body["name"];
+        reporter.Verbose($"Creating cross-cluster API key '{name}' on '{connection.ClusterName}'.");
+        for (var attempt = 1; ; attempt++)
+        {
+            // Each attempt carries its own id in the metadata: if its answer is lost, a lookup tells this attempt's key
+            // apart from any other key of the same name (Elasticsearch does not make names unique).
+            var sent = body.DeepClone().AsObject();
+            var creationId = Guid.NewGuid().ToString("N");
+            if (sent["metadata"] is not JsonObject metadata)
+            {
+                metadata = new JsonObject();
+                sent["metadata"] = metadata;
+            }
+
+            metadata[CreationIdKey] = creationId;
+
+            ElasticsearchResponse response;
+            try
+            {
+                response = await connection.Client.SendAsync("POST", "/_security/cross_cluster/api_key", sent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EckRemoteClusterException lost) when (lost.ErrorId == ErrorIds.ElasticsearchNoAnswer && attempt < MaxCreateAttempts)
+            {
+                await SettleLostCreationAsync(connection, name ?? "", creationId, lost, reporter, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            ElasticsearchErrors.ThrowUnlessSuccess(response, connection.Client, "POST /_security/cross_cluster/api_key", name);
+            return Created(connection, sent, response, asPlainText);
+        }
+    }
+
+    /// <summary>
+    /// A creation whose answer was lost (the pod restarted under it): the key is looked up by name and by this attempt's
+    /// creation id. Not there: the request never took effect and is sent again. There: Elasticsearch never shows a key's
+    /// secret again, so the key cannot be handed out; it is invalidated before a new one is created, which leaves one
+    /// usable key of that name instead of an orphan nobody holds.
+    /// </summary>
+    private async Task SettleLostCreationAsync(
+        ElasticsearchConnection connection, string name, string creationId, EckRemoteClusterException lost, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        reporter.Verbose($"Creating API key '{name}' got no answer ({lost.Message}); looking it up by name before trying again.");
+        var path = "/_security/api_key?name=" + Uri.EscapeDataString(name) + "&active_only=true";
+        reporter.Debug($"GET {path} on {connection.Client.Description}");
+        var lookup = await connection.Client.SendAsync("GET", path, null, cancellationToken).ConfigureAwait(false);
+        ElasticsearchErrors.ThrowUnlessSuccess(lookup, connection.Client, "GET /_security/api_key", name);
+        var orphans = (lookup.Body?["api_keys"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(k => (string?)k["name"] == name && (string?)k["metadata"]?[CreationIdKey] == creationId)
+            .Select(k => (string?)k["id"])
+            .OfType<string>()
+            .ToList();
+        if (orphans.Count == 0)
+        {
+            reporter.Verbose($"No key '{name}' from that request exists: creating it again.");
+            return;
+        }
+
+        foreach (var id in orphans)
+        {
+            reporter.Warning($"API key '{name}' ({id}) was created, but its answer with the secret was lost when the connection dropped; "
+                + "it is invalidated and a new key is created in its place.");
+            await InvalidateAsync(connection, id, reporter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static CrossClusterApiKey Created(ElasticsearchConnection connection, JsonObject body, ElasticsearchResponse response, bool asPlainText)
+    {
         var id = (string?)response.Body?["id"] ?? throw Malformed(connection, "id");
         var encoded = (string?)response.Body?["encoded"] ?? throw Malformed(connection, "encoded");
         var secure = new SecureString();

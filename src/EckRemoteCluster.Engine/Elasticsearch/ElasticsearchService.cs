@@ -78,7 +78,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
             reporter.Verbose($"Connecting to {cluster} through a port-forward over the Kubernetes API (its HTTP service is not exposed).");
             var connector = new PortForwardConnector(session, cluster, EckNames.HttpPort);
             client = new ElasticsearchRestClient([uri], trust, inner => RequestCredentials.Basic(EckNames.ElasticUser, password, inner),
-                connector.ConnectAsync, $"{uri.GetLeftPart(UriPartial.Authority)} (port-forward)");
+                connector.ConnectAsync, $"{uri.GetLeftPart(UriPartial.Authority)} (port-forward)", connector.WaitForReadyPodAsync);
         }
 
         return await ConnectionVerifier.VerifyAsync(client, route, [uri.ToString()], cluster, reporter, cancellationToken, EckNames.ElasticUser).ConfigureAwait(false);

@@ -7,46 +7,47 @@ namespace EckRemoteCluster.Engine.Elasticsearch;
 
 /// <summary>
 /// Opens each HTTP connection to an ECK cluster as a port-forward to one of its Ready pods through the Kubernetes API
-/// (what kubectl port-forward does, without a local listener). Pods are chosen afresh per connection, so a rolling
-/// restart only costs the connections to the pod that goes away.
+/// (what kubectl port-forward does, without a local listener). A port-forward reaches one pod and ends with it, so pods
+/// are chosen afresh per connection, among the Ready ones only (as ECK's HTTP Service would): a rolling restart costs
+/// only the connections to the pod that goes away, and <see cref="WaitForReadyPodAsync"/> lets a request that found
+/// no Ready pod wait for one before it is sent again.
 /// </summary>
-internal sealed class PortForwardConnector(KubernetesSession session, EckCluster cluster, int port)
+internal sealed class PortForwardConnector
 {
     private const string Subprotocol = "v4.channel.k8s.io";
-    private int _next;
+
+    private readonly KubernetesSession _session;
+    private readonly EckCluster _cluster;
+    private readonly int _port;
+    private readonly ReadyPods _pods;
+
+    public PortForwardConnector(KubernetesSession session, EckCluster cluster, int port)
+    {
+        _session = session;
+        _cluster = cluster;
+        _port = port;
+        _pods = new ReadyPods(cluster, ListPodsAsync);
+    }
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var pod = await PickPodAsync(cancellationToken).ConfigureAwait(false);
+        var pod = await _pods.PickAsync(cancellationToken).ConfigureAwait(false);
         var socket = await KubernetesErrors.Run(
-            new KubernetesErrors.Operation("create", "pods/portforward", cluster.Namespace, pod, session),
-            () => session.Client.WebSocketNamespacedPodPortForwardAsync(pod, cluster.Namespace, [port], Subprotocol, cancellationToken: cancellationToken))
+            new KubernetesErrors.Operation("create", "pods/portforward", _cluster.Namespace, pod, _session),
+            () => _session.Client.WebSocketNamespacedPodPortForwardAsync(pod, _cluster.Namespace, [_port], Subprotocol, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
-        return new PortForwardStream(socket, $"pod {cluster.Namespace}/{pod} port {port}");
+        return new PortForwardStream(socket, $"pod {_cluster.Namespace}/{pod} port {_port}");
     }
 
-    private async Task<string> PickPodAsync(CancellationToken cancellationToken)
+    /// <summary>Before a request is sent again: returns once a pod is Ready (EckClusterNoReadyPod after the timeout).</summary>
+    public Task WaitForReadyPodAsync(CancellationToken cancellationToken) => _pods.WaitForReadyAsync(cancellationToken);
+
+    private async Task<IList<V1Pod>> ListPodsAsync(CancellationToken cancellationToken)
     {
         var pods = await KubernetesErrors.Run(
-            new KubernetesErrors.Operation("list", "pods", cluster.Namespace, null, session),
-            () => session.Client.CoreV1.ListNamespacedPodAsync(cluster.Namespace, labelSelector: EckNames.ClusterSelector(cluster.Name), cancellationToken: cancellationToken))
+            new KubernetesErrors.Operation("list", "pods", _cluster.Namespace, null, _session),
+            () => _session.Client.CoreV1.ListNamespacedPodAsync(_cluster.Namespace, labelSelector: EckNames.ClusterSelector(_cluster.Name), cancellationToken: cancellationToken))
             .ConfigureAwait(false);
-        var ready = pods.Items.Where(IsReady).Select(p => p.Metadata.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        if (ready.Count == 0)
-        {
-            throw new EckRemoteClusterException(
-                ErrorIds.EckClusterNoReadyPod,
-                EckErrorCategory.ResourceUnavailable,
-                $"No pod of {cluster} is Ready to forward a connection to ({pods.Items.Count} pods found).",
-                "Wait for the cluster (Wait-EckCluster) and try again; 'kubectl get pods -n " + cluster.Namespace + " -l " + EckNames.ClusterNameLabel + "=" + cluster.Name + "' shows why.",
-                cluster);
-        }
-
-        return ready[(int)((uint)Interlocked.Increment(ref _next) % ready.Count)];
+        return pods.Items;
     }
-
-    private static bool IsReady(V1Pod pod) =>
-        pod.Status?.Phase == "Running"
-        && pod.Metadata?.DeletionTimestamp is null
-        && pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 }

@@ -20,6 +20,7 @@ internal sealed class PortForwardStream(WebSocket socket, string podDescription)
     private readonly StringBuilder _error = new();
     private ReadOnlyMemory<byte> _pending = ReadOnlyMemory<byte>.Empty;
     private byte[]? _message;
+    private bool _receivedData;
 
     public override bool CanRead => true;
 
@@ -44,7 +45,7 @@ internal sealed class PortForwardStream(WebSocket socket, string podDescription)
             {
                 if (_error.Length > 0)
                 {
-                    throw new IOException($"Port-forward to {podDescription} failed: {_error}");
+                    throw Failure();
                 }
 
                 return 0;
@@ -55,11 +56,12 @@ internal sealed class PortForwardStream(WebSocket socket, string podDescription)
             if (channel == DataChannel)
             {
                 _pending = payload;
+                _receivedData |= !payload.IsEmpty;
             }
             else if (channel == ErrorChannel && !payload.IsEmpty)
             {
                 _error.Append(Encoding.UTF8.GetString(payload.Span));
-                throw new IOException($"Port-forward to {podDescription} failed: {_error}");
+                throw Failure();
             }
         }
 
@@ -126,6 +128,19 @@ internal sealed class PortForwardStream(WebSocket socket, string podDescription)
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// kubelet's error as an exception. Before any byte came back, an error saying it could not connect inside the pod
+    /// (containerd: "failed to connect to localhost:PORT inside namespace ... connection refused") means the request
+    /// never reached the container, which is stopping or not started yet.
+    /// </summary>
+    private PortForwardException Failure()
+    {
+        var text = _error.ToString();
+        var connectFailed = !_receivedData
+            && (text.Contains("failed to connect", StringComparison.OrdinalIgnoreCase) || text.Contains("connection refused", StringComparison.OrdinalIgnoreCase));
+        return new PortForwardException($"Port-forward to {podDescription} failed: {text}", connectFailed);
     }
 
     private ReadOnlyMemory<byte> SkipPortPrefix(byte channel, ReadOnlyMemory<byte> payload)

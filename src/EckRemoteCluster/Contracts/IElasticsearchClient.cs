@@ -16,7 +16,9 @@ internal interface IElasticsearchClient
     /// Sends one request. <paramref name="path"/> includes the query string; <paramref name="jsonBody"/> is sent as
     /// application/json when not null. Any HTTP status is returned, not thrown; failures to reach the cluster at all
     /// throw EckRemoteClusterException (ElasticsearchUnreachable, ElasticsearchTlsFailed). GET, HEAD, PUT and DELETE
-    /// are retried on 429/502/503/504; POST is not, since Elasticsearch may have acted on it already.
+    /// are retried on 429/502/503/504; POST is not, since Elasticsearch may have acted on it already. A request that
+    /// never left (refused, no Ready pod) is sent again whatever its method; one that got no answer is sent again when
+    /// it is not a POST, and a POST fails with ElasticsearchNoAnswer (it may or may not have been carried out).
     /// </summary>
     Task<ElasticsearchResponse> SendAsync(string method, string path, JsonNode? jsonBody, CancellationToken cancellationToken);
 }

@@ -48,10 +48,29 @@ public sealed class PortForwardStreamTests
             Message(1, [.. "error forwarding port 9200: connection refused"u8]));
         using var stream = new PortForwardStream(socket, "pod elastic/es-0 port 9200");
 
-        var error = await Assert.ThrowsAsync<IOException>(() => stream.ReadAsync(new byte[16]).AsTask());
+        // An IOException for the HTTP stack; kubelet could not connect inside the pod before any byte came back, so
+        // the request never reached the container and may be sent again (RequestFailureKind.NotSent).
+        var error = await Assert.ThrowsAsync<PortForwardException>(() => stream.ReadAsync(new byte[16]).AsTask());
 
+        Assert.IsAssignableFrom<IOException>(error);
+        Assert.True(error.ConnectFailed);
         Assert.Contains("pod elastic/es-0 port 9200", error.Message, StringComparison.Ordinal);
         Assert.Contains("connection refused", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnErrorAfterDataCameBackIsNotAFailedConnect()
+    {
+        var socket = new ScriptedWebSocket(
+            Message(0, [.. Port, .. "HTTP/1.1 200"u8]),
+            Message(1, [.. Port]),
+            Message(1, [.. "error forwarding port 9200: connection refused"u8]));
+        using var stream = new PortForwardStream(socket, "pod elastic/es-0 port 9200");
+        Assert.Equal(12, await stream.ReadAsync(new byte[16]));
+
+        var error = await Assert.ThrowsAsync<PortForwardException>(() => stream.ReadAsync(new byte[16]).AsTask());
+
+        Assert.False(error.ConnectFailed);
     }
 
     [Fact]

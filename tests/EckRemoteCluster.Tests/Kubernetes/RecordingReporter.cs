@@ -13,11 +13,22 @@ internal sealed class RecordingReporter : IOperationReporter
 
     public void Warning(string message) => Messages.Add("WARNING: " + message);
 
+    /// <summary>Progress records as "activity: status", and "activity: completed" when the activity ends.</summary>
+    public List<string> ProgressRecords { get; } = [];
+
     public void Progress(string activity, string status, int percentComplete = -1)
     {
+        lock (ProgressRecords)
+        {
+            ProgressRecords.Add($"{activity}: {status}");
+        }
     }
 
     public void CompleteProgress(string activity)
     {
+        lock (ProgressRecords)
+        {
+            ProgressRecords.Add($"{activity}: completed");
+        }
     }
 }
