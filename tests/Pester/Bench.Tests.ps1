@@ -11,11 +11,42 @@ BeforeAll {
     function Invoke-Side([string] $Side) {
         # A seed of its own: load balancer addresses that no seedless sandbox running beside this one hands out.
         $sandbox = Start-TestSandbox -ArgumentList @('--seed', (Get-SandboxSeed))
+        $releaser = $null
         try {
+            if ($Side -eq 'module') { $releaser = Start-RolloutReleaser $sandbox }
             Invoke-WorkflowSide -Side $Side -Sandbox $sandbox -SandboxJson (Join-Path $sandbox.StateDirectory 'sandbox.json') `
                 -ModuleManifest $Manifest -WorkDirectory $sandbox.StateDirectory -SandboxAssembly $SandboxAssembly
         }
-        finally { Stop-TestSandbox $sandbox }
+        finally {
+            if ($releaser) {
+                $releaser.Stop()
+                $releaser.Dispose()
+                Invoke-SandboxControl -Sandbox $sandbox -Method DELETE -Path '/rollout/holds' | Out-Null
+            }
+            Stop-TestSandbox $sandbox
+        }
+    }
+
+    # The pipeline overlaps ECK's rolling restart with the CA, the connection and the key. Whether a pod restarts under
+    # one of those requests is a matter of timing: the product survives it (RollingRestartRace.Tests.ps1), with a retry
+    # that the counts below would see. So here ECK's roll is held before it deletes its first pod (/rollout/holds) until
+    # the key has been answered, and the counts are those of the pipeline as designed on every run. Publish, which needs
+    # a restarted node, only starts after that.
+    function Start-RolloutReleaser($Sandbox) {
+        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/rollout/holds' -Body @{ namespace = 'elastic'; name = 'quickstart'; at = 'podDeletion' } | Out-Null
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($ControlApi)
+                $delay = 50
+                while (-not (@(Invoke-RestMethod -Uri "$ControlApi/requests") | ForEach-Object { $_ } |
+                            Where-Object { $_.method -eq 'POST' -and $_.path -like '/_security/cross_cluster/api_key*' -and $_.status -eq 200 })) {
+                    Start-Sleep -Milliseconds $delay
+                    $delay = [Math]::Min($delay * 2, 500)
+                }
+                Invoke-RestMethod -Method DELETE -Uri "$ControlApi/rollout/holds" | Out-Null
+            }).AddArgument($Sandbox.controlApi.TrimEnd('/'))
+        $null = $ps.BeginInvoke()
+        $ps
     }
 }
 
