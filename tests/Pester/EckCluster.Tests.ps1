@@ -297,15 +297,18 @@ Describe 'Wait-EckCluster' {
     It 'times out with EckClusterWaitTimeout and the last state' {
         # Enabling below starts the rolling restart: the server must be off first.
         Get-EckCluster -Name quickstart | Disable-EckRemoteClusterServer -Force -Wait | Out-Null
-        Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body @{ mode = 'realistic' } | Out-Null
+        # The roll is held before it deletes its first pod (not slowed down): the wait cannot see it end, whatever the
+        # machine's pace.
+        Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/rollout/holds' -Body @{ namespace = 'elastic'; name = 'quickstart'; at = 'podDeletion' } | Out-Null
         try {
             Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force | Out-Null
+            $null = Invoke-SandboxControl -Sandbox $Sandbox -Method POST -Path '/rollout/holds/wait?namespace=elastic&name=quickstart&at=podDeletion&timeoutSeconds=120'
             $err = { Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:00:01 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'EckClusterWaitTimeout,EckRemoteCluster.Commands.WaitEckClusterCommand' -PassThru
             $err.Exception.Message | Should -Match 'phase'
         }
         finally {
-            Invoke-SandboxControl -Sandbox $Sandbox -Method PUT -Path '/rollout' -Body @{ mode = 'instant' } | Out-Null
+            Invoke-SandboxControl -Sandbox $Sandbox -Method DELETE -Path '/rollout/holds' | Out-Null
             Get-EckCluster -Name quickstart | Wait-EckCluster -Timeout 00:02:00 | Out-Null
         }
     }
