@@ -42,24 +42,14 @@ BeforeAll {
         $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(300))
     }
 
-    # A pwsh process that runs Add-RemoteClusterCredential; the environment can make it pause before a write step.
+    # A pwsh process (Start-PwshProcess: its own stdin pipe, its output copied as it comes) that runs
+    # Add-RemoteClusterCredential; the environment can make it pause before a write step.
     function Start-CredentialRun([string[]] $Nodes, [string] $Alias, [hashtable] $Environment = @{}) {
-        $pwsh = Get-PwshCommandLine
-        $script = @"
-`$ErrorActionPreference = 'Stop'
+        Start-PwshProcess -Environment $Environment -Script @"
 Import-Module '$(Get-BuiltModuleManifest)'
 `$key = ConvertTo-SecureString 'ZmFrZUtleUlkMDEyMzQ1Njc4OTA6ZmFrZVNlY3JldDAxMjM0NTY3ODlhYg==' -AsPlainText -Force
 Add-RemoteClusterCredential -Alias '$Alias' -ApiKey `$key -ConfigPath '$($Nodes -join "','")' | Out-Null
 "@
-        $file = Join-Path $TestDrive "run-$([guid]::NewGuid().ToString('n')).ps1"
-        Set-Content $file $script
-        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $start.ArgumentList.Add($argument) }
-        foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.UseShellExecute = $false
-        [Diagnostics.Process]::Start($start)
     }
 }
 
@@ -213,8 +203,8 @@ Describe 'Faults' {
             $a = New-Node "race$trial-a"; $b = New-Node "race$trial-b"
             $runs = (Start-CredentialRun @($a, $b) alpha), (Start-CredentialRun @($b, $a) beta)
             foreach ($run in $runs) {
-                $run.WaitForExit()
-                $run.ExitCode | Should -Be 0 -Because $run.StandardError.ReadToEnd()
+                $ended = $run | Stop-PwshProcess -TimeoutSeconds 120
+                $ended.ExitCode | Should -Be 0 -Because $ended.Error
             }
             foreach ($node in $a, $b) {
                 Get-Credential $node alpha | Should -Not -BeNullOrEmpty -Because "trial $trial"
@@ -242,12 +232,13 @@ Describe 'Faults' {
             ECKREMOTECLUSTER_TEST_PAUSE_BEFORE = $Step
             ECKREMOTECLUSTER_TEST_PAUSE_NODE   = "-$Node"
             ECKREMOTECLUSTER_TEST_PAUSE_MARKER = $marker
+            # Killed at the pause; the limit only ends a run the test failed to kill.
+            ECKREMOTECLUSTER_TEST_PAUSE_TIMEOUT = '180'
         }
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path $marker) -and -not $run.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-        Test-Path $marker | Should -BeTrue -Because $(if ($run.HasExited) { $run.StandardError.ReadToEnd() } else { 'the run should reach the step' })
-        $run.Kill()
-        $run.WaitForExit()
+        Wait-Condition { (Test-Path $marker) -or $run.Process.HasExited } -TimeoutSeconds 120 -Because "the run to reach $Step" | Out-Null
+        $reached = Test-Path $marker
+        $ended = $run | Stop-PwshProcess -Kill
+        $reached | Should -BeTrue -Because $ended.Error
 
         # What the kill left: temporaries only as readable as the keystore itself.
         foreach ($temporary in Get-Leftover $a, $b | Where-Object Name -like '.elasticsearch.keystore*') {

@@ -47,6 +47,35 @@ Describe 'Parameter names' {
         (Get-Parameter 'Get-ElasticsearchKeystore' 'KeystorePassword').Aliases | Should -Contain 'Password'
     }
 
+    It 'the cmdlets that change node files for an ECK cluster take the cluster as every ECK cmdlet does' {
+        # They declare -Name, -Namespace, -Context and -KubeConfig beside the shared node parameters (a class has one
+        # base): the two declarations must bind alike.
+        $reference = (Get-Command Enable-EckRemoteClusterServer).Parameters
+        foreach ($command in 'Move-RemoteClusterToApiKey', 'Sync-RemoteClusterTrust') {
+            foreach ($name in 'Name', 'Namespace', 'Context', 'KubeConfig') {
+                $expected = $reference[$name]
+                $actual = Get-Parameter $command $name
+                $actual.ParameterType | Should -Be $expected.ParameterType
+                $actual.Aliases | Should -Be $expected.Aliases
+                foreach ($property in 'IsMandatory', 'Position', 'ValueFromPipelineByPropertyName') {
+                    $actual.ParameterSets['__AllParameterSets'].$property | Should -Be $expected.ParameterSets['__AllParameterSets'].$property -Because "$command -$name $property"
+                }
+                @($actual.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }).Type |
+                    Should -Be @($expected.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }).Type
+            }
+        }
+    }
+
+    It 'every cmdlet that reads or writes node files takes -ConfigPath and -Session from one declaration, by property name' {
+        $shared = [EckRemoteCluster.Commands.NodeFilesCmdlet], [EckRemoteCluster.Commands.NodeReaderCmdlet]
+        foreach ($command in Get-Command -Module EckRemoteCluster | Where-Object { $_.Parameters.ContainsKey('ConfigPath') -and $_.Name -ne 'Restart-ElasticsearchNode' }) {
+            @($shared | Where-Object { $_.IsAssignableFrom($command.ImplementingType) }).Count | Should -Be 1 -Because "$($command.Name) takes its nodes as every node-file cmdlet does"
+            foreach ($name in 'ConfigPath', 'Session') {
+                $command.Parameters[$name].ParameterSets.Values.ValueFromPipelineByPropertyName | Should -Contain $true -Because "$($command.Name) -$name"
+            }
+        }
+    }
+
     It 'Move-RemoteClusterToApiKey names the new key -ApiKeyName, apart from the cluster''s -Name' {
         (Get-Parameter 'Move-RemoteClusterToApiKey' 'ApiKeyName').Aliases | Should -Contain 'KeyName'
         (Get-Parameter 'Move-RemoteClusterToApiKey' 'Name').Aliases | Should -Contain 'Cluster'

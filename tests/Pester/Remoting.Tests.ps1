@@ -7,7 +7,9 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
     Import-Module (Get-BuiltModuleManifest) -Force
     $script:Sandbox = Start-TestSandbox
-    $script:Hosts = @(Start-SandboxSshHosts $Sandbox)
+    # The flag file the node script's fault seam looks for (NodeFiles.ps1, Replace): absent, nothing happens.
+    $script:ExitFlag = Join-Path ([IO.Path]::GetTempPath()) "eckrc-exit-flag-$([guid]::NewGuid().ToString('n'))"
+    $script:Hosts = @(Start-SandboxSshHosts $Sandbox -Environment @{ ECKREMOTECLUSTER_TEST_NODE_EXIT_FLAG = $ExitFlag })
     $script:Sessions = @($Hosts | New-SshTestSession)
     $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
     $script:Local = New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
@@ -28,6 +30,17 @@ BeforeAll {
         [pscustomobject]@{ Persistent = $settings.persistent.'cluster.routing.allocation.enable'; Transient = $settings.transient.'cluster.routing.allocation.enable' }
     }
     $script:Ca = Get-EckLikeCa
+    $script:NextKey = ConvertTo-SecureString ([Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('NextKeyId01234567890:nextSecret0123456789ab'))) -AsPlainText -Force
+
+    function Test-NodeCredential([string] $Node, [string] $Alias) {
+        [bool](Get-ElasticsearchKeystore -ConfigPath $Node -Name "cluster.remote.$Alias.credentials")
+    }
+
+    # The module's temporaries and journals: none may be left once a run has settled the nodes.
+    function Get-Leftover {
+        $ConfigDirs | ForEach-Object { Get-ChildItem $_ -Force -Recurse -File } |
+            Where-Object { $_.Name -like '.*.eckrc-*.tmp' -or $_.Name -eq '.eckremotecluster.journal' }
+    }
 }
 
 AfterAll {
@@ -86,6 +99,29 @@ Describe 'Node files through SSH sessions' {
         # The transport CA from the node's transport.p12, its password from the node's keystore, all read through the session.
         $remoteCa = Get-ElasticsearchTransportCa -Session $Sessions[0]
         $remoteCa.Certificates[0].Thumbprint | Should -Be (Get-ElasticsearchTransportCa -ConfigPath $ConfigDirs[0]).Certificates[0].Thumbprint
+    }
+
+    It 'reads the nodes of piped PSSessions, and reads piped node objects through the session they were read through' {
+        $configs = @($Sessions | Get-ElasticsearchNodeConfig)
+        $configs.NodeName | Should -Be @('node-1', 'node-2')
+        $configs[0].Session | Should -Be $Sessions[0]
+        $configs[1].Session | Should -Be $Sessions[1]
+
+        $read = Get-ElasticsearchNodeConfig -Session $Sessions | Get-ElasticsearchKeystore -Name keystore.seed -Verbose 4>&1
+        @($read | Where-Object { $_ -is [EckRemoteCluster.ElasticsearchKeystoreEntry] }).Count | Should -Be 2
+        foreach ($session in $Sessions) {
+            @($read | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "*session $($session.Id) *config directory*" }).Count |
+                Should -Be 1 -Because "node $($session.Name) is read through its own session"
+        }
+        $cas = @(Get-ElasticsearchNodeConfig -Session $Sessions | Get-ElasticsearchTransportCa)
+        $cas.Count | Should -Be 2
+        $cas.ConfigPath | Should -Be $ConfigDirs
+        # Node objects read as paths carry no session and are read as paths again.
+        $again = @(Get-ElasticsearchNodeConfig -ConfigPath $ConfigDirs | Get-ElasticsearchNodeConfig)
+        $again.ConfigPath | Should -Be $ConfigDirs
+        @($again | Where-Object Session).Count | Should -Be 0
+        # -Session as before: given on the command line, with or without -ConfigPath.
+        (Get-ElasticsearchNodeConfig -Session $Sessions[1] -ConfigPath $ConfigDirs[1]).NodeName | Should -Be 'node-2'
     }
 
     It 'finds the config directory from -Des.path.conf of a running Elasticsearch process when the host has no Elasticsearch unit' {
@@ -249,6 +285,8 @@ Describe 'Restart-ElasticsearchNode' {
 
 Describe 'Node objects piped into every cmdlet that takes -ConfigPath' {
     BeforeAll {
+        # A registered remote for the cmdlets that check only registered aliases (never connected: nothing listens there).
+        $null = Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ 'cluster.remote.pipecheck.mode' = 'proxy'; 'cluster.remote.pipecheck.proxy_address' = '127.0.0.1:9' } }
         $encoded = [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('PipeKeyId0123456789a:pipeSecret0123456789ab'))
         $script:PipeKey = ConvertTo-SecureString $encoded -AsPlainText -Force
         function Get-Node([string] $Via) {
@@ -261,15 +299,19 @@ Describe 'Node objects piped into every cmdlet that takes -ConfigPath' {
         }
     }
 
+    AfterAll {
+        $null = Invoke-ElasticsearchRequest -Connection $Local PUT '/_cluster/settings' @{ persistent = @{ 'cluster.remote.pipecheck.*' = $null } }
+    }
+
     It 'through <Via>: binds ConfigPath (and Session) by property name, and each cmdlet handles the nodes together' -ForEach @(
         @{ Via = 'sessions' }
         @{ Via = 'paths' }
     ) {
-        if ($Via -eq 'paths') {
-            # The readers bind ConfigPath only: a node read through a session is read again with -Session.
-            @(Get-Node $Via | Get-ElasticsearchKeystore -Name keystore.seed).Count | Should -Be 2
-            @(Get-Node $Via | Get-ElasticsearchTransportCa).Count | Should -Be 2
-        }
+        # The readers read each piped node the way it was read.
+        $keystores = Get-Node $Via | Get-ElasticsearchKeystore -Name keystore.seed -Verbose 4>&1
+        @($keystores | Where-Object { $_ -is [EckRemoteCluster.ElasticsearchKeystoreEntry] }).Count | Should -Be 2
+        Get-ReachedThrough $keystores | Should -Be $Via
+        @(Get-Node $Via | Get-ElasticsearchTransportCa).Count | Should -Be 2
 
         $written = Get-Node $Via | Add-RemoteClusterCredential -Alias viapipe -ApiKey $PipeKey -Verbose 4>&1
         $results = @($written | Where-Object { $_ -is [EckRemoteCluster.RemoteClusterCredentialResult] })
@@ -296,6 +338,184 @@ Describe 'Node objects piped into every cmdlet that takes -ConfigPath' {
         Get-ReachedThrough $removed | Should -Be $Via
         foreach ($dir in $ConfigDirs) {
             Get-ElasticsearchKeystore -ConfigPath $dir -Name 'cluster.remote.viapipe.credentials' | Should -BeNullOrEmpty
+        }
+    }
+
+    It '<Command> takes a piped node''s ConfigPath <Via>, and reaches it that way (the node''s directory does not exist)' -ForEach @(
+        foreach ($via in 'as a path', 'with its Session') {
+            foreach ($command in 'Add-RemoteClusterCredential', 'Add-RemoteClusterTrust', 'Move-RemoteClusterToApiKey', 'Test-RemoteCluster',
+                'Disconnect-RemoteCluster', 'Sync-RemoteClusterTrust', 'Update-RemoteClusterCredential', 'Export-RemoteClusterEstate',
+                'Get-RemoteClusterHealth', 'Watch-RemoteCluster', 'Get-ElasticsearchNodeConfig', 'Get-ElasticsearchKeystore', 'Get-ElasticsearchTransportCa') {
+                @{ Command = $command; Via = $via }
+            }
+        }
+    ) {
+        # Every cmdlet that reads or writes node files declares -ConfigPath and -Session once, in the shared bases.
+        $type = (Get-Command $Command).ImplementingType
+        ([EckRemoteCluster.Commands.NodeFilesCmdlet].IsAssignableFrom($type) -or [EckRemoteCluster.Commands.NodeReaderCmdlet].IsAssignableFrom($type)) |
+            Should -BeTrue -Because "$Command takes its nodes as every node-file cmdlet does"
+        $missing = Join-Path $TestDrive 'no-such-node'
+        $node = [pscustomobject]@{ ConfigPath = $missing; Session = $(if ($Via -eq 'with its Session') { $Sessions[0] }) }
+        $arguments = @{
+            'Add-RemoteClusterCredential'    = @{ Alias = 'pipecheck'; ApiKey = $PipeKey }
+            'Add-RemoteClusterTrust'         = @{ CertificateAuthority = $Ca }
+            'Move-RemoteClusterToApiKey'     = @{ Name = 'quickstart'; Namespace = 'elastic'; Connection = $Local; Alias = 'pipecheck'; SearchIndex = 'logs-*'; Force = $true }
+            'Test-RemoteCluster'             = @{ Connection = $Local; Alias = 'pipecheck'; NoHandshake = $true }
+            'Disconnect-RemoteCluster'       = @{ Connection = $Local; Alias = 'pipecheck-none'; RemoveCredential = $true; Force = $true }
+            'Sync-RemoteClusterTrust'        = @{ Name = 'quickstart'; Namespace = 'elastic'; Connection = $Local; Alias = 'pipecheck'; WhatIf = $true }
+            'Update-RemoteClusterCredential' = @{ Connection = $Local; Alias = 'pipecheck'; RemoteConnection = $Local; WhatIf = $true }
+            'Export-RemoteClusterEstate'     = @{ Path = (Join-Path $TestDrive 'estate.yml'); Connection = $Local }
+            'Get-RemoteClusterHealth'        = @{ Connection = $Local; Alias = 'pipecheck' }
+            'Watch-RemoteCluster'            = @{ Connection = $Local; Alias = 'pipecheck' }
+        }[$Command]
+        if (-not $arguments) { $arguments = @{} }
+        $expected = if ($Via -eq 'with its Session') { 'ConfigPathNotFound' } else { 'PathNotFound' }
+        $err = { $node | & $Command @arguments -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike "$expected,*" -Because "$Command must resolve the piped node ($($err.Exception.Message))"
+        if ($Via -eq 'with its Session') { $err.Exception.Message | Should -BeLike '*(SSH, session*' }
+        else { $err.Exception.Message | Should -BeLike "*$missing*" }
+    }
+}
+
+Describe 'A session lost in the middle of a write to every node' {
+    BeforeAll {
+        # A run in its own pwsh with its own sessions to the nodes, paused before a write step on node-2 (the last node
+        # of the batch, whose journal is the commit point) until the test has killed that session's pwsh on the node.
+        function Start-PausedRun([string] $Step, [string] $Alias) {
+            $work = Join-Path $TestDrive "lost-$Step"
+            New-Item -ItemType Directory $work -Force | Out-Null
+            $hosts = $Hosts | ForEach-Object { Get-SshTestSessionParameters $_ } | ConvertTo-Json -Depth 4 -Compress
+            $script = @"
+Import-Module '$(Get-BuiltModuleManifest)'
+`$sessions = @('$($hosts.Replace("'", "''"))' | ConvertFrom-Json -AsHashtable | ForEach-Object { New-PSSession @_ -ErrorAction Stop })
+Set-Content '$work/pids' ((`$sessions | ForEach-Object { Invoke-Command -Session `$_ { `$PID } }) -join ',')
+`$key = ConvertTo-SecureString ([Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('LostKeyId01234567890:lostSecret0123456789ab'))) -AsPlainText -Force
+try { Add-RemoteClusterCredential -Alias '$Alias' -ApiKey `$key -Session `$sessions | Out-Null }
+catch { [Console]::Error.WriteLine("ErrorId: `$(`$_.FullyQualifiedErrorId)"); [Console]::Error.WriteLine(`$_.Exception.Message); exit 3 }
+"@
+            $run = Start-PwshProcess -Script $script -Environment @{
+                ECKREMOTECLUSTER_TEST_PAUSE_BEFORE  = $Step
+                ECKREMOTECLUSTER_TEST_PAUSE_NODE    = $ConfigDirs[1]
+                ECKREMOTECLUSTER_TEST_PAUSE_MARKER  = "$work/paused"
+                ECKREMOTECLUSTER_TEST_PAUSE_RESUME  = "$work/resume"
+                ECKREMOTECLUSTER_TEST_PAUSE_TIMEOUT = '120'
+            }
+            [pscustomobject]@{ Run = $run; Work = $work }
+        }
+    }
+
+    It 'killed before <Step> on the last node, the run fails with <ErrorId>, and the next run through new sessions <Outcome> on both nodes' -ForEach @(
+        @{ Step = 'journal'; ErrorId = 'SessionLost or SessionUnavailable'; Outcome = 'leaves the credential off'; Finished = $false }
+        @{ Step = 'commit'; ErrorId = 'SessionLost or SessionUnavailable'; Outcome = 'finishes the credential'; Finished = $true }
+    ) {
+        $alias = "lost$Step"
+        $paused = Start-PausedRun $Step $alias
+        try {
+            Wait-Condition { (Test-Path "$($paused.Work)/paused") -or $paused.Run.Process.HasExited } -TimeoutSeconds 120 -Because "the run to reach $Step" | Out-Null
+            $paused.Run.Process.HasExited | Should -BeFalse -Because (Get-Content $paused.Run.Error -Raw)
+            $remotePids = (Get-Content "$($paused.Work)/pids") -split ','
+            # The session's end on node-2 dies as a lost connection would end it.
+            Stop-Process -Id ([int] $remotePids[1]) -Force
+            Set-Content "$($paused.Work)/resume" 'go'
+        }
+        finally {
+            # Never resumed (the test failed first): end it now rather than at its pause limit.
+            $result = $paused.Run | Stop-PwshProcess -TimeoutSeconds 120 -Kill:(-not (Test-Path "$($paused.Work)/resume"))
+        }
+
+        $result.TimedOut | Should -BeFalse
+        $result.ExitCode | Should -Be 3 -Because $result.Error
+        # Lost while in use, or already seen broken when the run turned to it.
+        $result.Error | Should -Match 'ErrorId: Session(Lost|Unavailable),EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
+        if ($Finished) { $result.Error | Should -Match 'next run finishes it on all of them' }
+        $result.Error | Should -Not -Match 'lostSecret|TG9zdEtleUlk'
+        if ($Finished) {
+            # Node-1 committed before node-2's session was lost; node-2 kept its journal for the next run.
+            Test-NodeCredential $ConfigDirs[0] $alias | Should -BeTrue
+            Test-NodeCredential $ConfigDirs[1] $alias | Should -BeFalse
+        }
+
+        $null = Add-RemoteClusterCredential -Alias "$alias-next" -ApiKey $NextKey -Session $Sessions -WarningVariable settled -WarningAction SilentlyContinue
+        if ($Finished) { ($settled -join "`n") | Should -Match 'Finished an interrupted change' }
+        foreach ($dir in $ConfigDirs) {
+            Test-NodeCredential $dir $alias | Should -Be $Finished -Because "both nodes end alike ($dir)"
+            Test-NodeCredential $dir "$alias-next" | Should -BeTrue
+        }
+        @(Get-Leftover) | Should -BeNullOrEmpty
+        Disconnect-RemoteCluster -Connection $Local -Alias $alias -RemoveCredential -Session $Sessions -Force -ErrorAction SilentlyContinue | Out-Null
+        Disconnect-RemoteCluster -Connection $Local -Alias "$alias-next" -RemoveCredential -Session $Sessions -Force -ErrorAction SilentlyContinue | Out-Null
+    }
+}
+
+Describe 'A session that dies after the last node wrote its journal, before it answered' {
+    It 'fails the run with SessionLost, leaves every node journaled, and the next run finishes the batch on both nodes' {
+        $own = @($Hosts | New-SshTestSession)
+        $journals = $ConfigDirs | ForEach-Object { Join-Path $_ '.eckremotecluster.journal' }
+        # Node-2 is the last node of the batch: its journal is the commit point.
+        Set-Content $ExitFlag $journals[1]
+        try {
+            { Add-RemoteClusterCredential -Alias afterjournal -ApiKey $NextKey -Session $own -ErrorAction Stop } |
+                Should -Throw -ErrorId 'SessionLost,EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
+        }
+        finally {
+            Remove-Item $ExitFlag -ErrorAction SilentlyContinue
+            $own | Remove-PSSession -ErrorAction SilentlyContinue
+        }
+        Test-Path $journals[1] | Should -BeTrue -Because 'node-2 wrote its journal before its session died'
+        Test-Path $journals[0] | Should -BeTrue -Because 'the run must not undo node-1 while node-2 may hold the commit point'
+
+        $null = Add-RemoteClusterCredential -Alias afterjournal-next -ApiKey $NextKey -Session $Sessions -WarningVariable settled -WarningAction SilentlyContinue
+        ($settled -join "`n") | Should -Match 'Finished an interrupted change'
+        foreach ($dir in $ConfigDirs) {
+            Test-NodeCredential $dir afterjournal | Should -BeTrue -Because "both nodes end alike ($dir)"
+        }
+        @(Get-Leftover) | Should -BeNullOrEmpty
+        foreach ($alias in 'afterjournal', 'afterjournal-next') {
+            Disconnect-RemoteCluster -Connection $Local -Alias $alias -RemoveCredential -Session $Sessions -Force -ErrorAction SilentlyContinue | Out-Null
+        }
+    }
+}
+
+Describe 'Move-RemoteClusterToApiKey through SSH sessions' {
+    BeforeAll {
+        $env:KUBECONFIG = $Sandbox.kubeconfig
+        $script:Eck = @{ Name = 'quickstart'; Namespace = 'elastic' }
+        $remote = Get-EckCluster @Eck | New-ElasticsearchConnection
+        foreach ($i in 1..2) { $null = $remote | Invoke-ElasticsearchRequest PUT "/logs-ssh/_doc/$($i)?refresh=true" @{ n = $i } }
+
+        # The certificate model first, set up through the sessions as an estate that moves would have it.
+        Get-ElasticsearchTransportCa -Session $Sessions[0] | Add-EckTransportTrust @Eck -Wait | Out-Null
+        $endpoint = Get-EckCluster @Eck | Publish-EckTransport
+        $trust = @(Get-EckTransportCa @Eck | Add-RemoteClusterTrust -SecurityModel Certificate -Session $Sessions -WarningAction SilentlyContinue)
+        if ($trust | Where-Object RestartRequired) { $null = $trust | Where-Object RestartRequired | Restart-ElasticsearchNode -Connection $Local -Force }
+        $connected = $endpoint | Connect-RemoteCluster -Connection $Local -Alias eck-ssh
+        if (-not $connected.Connected) { throw "The certificate-model connection did not come up: $($connected | Out-String)" }
+    }
+
+    AfterAll {
+        Remove-Item Env:KUBECONFIG -ErrorAction SilentlyContinue
+    }
+
+    It 'moves nodes piped from Get-ElasticsearchNodeConfig -Session, restarting them through their sessions, and every node searches with the new key' {
+        $moved = Get-ElasticsearchNodeConfig -Session $Sessions |
+            Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-ssh -SearchIndex 'logs-*' -Force -WarningAction SilentlyContinue
+        if ($moved.State -eq 'RestartRequired') {
+            # The trust settings changed: the nodes restart through their sessions, and the same move finishes.
+            $restarts = @($moved | Restart-ElasticsearchNode -Connection $Local -Force)
+            $restarts.Method | Sort-Object -Unique | Should -Be 'Systemd' -Because 'the nodes are restarted through their sessions'
+            $moved = Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-ssh -SearchIndex 'logs-*' -Session $Sessions -Force
+        }
+
+        $moved.State | Should -Be 'Migrated'
+        $moved.SecurityModel | Should -Be 'ApiKey'
+        (Move-RemoteClusterToApiKey @Eck -Connection $Local -Alias eck-ssh -SearchIndex 'logs-*' -Session $Sessions -Force).State | Should -Be 'AlreadyMigrated'
+        foreach ($session in $Sessions) {
+            Get-ElasticsearchKeystore -Session $session -Name 'cluster.remote.eck-ssh.credentials' | Should -Not -BeNullOrEmpty
+        }
+        $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
+        foreach ($node in $Sandbox.localCluster.nodes) {
+            $one = New-ElasticsearchConnection -Uri $node.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
+            ($one | Invoke-ElasticsearchRequest GET '/eck-ssh:logs-ssh/_search').hits.total.value | Should -Be 2 -Because "node $($node.name) must have reloaded the new credential"
         }
     }
 }

@@ -169,12 +169,13 @@ function New-SshTestSession {
 }
 
 <#
-Starts one sshd per self-managed node of a sandbox (Start-TestSandbox or the demo's), its hostPath first on PATH.
+Starts one sshd per self-managed node of a sandbox (Start-TestSandbox or the demo's), its hostPath first on PATH and
+-Environment exported in its sessions.
 #>
 function Start-SandboxSshHosts {
-    param([Parameter(Mandatory)] $Sandbox)
+    param([Parameter(Mandatory)] $Sandbox, [hashtable] $Environment = @{})
     foreach ($node in $Sandbox.localCluster.nodes) {
-        Start-SshTestHost -Name $node.name -PathPrefix @($node.hostPath)
+        Start-SshTestHost -Name $node.name -PathPrefix @($node.hostPath) -Environment $Environment
     }
 }
 

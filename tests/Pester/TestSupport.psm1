@@ -50,6 +50,68 @@ function Invoke-FreshPwsh {
 }
 
 <#
+Starts a script in a new pwsh process and returns at once, for runs a test stops, kills or breaks midway. The child gets
+a standard input pipe of its own (it never reads the test's), and its output and error streams are copied to files as
+they come (so a full pipe never blocks it); Stop-PwshProcess waits for it, bounded, and returns what it wrote.
+#>
+function Start-PwshProcess {
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $directory = Join-Path ([IO.Path]::GetTempPath()) "eckrc-run-$([guid]::NewGuid().ToString('n'))"
+    New-Item -ItemType Directory $directory | Out-Null
+    $file = Join-Path $directory 'run.ps1'
+    Set-Content -Path $file -Value "`$ErrorActionPreference = 'Stop'`n$Script"
+    $pwsh = Get-PwshCommandLine
+    $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file)) { $start.ArgumentList.Add($argument) }
+    foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string] $Environment[$name] }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    $outputFile = Join-Path $directory 'stdout.txt'
+    $errorFile = Join-Path $directory 'stderr.txt'
+    $output = [IO.FileStream]::new($outputFile, [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::ReadWrite)
+    $errors = [IO.FileStream]::new($errorFile, [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::ReadWrite)
+    [pscustomobject]@{
+        Process   = $process
+        Directory = $directory
+        Copying   = @($process.StandardOutput.BaseStream.CopyToAsync($output), $process.StandardError.BaseStream.CopyToAsync($errors))
+        Streams   = @($output, $errors)
+        Output    = $outputFile
+        Error     = $errorFile
+    }
+}
+
+<#
+Waits (at most -TimeoutSeconds; then kills it) for a process from Start-PwshProcess to end and returns ExitCode, Output
+and Error. -Kill ends it at once, as kill -9 does.
+#>
+function Stop-PwshProcess {
+    param([Parameter(Mandatory, ValueFromPipeline)] $Run, [int] $TimeoutSeconds = 120, [switch] $Kill)
+    process {
+        $timedOut = $false
+        if ($Kill) { $Run.Process.Kill($true) }
+        if (-not $Run.Process.WaitForExit($TimeoutSeconds * 1000)) {
+            $Run.Process.Kill($true)
+            $null = $Run.Process.WaitForExit(10000)
+            $timedOut = $true
+        }
+        $null = [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]] $Run.Copying, 10000)
+        $Run.Streams | ForEach-Object Dispose
+        $result = [pscustomobject]@{
+            ExitCode = $Run.Process.ExitCode
+            TimedOut = $timedOut
+            Output   = Get-Content $Run.Output -Raw
+            Error    = Get-Content $Run.Error -Raw
+        }
+        $Run.Process.Dispose()
+        Remove-Item $Run.Directory -Recurse -Force -ErrorAction SilentlyContinue
+        $result
+    }
+}
+
+<#
 Starts a sandbox (built by ./build.ps1 Test) in its own state directory and waits for its sandbox.json.
 One sandbox per test file: call it in BeforeAll and Stop-TestSandbox in AfterAll. The sandbox stops when its
 standard input closes, so it cannot outlive the test process even if AfterAll never runs.
@@ -198,5 +260,6 @@ function Wait-Condition {
 }
 
 Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh,
+    Start-PwshProcess, Stop-PwshProcess,
     Start-TestSandbox, Stop-TestSandbox, Invoke-SandboxControl, Get-RequestLog, Clear-RequestLog, Add-SandboxFault, Clear-SandboxFault,
     Wait-SandboxSettled, Get-NodeFileSnapshot, Restart-LocalNode, Connect-LocalCluster, Wait-Condition

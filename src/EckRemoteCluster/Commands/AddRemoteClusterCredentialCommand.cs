@@ -39,11 +39,6 @@ public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
     // The alias this record resolved to (-Alias or the key's); kept apart so no bound parameter is overwritten.
     private string _alias = string.Empty;
 
-
-    /// <summary>The keystores' password, when they are password protected.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
-
     /// <summary>
     /// The local cluster: when given, its nodes reload their secure settings so the credential takes effect without
     /// a restart (Elasticsearch 8.13 and later).
@@ -51,7 +46,7 @@ public sealed class AddRemoteClusterCredentialCommand : NodeFilesCmdlet
     [Parameter]
     public ElasticsearchConnection? Connection { get; set; }
 
-    private protected override void WriteNodes(NodeSelection selection)
+    private protected override void ProcessNodes(NodeSelection selection)
     {
         var secret = ApiKey ?? InputObject?.EncodedKey ?? throw new EckRemoteClusterException(
             InputObject is null ? ErrorIds.ApiKeyRequired : ErrorIds.EncodedKeyUnavailable,

@@ -23,11 +23,7 @@ public sealed class AddRemoteClusterTrustCommand : NodeFilesCmdlet
     [Parameter]
     public RemoteClusterSecurityModel SecurityModel { get; set; } = RemoteClusterSecurityModel.ApiKey;
 
-    /// <summary>The password of password-protected keystores (they hold a PKCS#12 truststore's password).</summary>
-    [Parameter]
-    public System.Security.SecureString? KeystorePassword { get; set; }
-
-    private protected override void WriteNodes(NodeSelection selection)
+    private protected override void ProcessNodes(NodeSelection selection)
     {
         var certificates = CertificateInputs.Resolve(this, CertificateAuthority);
         CertificateAuthorityChecks.EnsureUsable(certificates, DateTimeOffset.UtcNow);

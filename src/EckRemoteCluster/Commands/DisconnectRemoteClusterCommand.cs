@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using EckRemoteCluster.Completion;
 
 namespace EckRemoteCluster.Commands;
@@ -10,7 +9,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "RemoteCluster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemoteClusterCredentialResult), typeof(CrossClusterApiKey))]
-public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
+public sealed class DisconnectRemoteClusterCommand : NodeFilesCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]
@@ -26,32 +25,6 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     public SwitchParameter RemoveCredential { get; set; }
 
-    /// <summary>
-    /// The config directory of every local node (with -RemoveCredential). Node objects from Get-ElasticsearchNodeConfig
-    /// bind by property name and are changed together once all have arrived.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string[]? ConfigPath { get; set; }
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
-    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
-    /// property name from node objects read through a session.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
-
-    private PipedNodes _piped = null!;
-
-    protected override void BeginProcessing() => _piped = new PipedNodes(this);
-
-    protected override void EndProcessing() => _piped.RunGathered(nodes => Guarded(() => Run(nodes)));
-
-    /// <summary>The keystores' password, when they are password protected.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
-
     /// <summary>Also invalidate, on the remote cluster, the cross-cluster API keys this module made for the alias.</summary>
     [Parameter]
     public SwitchParameter RevokeApiKey { get; set; }
@@ -64,17 +37,9 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecordCore()
+    private protected override void ProcessNodes(NodeSelection selection)
     {
-        if (!_piped.Gather(ConfigPath, Session))
-        {
-            Run(ConfigPath is null && (Session is not { Length: > 0 }) ? null : NodeSelection.Of(ConfigPath, Session));
-        }
-    }
-
-    private void Run(NodeSelection? selection)
-    {
-        if (RemoveCredential && selection is null)
+        if (RemoveCredential && selection.IsEmpty)
         {
             ThrowTerminating(new EckRemoteClusterException(
                 ErrorIds.ConfigPathRequired,
@@ -110,7 +75,7 @@ public sealed class DisconnectRemoteClusterCommand : EckRemoteClusterCmdlet
 
         if (RemoveCredential)
         {
-            RemoveCredentials(selection!);
+            RemoveCredentials(selection);
         }
 
         if (RevokeApiKey)

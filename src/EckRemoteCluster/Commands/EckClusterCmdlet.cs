@@ -35,8 +35,14 @@ public abstract class EckClusterCmdlet : EckRemoteClusterCmdlet
     internal KubernetesTarget Target => KubernetesTargets.From(this, KubeConfig, Context);
 
     /// <summary>Reads the cluster as it is now.</summary>
-    internal EckCluster ReadCluster() =>
-        RunWithReporting((reporter, token) => Engine.Eck.GetClusterAsync(Target, NullIfEmpty(Namespace), Name, reporter, token));
+    internal EckCluster ReadCluster() => Read(this, KubeConfig, Context, Namespace, Name);
+
+    /// <summary>Reads the cluster these parameters name, as it is now (for every cmdlet that takes them).</summary>
+    internal static EckCluster Read(EckRemoteClusterCmdlet cmdlet, string? kubeConfig, string? context, string? @namespace, string name)
+    {
+        var target = KubernetesTargets.From(cmdlet, kubeConfig, context);
+        return cmdlet.RunWithReporting((reporter, token) => Engine.Eck.GetClusterAsync(target, NullIfEmpty(@namespace), name, reporter, token));
+    }
 
     /// <summary>
     /// The piped EckCluster itself when it is the cluster the bound parameters name (it carries the resourceVersion

@@ -12,7 +12,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "RemoteClusterEstate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = VariableSet)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
+public sealed class ExportRemoteClusterEstateCommand : NodeFilesCmdlet
 {
     /// <summary>The YAML file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -22,19 +22,6 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
     /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]
     public ElasticsearchConnection Connection { get; set; } = null!;
-
-    /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order); written to the file as the nodes.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession over SSH): their keystores are read through them, and the file names each
-    /// node as ssh: user@host:port.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public PSSession[] Session { get; set; } = [];
 
     /// <summary>The local cluster's name in the file; its cluster name by default.</summary>
     [Parameter]
@@ -73,10 +60,6 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
     [Parameter]
     public string? RestartCommand { get; set; }
 
-    /// <summary>The password of password-protected keystores.</summary>
-    [Parameter]
-    public System.Security.SecureString? KeystorePassword { get; set; }
-
     /// <summary>-KubeConfig: described for users once, in docs/en-US/parameters.md.</summary>
     [Parameter]
     public string? KubeConfig { get; set; }
@@ -85,7 +68,7 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecordCore()
+    private protected override void ProcessNodes(NodeSelection given)
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         if (File.Exists(path) && !Force)
@@ -94,12 +77,14 @@ public sealed class ExportRemoteClusterEstateCommand : EckRemoteClusterCmdlet
                 $"'{path}' exists. Nothing was written.", "Give -Force to overwrite it, or another -Path.", path);
         }
 
-        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        var directories = given.Resolve(this);
         var nodes = directories.Select((d, i) => new EstateLocalNode(d, null, null)).ToList();
         var position = new EstatePosition(0, 0);
-        var specNodes = Session.Length > 0
-            ? Session.Select((s, i) => new EstateNode(ConfigPath.Length > 0 ? ConfigPath[i] : null, SshSpec(s), Text(s, "KeyFilePath"), position, KnownHostsFile(s))).ToList()
-            : directories.Select(d => new EstateNode(d.ConfigPath, null, null, position)).ToList();
+        // The file names nodes as they were given: paths as resolved, sessions as ssh: user@host:port with the
+        // config directory only when one was given (otherwise Sync-RemoteClusterEstate finds it on the node again).
+        var specNodes = directories.Where(d => d.Files is not Remoting.SessionNodeFiles).Select(d => new EstateNode(d.ConfigPath, null, null, position))
+            .Concat(given.GivenSessions.Select(s => new EstateNode(s.ConfigPath, SshSpec(s.Session), Text(s.Session, "KeyFilePath"), position, KnownHostsFile(s.Session))))
+            .ToList();
         var apiKeyAuth = Connection.AuthenticationType == "api_key";
         var secret = ParameterSetName switch
         {

@@ -6,28 +6,28 @@ namespace EckRemoteCluster.Commands;
 /// <summary>Lists the settings in Elasticsearch nodes' keystores, without Java or the elasticsearch-keystore tool.</summary>
 [Cmdlet(VerbsCommon.Get, "ElasticsearchKeystore", DefaultParameterSetName = ByConfigPath)]
 [OutputType(typeof(ElasticsearchKeystoreEntry))]
-public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
+public sealed class GetElasticsearchKeystoreCommand : NodeReaderCmdlet
 {
-    private const string ByConfigPath = "ConfigPath";
     private const string ByPath = "Path";
-    private const string BySession = "Session";
 
-    /// <summary>A node's config directory; the keystore is its elasticsearch.keystore.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByConfigPath)]
-    [Parameter(Position = 0, ParameterSetName = BySession)]
+    /// <summary>
+    /// A node's config directory; the keystore is its elasticsearch.keystore. Declared again only to leave PSPath and
+    /// FullName to -Path here: a keystore file piped from Get-Item binds -Path.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByConfigPath)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = BySession)]
     [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
+    public new string[] ConfigPath
+    {
+        get => base.ConfigPath;
+        set => base.ConfigPath = value;
+    }
 
     /// <summary>The keystore file itself.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByPath)]
     [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
-
-    /// <summary>Sessions to the nodes; each node's keystore is read on the node (its config directory found there without -ConfigPath).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = BySession)]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
 
     /// <summary>Only the settings whose names match (wildcards allowed).</summary>
     [Parameter]
@@ -41,13 +41,9 @@ public sealed class GetElasticsearchKeystoreCommand : EckRemoteClusterCmdlet
 
     protected override void ProcessRecordCore()
     {
-        var local = Engine.NodeConfig.LocalFiles;
-        var keystores = ParameterSetName switch
-        {
-            ByPath => ProviderPaths.ResolveFiles(this, Path).Select(f => (Files: local, Path: f)),
-            BySession => NodeTargets.Resolve(this, ConfigPath, Session).Select(n => (n.Files, n.Files.Combine(n.ConfigPath, "elasticsearch.keystore"))),
-            _ => ProviderPaths.ResolveDirectories(this, ConfigPath).Select(d => (Files: local, Path: System.IO.Path.Combine(d, "elasticsearch.keystore"))),
-        };
+        var keystores = ParameterSetName == ByPath
+            ? ProviderPaths.ResolveFiles(this, Path).Select(f => (Files: Engine.NodeConfig.LocalFiles, Path: f))
+            : RecordNodes().Select(n => (Files: n.Files, Path: n.Files.Combine(n.ConfigPath, "elasticsearch.keystore")));
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
         foreach (var (files, keystore) in keystores)
         {

@@ -2,43 +2,21 @@ using System.Management.Automation;
 
 namespace EckRemoteCluster.Commands;
 
-/// <summary>Reads the configuration of self-managed Elasticsearch nodes from their config directories.</summary>
+/// <summary>
+/// Reads the configuration of self-managed Elasticsearch nodes from their config directories, as paths or on the nodes
+/// through PSSessions (piped or given).
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "ElasticsearchNodeConfig", DefaultParameterSetName = ByConfigPath)]
 [OutputType(typeof(ElasticsearchNodeConfig))]
-public sealed class GetElasticsearchNodeConfigCommand : EckRemoteClusterCmdlet
+public sealed class GetElasticsearchNodeConfigCommand : NodeReaderCmdlet
 {
-    private const string ByConfigPath = "ConfigPath";
-    private const string BySession = "Session";
-
-    /// <summary>A node's config directory (the folder with elasticsearch.yml), local or on a share.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByConfigPath)]
-    [Parameter(Position = 0, ParameterSetName = BySession)]
-    [Alias("PSPath", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>Sessions to the nodes; each node's config directory is read on the node (found there without -ConfigPath).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = BySession)]
-    [ValidateNotNullOrEmpty]
-    public System.Management.Automation.Runspaces.PSSession[] Session { get; set; } = [];
-
     protected override void ProcessRecordCore()
     {
-        if (ParameterSetName == BySession)
-        {
-            foreach (var node in NodeTargets.Resolve(this, ConfigPath, Session))
-            {
-                WriteObject(Engine.NodeConfig.Read(node));
-            }
-
-            return;
-        }
-
-        foreach (var path in ProviderPaths.ResolveDirectories(this, ConfigPath))
+        foreach (var node in RecordNodes())
         {
             try
             {
-                WriteObject(Engine.NodeConfig.Read(path));
+                WriteObject(Engine.NodeConfig.Read(node));
             }
             catch (EckRemoteClusterException ex)
             {

@@ -22,7 +22,7 @@ public sealed class GetRemoteClusterHealthCommand : RemoteClusterHealthCmdlet
 
     private readonly List<RemoteClusterHealth> _results = [];
 
-    protected override void ProcessRecordCore()
+    private protected override void ProcessNodes(NodeSelection nodes)
     {
         var thresholds = ValidateInput();
         var aliases = RegisteredAliases(terminating: false);
@@ -31,7 +31,7 @@ public sealed class GetRemoteClusterHealthCommand : RemoteClusterHealthCmdlet
             return;
         }
 
-        var request = BuildRequest(thresholds);
+        var request = BuildRequest(thresholds, nodes);
         var results = RunWithReporting((reporter, token) => Engine.RemoteClusterHealth.CheckAsync(request, aliases, reporter, token));
         _results.AddRange(results);
         WriteObject(results, enumerateCollection: true);
@@ -39,6 +39,7 @@ public sealed class GetRemoteClusterHealthCommand : RemoteClusterHealthCmdlet
 
     protected override void EndProcessing()
     {
+        base.EndProcessing();
         if (FailOn is null)
         {
             return;

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using EckRemoteCluster.Completion;
-using System.Security;
 using EckRemoteCluster.Contracts;
 
 namespace EckRemoteCluster.Commands;
@@ -15,7 +14,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Move, "RemoteClusterToApiKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemoteClusterMigration))]
-public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
+public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterNodeFilesCmdlet
 {
     /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]
@@ -26,29 +25,6 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string Alias { get; set; } = string.Empty;
-
-    /// <summary>
-    /// The config directory of every node of the local cluster (with -Session: on each node, in order). Node objects
-    /// from Get-ElasticsearchNodeConfig bind by property name and are moved together once all have arrived.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
-    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
-    /// property name from node objects read through a session.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
-
-    private PipedNodes _piped = null!;
-
-    protected override void BeginProcessing() => _piped = new PipedNodes(this);
-
-    protected override void EndProcessing() => _piped.RunGathered(nodes => Guarded(() => Run(nodes)));
 
     /// <summary>Index patterns the new key may search; the first is also searched to verify the move.</summary>
     [Parameter(Mandatory = true)]
@@ -70,10 +46,6 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     [Parameter]
     public EckServiceType Type { get; set; } = EckServiceType.LoadBalancer;
 
-    /// <summary>The password of password-protected keystores.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
-
     /// <summary>How long each wait for ECK (rollout, address) may take; 20 minutes by default.</summary>
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
@@ -86,15 +58,7 @@ public sealed class MoveRemoteClusterToApiKeyCommand : EckClusterCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecordCore()
-    {
-        if (!_piped.Gather(ConfigPath, Session))
-        {
-            Run(NodeSelection.Of(ConfigPath, Session));
-        }
-    }
-
-    private void Run(NodeSelection selection)
+    private protected override void ProcessNodes(NodeSelection selection)
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
         var directories = selection.Resolve(this);

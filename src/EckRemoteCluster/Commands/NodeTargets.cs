@@ -60,6 +60,7 @@ internal sealed class NodeSelection
 {
     private readonly List<string> _paths = [];
     private readonly List<(string[] Paths, PSSession[] Sessions)> _remote = [];
+    private (string? ServiceName, List<NodeDirectory> Nodes)? _resolved;
 
     public static NodeSelection Of(string[]? configPaths, PSSession[]? sessions)
     {
@@ -70,8 +71,13 @@ internal sealed class NodeSelection
 
     public bool IsEmpty => _paths.Count == 0 && _remote.Count == 0;
 
+    /// <summary>Each session as given, with its -ConfigPath (null when the directory is to be found on the node).</summary>
+    public IReadOnlyList<(string? ConfigPath, PSSession Session)> GivenSessions =>
+        [.. _remote.SelectMany(r => r.Sessions.Select((session, i) => (r.Paths.Length > 0 ? r.Paths[i] : null, session)))];
+
     public void Add(string[]? configPaths, PSSession[]? sessions)
     {
+        _resolved = null;
         if (sessions is { Length: > 0 })
         {
             _remote.Add((configPaths ?? [], sessions));
@@ -82,16 +88,25 @@ internal sealed class NodeSelection
         }
     }
 
-    /// <summary>Every node, paths de-duplicated by real path; NodesNotGiven when there is none.</summary>
+    /// <summary>
+    /// Every node, paths de-duplicated by real path; NodesNotGiven when there is none. Resolved once: a cmdlet that
+    /// handles the same nodes for every pipeline record finds each session's config directory only the first time.
+    /// </summary>
     public List<NodeDirectory> Resolve(EckRemoteClusterCmdlet cmdlet, string? serviceName = null)
     {
+        if (_resolved is { } resolved && resolved.ServiceName == serviceName)
+        {
+            return [.. resolved.Nodes];
+        }
+
         List<NodeDirectory> nodes = _paths.Count > 0 || _remote.Count == 0 ? NodeTargets.Resolve(cmdlet, [.. _paths], null, serviceName) : [];
         foreach (var (paths, sessions) in _remote)
         {
             nodes.AddRange(NodeTargets.Resolve(cmdlet, paths, sessions, serviceName));
         }
 
-        return nodes;
+        _resolved = (serviceName, nodes);
+        return [.. nodes];
     }
 }
 

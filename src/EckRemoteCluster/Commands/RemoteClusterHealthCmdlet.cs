@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-using System.Security;
 using EckRemoteCluster.Completion;
 using EckRemoteCluster.Contracts;
 
@@ -11,7 +9,7 @@ namespace EckRemoteCluster.Commands;
 /// (-ConfigPath, -Session), the remote side (-RemoteConnection, or an ECK cluster piped from Get-EckCluster), and the
 /// expiry thresholds. Everything is checked before the first request, so bad input changes and asks nothing.
 /// </summary>
-public abstract class RemoteClusterHealthCmdlet : EckRemoteClusterCmdlet
+public abstract class RemoteClusterHealthCmdlet : NodeFilesCmdlet
 {
     /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]
@@ -22,27 +20,6 @@ public abstract class RemoteClusterHealthCmdlet : EckRemoteClusterCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string[]? Alias { get; set; }
-
-    /// <summary>
-    /// The config directory of every node of the local cluster: their keystores (which key each holds) and CA files
-    /// are compared. Without -ConfigPath or -Session, CredentialDrift and TrustDrift are not checked.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's keystore and CA files are read on the node
-    /// through its session. With -Session, -ConfigPath gives each session's config directory in order; without it,
-    /// each node's is found.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public PSSession[] Session { get; set; } = [];
-
-    /// <summary>The keystores' password, when they are password protected.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
 
     /// <summary>
     /// A connection to the remote cluster (e.g. Get-EckCluster | New-ElasticsearchConnection): the API key's expiry and
@@ -66,7 +43,6 @@ public abstract class RemoteClusterHealthCmdlet : EckRemoteClusterCmdlet
     [Parameter]
     public int ErrorDays { get; set; } = 7;
 
-    private IReadOnlyList<NodeDirectory>? _nodes;
     private readonly Dictionary<string, ElasticsearchConnection> _eckConnections = new(StringComparer.Ordinal);
 
     /// <summary>Checks the thresholds and the aliases' syntax: nothing is asked of any cluster before these pass.</summary>
@@ -82,13 +58,13 @@ public abstract class RemoteClusterHealthCmdlet : EckRemoteClusterCmdlet
         return thresholds;
     }
 
-    /// <summary>The request for this record: the nodes (resolved once), the remote connection and the ECK cluster.</summary>
-    internal RemoteClusterHealthRequest BuildRequest(HealthThresholds thresholds)
+    /// <summary>
+    /// The request for these nodes (none: CredentialDrift and TrustDrift are not checked), the remote connection and
+    /// the ECK cluster.
+    /// </summary>
+    internal RemoteClusterHealthRequest BuildRequest(HealthThresholds thresholds, NodeSelection selection)
     {
-        if (_nodes is null && (ConfigPath.Length > 0 || Session.Length > 0))
-        {
-            _nodes = NodeTargets.Resolve(this, ConfigPath, Session);
-        }
+        IReadOnlyList<NodeDirectory>? nodes = selection.IsEmpty ? null : selection.Resolve(this);
 
         var remote = RemoteConnection;
         if (remote is null && EckCluster is { } cluster)
@@ -101,7 +77,7 @@ public abstract class RemoteClusterHealthCmdlet : EckRemoteClusterCmdlet
             }
         }
 
-        return new RemoteClusterHealthRequest(Connection.Client, Connection.Version, _nodes, KeystorePassword, remote?.Client,
+        return new RemoteClusterHealthRequest(Connection.Client, Connection.Version, nodes, KeystorePassword, remote?.Client,
             EckCluster ?? remote?.EckCluster, thresholds);
     }
 

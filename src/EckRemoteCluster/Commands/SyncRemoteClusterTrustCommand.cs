@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-using System.Security;
 using EckRemoteCluster.Completion;
 using EckRemoteCluster.Contracts;
 
@@ -16,7 +14,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Sync, "RemoteClusterTrust", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterTrustSync), typeof(EckTransportTrust))]
-public sealed class SyncRemoteClusterTrustCommand : EckClusterCmdlet
+public sealed class SyncRemoteClusterTrustCommand : EckClusterNodeFilesCmdlet
 {
     /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]
@@ -28,31 +26,14 @@ public sealed class SyncRemoteClusterTrustCommand : EckClusterCmdlet
     [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string Alias { get; set; } = string.Empty;
 
-    /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's CA file is read and written on the node through
-    /// its session, with the same locking and all-or-none rules.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public PSSession[] Session { get; set; } = [];
-
-    /// <summary>The keystores' password, when a node's truststore password is kept in a protected keystore.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
-
     /// <summary>How long each check of the remote may wait for it to connect; 60 seconds by default.</summary>
     [Parameter]
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    protected override void ProcessRecordCore()
+    private protected override void ProcessNodes(NodeSelection nodes)
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
-        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        var directories = nodes.Resolve(this);
         var cluster = ReadCluster();
         var request = new TrustSyncRequest(Connection, Alias, cluster, directories, KeystorePassword, VerifyTimeout);
         var confirmation = new PipelineConfirmation(this);

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using EckRemoteCluster.Completion;
 using EckRemoteCluster.Contracts;
 
@@ -14,7 +13,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "RemoteCluster")]
 [OutputType(typeof(RemoteClusterTestResult), typeof(bool))]
-public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
+public sealed class TestRemoteClusterCommand : NodeFilesCmdlet
 {
     /// <summary>The local cluster, from New-ElasticsearchConnection.</summary>
     [Parameter(Mandatory = true)]
@@ -24,26 +23,6 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RemoteClusterAliasCompleter))]
     public string[]? Alias { get; set; }
-
-    /// <summary>
-    /// The config directory of every local node, to check their keystores hold the credential. Node objects from
-    /// Get-ElasticsearchNodeConfig bind by property name and are checked together once all have arrived.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string[]? ConfigPath { get; set; }
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's files are read and written on the node through
-    /// its session, with the same ownership, locking and all-or-none rules; the node needs no module. With -Session,
-    /// -ConfigPath gives each session's config directory in order; without it, each node's is found. Binds by
-    /// property name from node objects read through a session.
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public System.Management.Automation.Runspaces.PSSession[]? Session { get; set; }
-
-    private PipedNodes _piped = null!;
-
-    protected override void BeginProcessing() => _piped = new PipedNodes(this);
 
     /// <summary>
     /// Also run a cross-cluster search of ALIAS:INDEX through the connection: it proves the key's access and the
@@ -64,10 +43,6 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
     [Parameter]
     public SwitchParameter NoHandshake { get; set; }
 
-    /// <summary>The keystores' password, when they are password protected.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
-
     /// <summary>Writes one $true when every remote tested is healthy, else $false, instead of the results.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -81,7 +56,7 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
 
     protected override void EndProcessing()
     {
-        _piped.RunGathered(nodes => Guarded(() => Run(nodes)));
+        base.EndProcessing();
         if (Quiet)
         {
             WriteObject(_anyTested && _allHealthy);
@@ -117,20 +92,12 @@ public sealed class TestRemoteClusterCommand : EckRemoteClusterCmdlet
         }
     }
 
-    protected override void ProcessRecordCore()
-    {
-        if (!_piped.Gather(ConfigPath, Session))
-        {
-            Run(ConfigPath is null && (Session is not { Length: > 0 }) ? null : NodeSelection.Of(ConfigPath, Session));
-        }
-    }
-
-    private void Run(NodeSelection? selection)
+    private protected override void ProcessNodes(NodeSelection selection)
     {
         var client = Connection.Client;
         var service = Engine.RemoteClusters;
         var aliases = Alias ?? RunWithReporting((_, token) => service.GetAsync(client, Connection.ClusterName, token)).Select(r => r.Alias).ToArray();
-        var directories = selection?.Resolve(this);
+        var directories = selection.IsEmpty ? null : selection.Resolve(this);
         foreach (var alias in aliases)
         {
             var credentials = directories is null ? [] : CheckCredentials(directories, alias);

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-using System.Security;
 using EckRemoteCluster.Completion;
 using EckRemoteCluster.Contracts;
 
@@ -15,7 +13,7 @@ namespace EckRemoteCluster.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Update, "RemoteClusterCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RemoteClusterCredentialRotation))]
-public sealed class UpdateRemoteClusterCredentialCommand : EckRemoteClusterCmdlet
+public sealed class UpdateRemoteClusterCredentialCommand : NodeFilesCmdlet
 {
     /// <summary>The local (self-managed) cluster, from New-ElasticsearchConnection; its nodes reload the new key.</summary>
     [Parameter(Mandatory = true)]
@@ -34,20 +32,6 @@ public sealed class UpdateRemoteClusterCredentialCommand : EckRemoteClusterCmdle
     /// <summary>The ECK cluster that holds the key, from Get-EckCluster: connected to as its elastic user, as New-ElasticsearchConnection does.</summary>
     [Parameter(ValueFromPipeline = true)]
     public EckCluster? EckCluster { get; set; }
-
-    /// <summary>The config directory of every node of the local cluster (with -Session: on each node, in order).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] ConfigPath { get; set; } = [];
-
-    /// <summary>
-    /// Sessions to the nodes (New-PSSession, WinRM or SSH): each node's keystore is read and written on the node through
-    /// its session, with the same locking and all-or-none rules. With -Session, -ConfigPath gives each session's config
-    /// directory in order; without it, each node's is found.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public PSSession[] Session { get; set; } = [];
 
     /// <summary>
     /// Rotate only a key that expires within this time ('30d', '12h', or a TimeSpan), or that is already invalid;
@@ -72,15 +56,11 @@ public sealed class UpdateRemoteClusterCredentialCommand : EckRemoteClusterCmdle
     [ValidateNotNullOrEmpty]
     public string? SearchIndex { get; set; }
 
-    /// <summary>The keystores' password, when they are password protected.</summary>
-    [Parameter]
-    public SecureString? KeystorePassword { get; set; }
-
     /// <summary>How long the check with the new key may wait for the remote to connect; 60 seconds by default.</summary>
     [Parameter]
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    protected override void ProcessRecordCore()
+    private protected override void ProcessNodes(NodeSelection nodes)
     {
         Engine.Rules.ValidateRemoteClusterAlias(Alias);
         if (RemoteConnection is null && EckCluster is null)
@@ -92,7 +72,7 @@ public sealed class UpdateRemoteClusterCredentialCommand : EckRemoteClusterCmdle
                 "Add -RemoteConnection (Get-EckCluster ... | New-ElasticsearchConnection), or run Get-EckCluster ... | Update-RemoteClusterCredential.");
         }
 
-        var directories = NodeTargets.Resolve(this, ConfigPath, Session);
+        var directories = nodes.Resolve(this);
         var remote = RemoteConnection ?? RunWithReporting((reporter, token) => Engine.Elasticsearch.ConnectToEckAsync(EckCluster!, reporter, token));
         var request = new CredentialRotationRequest(Connection, remote, Alias, directories, KeystorePassword, ExpiringWithin, Expiration, SearchIndex, VerifyTimeout);
         var confirmation = new PipelineConfirmation(this);

@@ -15,7 +15,7 @@ public sealed class WatchRemoteClusterCommand : RemoteClusterHealthCmdlet
     [Parameter]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
-    protected override void ProcessRecordCore()
+    private protected override void ProcessNodes(NodeSelection nodes)
     {
         // A bare number converts to a TimeSpan of that many ticks; an interval under a second is such a mistake.
         if (Interval < TimeSpan.FromSeconds(1))
@@ -30,7 +30,7 @@ public sealed class WatchRemoteClusterCommand : RemoteClusterHealthCmdlet
 
         var thresholds = ValidateInput();
         IReadOnlyList<string>? aliases = Alias is null ? null : RegisteredAliases(terminating: true);
-        var request = BuildRequest(thresholds);
+        var request = BuildRequest(thresholds, nodes);
         RunWithReporting(async (reporter, token) =>
         {
             await Engine.RemoteClusterHealth.WatchAsync(request, aliases, Interval, change => OnPipelineThread(() => WriteObject(change)), reporter, token)

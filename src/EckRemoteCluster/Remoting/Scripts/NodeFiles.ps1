@@ -131,6 +131,14 @@ switch ($Operation) {
         # $Path is the temporary, $Like the file it replaces, $Second the backup (or none).
         if ([IO.File]::Exists($Like)) { [IO.File]::Replace($Path, $Like, $(if ($Second) { $Second } else { $null }), $true) }
         else { [IO.File]::Move($Path, $Like) }
+        # Fault-test seam, inert unless the node's sshd exports ECKREMOTECLUSTER_TEST_NODE_EXIT_FLAG (the remoting tests'
+        # hosts do): when the file it names holds the path just replaced, it is removed and this session's process dies
+        # before answering, as a connection lost after the node did the work.
+        $flag = $env:ECKREMOTECLUSTER_TEST_NODE_EXIT_FLAG
+        if ($flag -and [IO.File]::Exists($flag) -and [IO.File]::ReadAllText($flag).Trim() -eq $Like) {
+            [IO.File]::Delete($flag)
+            [Diagnostics.Process]::GetCurrentProcess().Kill()
+        }
     }
     'Delete' { if ([IO.File]::Exists($Path)) { [IO.File]::Delete($Path) } }
     'FindTemporaries' {
