@@ -213,7 +213,7 @@ internal sealed class EstateExporter(IEngine engine)
     }
 
     /// <summary>What a role grants besides its remote indices and remote cluster privileges for the alias; null when nothing.</summary>
-    private static string? Beyond(JsonObject role, JsonObject remoteIndices)
+    internal static string? Beyond(JsonObject role, JsonObject remoteIndices)
     {
         var extra = new List<string>();
         foreach (var field in new[] { "cluster", "indices", "applications", "run_as" })
