@@ -31,12 +31,39 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
     public async Task<ElasticsearchConnection> ConnectToEckAsync(EckCluster cluster, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var session = sessions.Get(new KubernetesTarget(cluster.KubeConfig, cluster.Context));
-        var password = await ReadElasticPasswordAsync(session, cluster, cancellationToken).ConfigureAwait(false);
-        var authorities = await ReadHttpCaAsync(session, cluster, reporter, cancellationToken).ConfigureAwait(false);
-        var service = await KubernetesErrors.Run(
+        // Three independent reads, sent together rather than one after the other.
+        var passwordRead = ReadElasticPasswordAsync(session, cluster, cancellationToken);
+        var authoritiesRead = ReadHttpCaAsync(session, cluster, reporter, cancellationToken);
+        var serviceRead = KubernetesErrors.Run(
             new KubernetesErrors.Operation("get", "services", cluster.Namespace, EckNames.HttpService(cluster.Name), session),
-            () => session.Client.CoreV1.ReadNamespacedServiceAsync(EckNames.HttpService(cluster.Name), cluster.Namespace, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
+            () => session.Client.CoreV1.ReadNamespacedServiceAsync(EckNames.HttpService(cluster.Name), cluster.Namespace, cancellationToken: cancellationToken));
+        try
+        {
+            await Task.WhenAll(passwordRead, authoritiesRead, serviceRead).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The first failure in the order the reads were written, as when they ran one after another; a password
+            // read meanwhile is disposed.
+            if (passwordRead.IsCompletedSuccessfully)
+            {
+                passwordRead.Result.Dispose();
+            }
+
+            foreach (var read in new Task[] { passwordRead, authoritiesRead, serviceRead })
+            {
+                if (read.IsFaulted)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(read.Exception!.InnerException!).Throw();
+                }
+            }
+
+            throw;
+        }
+
+        var password = passwordRead.Result;
+        var authorities = authoritiesRead.Result;
+        var service = serviceRead.Result;
 
         var port = service.Spec?.Ports?.FirstOrDefault()?.Port ?? EckNames.HttpPort;
         var scheme = service.Spec?.Ports?.FirstOrDefault()?.Name == "http" ? "http" : "https";
