@@ -100,7 +100,7 @@ internal sealed class ServicePublisher(ClusterReader reader)
                         ["service"] = new JsonObject
                         {
                             ["metadata"] = ServiceTemplates.Metadata(plan.Request),
-                            ["spec"] = ServiceTemplates.Spec(plan.Request),
+                            ["spec"] = ServiceTemplates.SpecPatch(plan.Request),
                         },
                     },
                 },
@@ -287,7 +287,7 @@ internal sealed class ServicePublisher(ClusterReader reader)
         catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesConflict)
         {
             // It exists: ours from an earlier or retried run (the plan saw it), so bring it to the wanted spec.
-            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = metadata["labels"]!.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() }, ["spec"] = body["spec"]!.DeepClone() };
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = metadata["labels"]!.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() }, ["spec"] = ServiceTemplates.SpecPatch(plan.Request, selector) };
             await KubernetesErrors.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedServiceAsync(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }

@@ -55,6 +55,22 @@ internal static class ServiceTemplates
         return spec;
     }
 
+    /// <summary>
+    /// <see cref="Spec"/> as a JSON merge patch over the service there now: source ranges the request leaves out are
+    /// removed (null), not kept from an earlier publish with -LoadBalancerSourceRange, which <see cref="Satisfies"/>
+    /// would then find different on every later run.
+    /// </summary>
+    public static JsonObject SpecPatch(PublishRequest request, IReadOnlyDictionary<string, string>? selector = null)
+    {
+        var spec = Spec(request, selector);
+        if (!spec.ContainsKey("loadBalancerSourceRanges"))
+        {
+            spec["loadBalancerSourceRanges"] = null;
+        }
+
+        return spec;
+    }
+
     /// <summary>Whether an existing service (template or Service object, as JSON) already does what the request asks.</summary>
     public static bool Satisfies(JsonNode? existing, PublishRequest request)
     {

@@ -241,7 +241,7 @@ public sealed class MergePatchBodiesTests
         AssertJson("""
             {"spec":{"transport":{"service":{
               "metadata":{"labels":{"app.kubernetes.io/managed-by":"EckRemoteCluster"}},
-              "spec":{"type":"LoadBalancer","ports":[{"name":"tls-transport","protocol":"TCP","port":PORT,"targetPort":9300}]}}}}}
+              "spec":{"type":"LoadBalancer","ports":[{"name":"tls-transport","protocol":"TCP","port":PORT,"targetPort":9300}],"loadBalancerSourceRanges":null}}}}}
             """.Replace("PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), patch.Body);
         Assert.DoesNotContain(api.Requests, r => r.Method == "POST");
         Assert.Equal(EckInterface.Transport, endpoint.Interface);

@@ -41,6 +41,18 @@ public sealed class ServiceTemplatesTests
     }
 
     [Fact]
+    public void ThePatchRemovesSourceRangesAnEarlierPublishSetWhenTheRequestHasNone()
+    {
+        // A merge patch keeps every key it leaves out: source ranges it does not null stay, and the next plan differs again.
+        var patch = ServiceTemplates.SpecPatch(NodePort);
+        Assert.True(patch.ContainsKey("loadBalancerSourceRanges"));
+        Assert.Null(patch["loadBalancerSourceRanges"]);
+
+        var withRanges = ServiceTemplates.SpecPatch(NodePort with { LoadBalancerSourceRanges = ["10.20.0.0/16"] });
+        Assert.Equal("10.20.0.0/16", (string?)withRanges["loadBalancerSourceRanges"]![0]);
+    }
+
+    [Fact]
     public void AServiceWithoutTheLabelIsNotTheModules() =>
         Assert.False(ServiceTemplates.IsManagedByModule(JsonNode.Parse("""{"metadata":{"labels":{"app.kubernetes.io/managed-by":"someone"}}}""")));
 }
