@@ -2,7 +2,7 @@
 Runs documented examples one after the other, as a runbook would, in this process: started by DocExamples.Tests.ps1
 as `pwsh -NonInteractive -File` with its standard input a pipe of its own that is closed at once (CI has no stdin).
 -PlanPath is a JSON file: SandboxJson, ModulePath, WorkingDirectory, ResultPath, SshHosts, HighImpact and Examples
-(Id, File, Line, Runbook, Code with the placeholders already bound). For each example it appends to ResultPath one
+(Id, File, Line, Runbook, Shares, Code with the placeholders already bound). For each example it appends to ResultPath one
 JSON line when it starts and one with the outcome: Passed, or Failed with the ErrorId, the message and the line of the
 documentation file where the error arose.
 
@@ -102,7 +102,16 @@ foreach ($i in 1..3) {
 $force = @{}
 foreach ($name in $plan.HighImpact) { $force["$($name):Force"] = $true }
 
+# Each example runs in a directory of its own holding the shared files (the fixtures, and what the examples marked
+# Shares wrote, such as ./estate.yaml), so one example's ./dc1.yaml is not in the way of the next one's.
+$shared = (Get-Location).Path
+$index = 0
 foreach ($example in $plan.Examples) {
+    $index++
+    $own = Join-Path $shared "example-$index"
+    New-Item -ItemType Directory $own | Out-Null
+    Get-ChildItem $shared -File | Copy-Item -Destination $own
+    Set-Location $own
     Write-Result @{ Id = $example.Id; State = 'Started' }
     $PSDefaultParameterValues = if ($example.Runbook) { @{} } else { $force.Clone() }
     $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -127,6 +136,8 @@ foreach ($example in $plan.Examples) {
         }
     }
     $output = $collected | Out-String -Width 200
+    Set-Location $shared
+    if ($example.Shares -and -not $failure) { Get-ChildItem $own -File | Copy-Item -Destination $shared -Force }
     Get-PSSession | Where-Object { $_.InstanceId -notin @($nodeSessions.Values.InstanceId) } | Remove-PSSession -ErrorAction SilentlyContinue
     $PSDefaultParameterValues = @{}
     Write-Result @{

@@ -54,7 +54,8 @@ BeforeDiscovery {
     $run = @($ordered | Where-Object { $_.Id -in $rest.Id })
     $entries = @($notRun + $first + $last | ForEach-Object { @{ File = $_.File; Code = $_.Code; Count = @(Find-Example $_).Count } })
     # Discovery's variables reach the tests only as data.
-    $data = @{ Examples = $examples; Run = $run; Excluded = @($excluded) }
+    # The files the first examples write (./estate.yaml) are there for the examples after them; each other example's are its own.
+    $data = @{ Examples = $examples; Run = $run; Excluded = @($excluded); Shared = @($first | ForEach-Object { Find-Example $_ } | ForEach-Object Id) }
     $checkCases = @($examples | ForEach-Object { @{ Id = $_.Id; Title = $_.Title; Example = $_ } })
     $runCases = @($run | ForEach-Object { @{ Id = $_.Id; Title = $_.Title } })
 }
@@ -130,7 +131,7 @@ Describe 'Documented examples under pwsh -NonInteractive against the sandbox' -F
             HighImpact       = $highImpact
             SshHosts         = @($SshHosts | ForEach-Object { @{ HostName = $_.HostName; Port = $_.Port; UserName = $_.UserName; KeyFilePath = $_.KeyFilePath; KnownHostsPath = $_.KnownHostsPath } })
             Examples         = @($Run | ForEach-Object {
-                    @{ Id = $_.Id; File = $_.File; Line = $_.Line; Runbook = (Test-RunbookExample $_.Code $_.Title); Code = (ConvertTo-SandboxExample -Example $_ -Sandbox $Sandbox) }
+                    @{ Id = $_.Id; File = $_.File; Line = $_.Line; Runbook = (Test-RunbookExample $_.Code $_.Title); Shares = $_.Id -in $Shared; Code = (ConvertTo-SandboxExample -Example $_ -Sandbox $Sandbox) }
                 })
         }
         $planPath = Join-Path $TestDrive 'plan.json'
