@@ -112,6 +112,8 @@ foreach ($example in $plan.Examples) {
     New-Item -ItemType Directory $own | Out-Null
     Get-ChildItem $shared -File | Copy-Item -Destination $own
     Set-Location $own
+    # A session an earlier example's failure left closed is opened again, so one failure does not fail the rest.
+    if (@($nodes | Where-Object State -ne 'Opened')) { $nodes = $sessions = @(New-PSSession -HostName es1, es2) }
     Write-Result @{ Id = $example.Id; State = 'Started' }
     $PSDefaultParameterValues = if ($example.Runbook) { @{} } else { $force.Clone() }
     $watch = [Diagnostics.Stopwatch]::StartNew()
