@@ -98,6 +98,9 @@ function Start-PesterLane([string] $Pester, [string] $ResultsFolder, [string] $Q
         $start.ArgumentList.Add($argument)
     }
     $start.UseShellExecute = $false
+    # A cache directory per lane: pwsh processes that end at the same time rewrite the shared multicore JIT startup
+    # profile (~/.cache/powershell/StartupProfileData-*) at once, and a torn one crashes every later pwsh at start.
+    $start.Environment['XDG_CACHE_HOME'] = Join-Path $ResultsFolder "pwsh-cache-$Lane"
     # CI has no standard input: each lane gets a pipe of its own, closed at once.
     $start.RedirectStandardInput = $true
     $start.RedirectStandardOutput = $true

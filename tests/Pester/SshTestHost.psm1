@@ -81,58 +81,79 @@ function Start-SshTestHost {
     $authorizedKeys = Join-Path $directory 'authorized_keys'
     Copy-Item "$clientKey.pub" $authorizedKeys
 
-    $port = Get-FreeTcpPort
-    $knownHosts = Join-Path $directory 'known_hosts'
-    $hostPublic = (Get-Content "$hostKey.pub" -Raw).Trim() -split ' '
-    Set-Content -Path $knownHosts -Value "[127.0.0.1]:$port $($hostPublic[0]) $($hostPublic[1])"
-
     $process = [Environment]::ProcessPath
     $pwsh = if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { "$(Get-ShellQuoted $process) $(Get-ShellQuoted (Join-Path $PSHOME 'pwsh.dll'))" } else { Get-ShellQuoted $process }
     $exports = foreach ($key in $Environment.Keys) { "export $key=$(Get-ShellQuoted ([string] $Environment[$key]))" }
     $path = if ($PathPrefix) { "export PATH=$(Get-ShellQuoted ($PathPrefix -join ':')):`"`$PATH`"" }
     $subsystem = Join-Path $directory 'pwsh-subsystem'
-    Set-Content -Path $subsystem -Value (@('#!/bin/sh', $path) + $exports + "exec $pwsh -sshs -NoLogo -NoProfile")
+    # Each session's pwsh keeps its caches (the multicore JIT startup profile among them) in a directory of its own:
+    # pwsh processes ending together rewrite a shared StartupProfileData-SSHServerMode at once, and one left torn
+    # makes every later `pwsh -sshs` on the machine crash at start ("String cannot have zero length").
+    $cache = 'export XDG_CACHE_HOME=' + (Get-ShellQuoted (Join-Path $directory 'cache')) + '/$$ && mkdir -p "$XDG_CACHE_HOME"'
+    Set-Content -Path $subsystem -Value (@('#!/bin/sh', $path, $cache) + $exports + "exec $pwsh -sshs -NoLogo -NoProfile")
     [IO.File]::SetUnixFileMode($subsystem, [IO.UnixFileMode] 'UserRead, UserWrite, UserExecute')
-
     $user = [Environment]::UserName
-    $config = Join-Path $directory 'sshd_config'
-    Set-Content -Path $config -Value @(
-        "Port $port"
-        'ListenAddress 127.0.0.1'
-        "HostKey $hostKey"
-        "PidFile $(Join-Path $directory 'sshd.pid')"
-        "AuthorizedKeysFile $authorizedKeys"
-        'PubkeyAuthentication yes'
-        'PasswordAuthentication no'
-        'KbdInteractiveAuthentication no'
-        'PermitRootLogin prohibit-password'
-        "AllowUsers $user"
-        # The key files live under the temp dir, which StrictModes would refuse (world-writable /tmp above them).
-        'StrictModes no'
-        'UsePAM no'
-        'LogLevel INFO'
-        "Subsystem powershell $subsystem"
-    )
-
-    $start = [Diagnostics.ProcessStartInfo]::new($script:Sshd)
-    foreach ($argument in '-D', '-e', '-f', $config) { $start.ArgumentList.Add($argument) }
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $sshd = [Diagnostics.Process]::Start($start)
-    $log = [IO.FileStream]::new((Join-Path $directory 'sshd.log'), [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::Read)
-    $null = $sshd.StandardError.BaseStream.CopyToAsync($log)
-    $null = $sshd.StandardOutput.BaseStream.CopyToAsync([IO.Stream]::Null)
-
+    $knownHosts = Join-Path $directory 'known_hosts'
+    $hostPublic = (Get-Content "$hostKey.pub" -Raw).Trim() -split ' '
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ($true) {
-        if ($sshd.HasExited) { $log.Dispose(); throw "sshd exited with $($sshd.ExitCode): $(Get-Content (Join-Path $directory 'sshd.log') -Raw)" }
-        $client = [Net.Sockets.TcpClient]::new()
-        try { $client.Connect([Net.IPAddress]::Loopback, $port); break } catch { } finally { $client.Dispose() }
-        if ([DateTime]::UtcNow -gt $deadline) { $sshd.Kill($true); $log.Dispose(); throw "sshd did not listen on 127.0.0.1:$port within $TimeoutSeconds s." }
-        Start-Sleep -Milliseconds 50
+
+    # A free port can be taken by another process (another test lane's sshd or sandbox) between the probe and sshd's
+    # bind, and a connect to it would then reach that process: the port counts only once sshd itself says it listens
+    # on it, and a port lost that way is replaced by another.
+    for ($attempt = 1; ; $attempt++) {
+        $port = Get-FreeTcpPort
+        Set-Content -Path $knownHosts -Value "[127.0.0.1]:$port $($hostPublic[0]) $($hostPublic[1])"
+        $config = Join-Path $directory 'sshd_config'
+        Set-Content -Path $config -Value @(
+            "Port $port"
+            'ListenAddress 127.0.0.1'
+            "HostKey $hostKey"
+            "PidFile $(Join-Path $directory 'sshd.pid')"
+            "AuthorizedKeysFile $authorizedKeys"
+            'PubkeyAuthentication yes'
+            'PasswordAuthentication no'
+            'KbdInteractiveAuthentication no'
+            'PermitRootLogin prohibit-password'
+            "AllowUsers $user"
+            # The key files live under the temp dir, which StrictModes would refuse (world-writable /tmp above them).
+            'StrictModes no'
+            'UsePAM no'
+            'LogLevel INFO'
+            "Subsystem powershell $subsystem"
+        )
+
+        $start = [Diagnostics.ProcessStartInfo]::new($script:Sshd)
+        foreach ($argument in '-D', '-e', '-f', $config) { $start.ArgumentList.Add($argument) }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.UseShellExecute = $false
+        $sshd = [Diagnostics.Process]::Start($start)
+        $null = $sshd.StandardOutput.BaseStream.CopyToAsync([IO.Stream]::Null)
+        $said = [Collections.Generic.List[string]]::new()
+        $listening = $false
+        while (-not $listening) {
+            $left = $deadline - [DateTime]::UtcNow
+            $reading = $sshd.StandardError.ReadLineAsync()
+            if ($left -le [TimeSpan]::Zero -or -not $reading.Wait($left)) {
+                $sshd.Kill($true)
+                throw "sshd did not listen on 127.0.0.1:$port within $TimeoutSeconds s: $($said -join "`n")"
+            }
+            if ($null -eq $reading.Result) { break }
+            $said.Add($reading.Result)
+            $listening = $reading.Result -match "Server listening on 127\.0\.0\.1 port $port\b"
+        }
+        if ($listening) { break }
+        $null = $sshd.WaitForExit(5000)
+        if ($attempt -ge 5 -or -not ($said -match 'Address already in use')) {
+            throw "sshd exited with $(if ($sshd.HasExited) { $sshd.ExitCode } else { '?' }): $($said -join "`n")"
+        }
     }
+    $log = [IO.FileStream]::new((Join-Path $directory 'sshd.log'), [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::Read)
+    $writer = [IO.StreamWriter]::new($log, [Text.UTF8Encoding]::new($false), 4096, $true)
+    foreach ($line in $said) { $writer.WriteLine($line) }
+    $writer.Dispose()
+    $null = $sshd.StandardError.BaseStream.CopyToAsync($log)
 
     [pscustomobject]@{
         PSTypeName     = 'EckRemoteCluster.Tests.SshTestHost'
