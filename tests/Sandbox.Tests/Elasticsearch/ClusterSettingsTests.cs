@@ -44,6 +44,36 @@ public class ClusterSettingsTests(EsFixture fixture)
         Assert.Empty(info.Body!.AsObject());
     }
 
+    [Fact]
+    public async Task ARemovedRemoteIsGoneFromRemoteInfoWhenTheSettingsUpdateAnswersEvenWhileAnotherRemoteIsConnecting()
+    {
+        // A port that accepts TCP and never answers the TLS handshake: the connection attempt to 'stalled' stays
+        // pending (the sandbox's 10 s handshake timeout) and holds the node's refresh of its remote connections.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var silentPort = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        using var client = fixture.LocalClient();
+        try
+        {
+            var (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.mode":"proxy","cluster.remote.leaving.proxy_address":"127.0.0.1:1"}}""");
+            Assert.Equal(200, status);
+            await EsTestClient.EventuallyAsync(() => client.GetAsync("/_remote/info"), r => r.Body?["leaving"] is not null);
+            (status, _, _) = await client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.stalled.mode":"proxy","cluster.remote.stalled.proxy_address":"127.0.0.1:{{{silentPort}}}"}}""");
+            Assert.Equal(200, status);
+
+            (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.*":null}}""");
+            Assert.Equal(200, status);
+            // No waiting: Elasticsearch removes it on the applier thread before the update is acknowledged.
+            var (_, info, _) = await client.GetAsync("/_remote/info");
+            Assert.Null(info!["leaving"]);
+            Assert.NotNull(info["stalled"]);
+        }
+        finally
+        {
+            await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.*":null,"cluster.remote.stalled.*":null}}""");
+        }
+    }
+
     [Theory]
     [InlineData("""{"persistent":{"cluster.remote.x.mode":"proxy","cluster.remote.x.proxy_address":"h:9443","cluster.remote.x.node_connections":3}}""",
         "Setting \"cluster.remote.x.node_connections\" cannot be used with the configured \"cluster.remote.x.mode\" [required=SNIFF, configured=PROXY]")]

@@ -72,6 +72,7 @@ public sealed class EsCluster
 
         foreach (var node in Nodes)
         {
+            node.Connections.DropDeregistered();
             node.Background(ct => node.Connections.RefreshAsync(aliases, ct));
         }
     }

@@ -7,12 +7,43 @@ namespace Sandbox.Elasticsearch.Remote;
 /// A node's RemoteClusterService: one connection per registered alias, rebuilt when the alias's settings change, when
 /// the node's credentials for it change (reload_secure_settings) and when the node starts.
 /// </summary>
+/// <remarks>
+/// A deregistered alias is gone from _remote/info by the time the settings update is acknowledged: Elasticsearch's
+/// settings consumer (RemoteClusterService.updateRemoteCluster, elastic/elasticsearch
+/// server/src/main/java/org/elasticsearch/transport/RemoteClusterService.java) closes and removes it on the cluster
+/// applier thread, and PUT _cluster/settings answers once every node has applied the state. So removals happen at
+/// once (<see cref="DropDeregistered"/>), never behind a reconnection that holds the refresh gate, and a refresh that
+/// read the settings before a removal cannot bring the alias back.
+/// </remarks>
 public sealed class RemoteClusterConnections(EsNode node) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, RemoteConnection> _connections = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly object _membership = new();
 
     public IReadOnlyDictionary<string, RemoteConnection> Current => _connections;
+
+    /// <summary>Closes and forgets, before returning, the connections of aliases the settings no longer register.</summary>
+    public void DropDeregistered()
+    {
+        List<RemoteConnection> closed = [];
+        lock (_membership)
+        {
+            var registered = RemoteClusterConfig.Aliases(node.Cluster.State.EffectiveSettings());
+            foreach (var gone in _connections.Keys.Except(registered).ToList())
+            {
+                if (_connections.TryRemove(gone, out var old))
+                {
+                    closed.Add(old);
+                }
+            }
+        }
+
+        foreach (var old in closed)
+        {
+            node.Background(async _ => await old.DisposeAsync());
+        }
+    }
 
     /// <summary>Re-reads the registered remotes and reconnects those named (all when null); drops deregistered ones.</summary>
     public async Task RefreshAsync(IReadOnlyCollection<string>? aliases, CancellationToken cancellationToken)
@@ -20,27 +51,38 @@ public sealed class RemoteClusterConnections(EsNode node) : IAsyncDisposable
         await _refreshGate.WaitAsync(cancellationToken);
         try
         {
+            DropDeregistered();
             var settings = node.Cluster.State.EffectiveSettings();
             var registered = RemoteClusterConfig.Aliases(settings);
-            foreach (var gone in _connections.Keys.Except(registered).ToList())
-            {
-                if (_connections.TryRemove(gone, out var old))
-                {
-                    await old.DisposeAsync();
-                }
-            }
-
             var attempts = new List<Task>();
             foreach (var alias in registered.Where(a => aliases is null || aliases.Contains(a)))
             {
                 var config = RemoteClusterConfig.From(alias, settings, node.Cluster.State.Version)!;
                 var connection = new RemoteConnection(node, config, node.RemoteCredentials.GetValueOrDefault(alias));
-                if (_connections.TryGetValue(alias, out var old))
+                RemoteConnection? old = null;
+                bool dropped;
+                lock (_membership)
+                {
+                    // The settings may have dropped the alias since they were read above: then it stays dropped.
+                    dropped = !RemoteClusterConfig.Aliases(node.Cluster.State.EffectiveSettings()).Contains(alias);
+                    if (!dropped)
+                    {
+                        _connections.TryGetValue(alias, out old);
+                        _connections[alias] = connection;
+                    }
+                }
+
+                if (dropped)
+                {
+                    await connection.DisposeAsync();
+                    continue;
+                }
+
+                if (old is not null)
                 {
                     await old.DisposeAsync();
                 }
 
-                _connections[alias] = connection;
                 attempts.Add(connection.ConnectAsync(cancellationToken));
             }
 
