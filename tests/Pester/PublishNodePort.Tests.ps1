@@ -68,3 +68,71 @@ Describe 'Publish-EckRemoteClusterServer when the address opens only after it is
         finally { $tcp.Dispose() }
     }
 }
+
+Describe 'Export-RemoteClusterEstate of a certificate-model link whose transport is a NodePort Service' {
+    BeforeAll {
+        $env:KUBECONFIG = $Sandbox.kubeconfig
+        $env:NODEPORT_ESTATE_PASSWORD = $Sandbox.localCluster.elasticPassword
+        $script:Nodes = @($Sandbox.localCluster.nodes.configDir)
+        $script:Folder = Join-Path $Sandbox.StateDirectory 'estate-nodeport'
+        New-Item -ItemType Directory $Folder -Force | Out-Null
+        $script:RestartCommand = "Invoke-RestMethod -Method POST -Uri ('$($Sandbox.controlApi.TrimEnd('/'))/nodes/{0}/restart' -f `$_.NodeName) | Out-Null"
+        # The remote cluster server published through a LoadBalancer: the ECK cluster has a published endpoint of another
+        # Service type than its transport's, which the export must not take for the link's.
+        $null = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait | Publish-EckRemoteClusterServer -Type LoadBalancer
+        $script:Alias = "certnp$(Get-Random -Maximum 99999)"
+        $nodesYaml = ($Nodes | ForEach-Object { "      - configPath: '$_'" }) -join "`n"
+        $script:EstatePath = Join-Path $Folder 'nodeport.yaml'
+        Set-Content -Path $EstatePath -Encoding utf8NoBOM -Value @"
+version: 1
+localClusters:
+  - name: dc1
+    uris: [$(($Sandbox.localCluster.nodes.httpUri | ForEach-Object { "'$_'" }) -join ', ')]
+    certificateAuthority: '$($Sandbox.localCluster.httpCaPath)'
+    username: $($Sandbox.localCluster.username)
+    password: { env: NODEPORT_ESTATE_PASSWORD }
+    nodes:
+$nodesYaml
+    restartCommand: "$($RestartCommand.Replace('"', '\"'))"
+eckClusters:
+  - name: prod
+    namespace: elastic
+    cluster: quickstart
+    serviceType: NodePort
+links:
+  - alias: $Alias
+    local: dc1
+    eck: prod
+    securityModel: Certificate
+"@
+        $script:Applied = @(Sync-RemoteClusterEstate -Path $EstatePath -Force)
+    }
+
+    AfterAll {
+        $local = Connect-LocalCluster
+        $null = $local | Invoke-ElasticsearchRequest PUT '/_cluster/settings' @{ persistent = @{ "cluster.remote.$Alias.mode" = $null; "cluster.remote.$Alias.proxy_address" = $null; "cluster.remote.$Alias.server_name" = $null } } -ErrorAction SilentlyContinue
+        Remove-Item Env:KUBECONFIG, Env:NODEPORT_ESTATE_PASSWORD -ErrorAction SilentlyContinue
+    }
+
+    It 'writes serviceType NodePort, and Sync-RemoteClusterEstate -WhatIf of the exported file returns only Unchanged rows' {
+        $Applied.State | Should -Be 'Converged'
+        $Applied.Connected | Should -BeTrue
+        $service = Invoke-RestMethod -Uri "$($Sandbox.kubernetes.server)/api/v1/namespaces/elastic/services/quickstart-es-transport" `
+            -Headers @{ Authorization = "Bearer $($Sandbox.kubernetes.adminToken)" } -SkipCertificateCheck
+        $service.spec.type | Should -Be 'NodePort' -Because 'the estate published the transport through a NodePort Service'
+        $registered = Get-RemoteCluster -Connection (Connect-LocalCluster) | Where-Object Alias -eq $Alias
+        $registered.ProxyAddress | Should -Be "127.0.0.1:$(($service.spec.ports | Where-Object port -eq 9300).nodePort)"
+        $path = Join-Path $Folder 'nodeport-exported.yaml'
+
+        Export-RemoteClusterEstate -Path $path -Connection (Connect-LocalCluster) -ConfigPath $Nodes -Name dc1 -CertificateAuthority $Sandbox.localCluster.httpCaPath `
+            -PasswordVariable NODEPORT_ESTATE_PASSWORD -RestartCommand $RestartCommand -Force | Out-Null
+
+        $text = Get-Content $path -Raw
+        $text | Should -Match "alias: $Alias"
+        $text | Should -Match 'securityModel: Certificate'
+        $text | Should -Match 'serviceType: NodePort'
+        $rows = Sync-RemoteClusterEstate -Path $path -WhatIf
+        ($rows | Where-Object Alias -eq $Alias).Step | Should -Be @('Publish', 'EckTrust', 'Trust', 'Registration')
+        $rows | Where-Object Action -ne 'Unchanged' | Should -BeNullOrEmpty
+    }
+}

@@ -27,8 +27,10 @@ internal sealed class EstateExporter(IEngine engine)
         {
             var match = endpoints.FirstOrDefault(e => e.Endpoint?.ProxyAddress == remote.ProxyAddress)
                 ?? endpoints.FirstOrDefault(e => remote.ServerName is not null && e.Endpoint?.ServerName == remote.ServerName)
-                // The transport interface (certificate model) is recognised by the server name its certificate carries.
-                ?? endpoints.FirstOrDefault(e => remote.ServerName is not null && remote.ServerName == $"{e.Cluster.Name}-es-transport.{e.Cluster.Namespace}.svc");
+                // The transport interface (certificate model) is recognised by the server name its certificate carries; its
+                // entry is the cluster's one without an endpoint, since a published remote cluster server's endpoint (and its
+                // Service type) is another Service's.
+                ?? endpoints.FirstOrDefault(e => e.Endpoint is null && remote.ServerName is not null && remote.ServerName == $"{e.Cluster.Name}-es-transport.{e.Cluster.Namespace}.svc");
             if (match is null)
             {
                 reporter.Warning($"'{remote.Alias}' ({remote.ProxyAddress}) matches no published ECK cluster of the kubeconfig's contexts; it is left out of the estate.");
