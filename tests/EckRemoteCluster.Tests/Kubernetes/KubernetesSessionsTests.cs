@@ -117,6 +117,97 @@ public sealed class KubernetesSessionsTests : IDisposable
         Assert.Equal("alpha", sessions.Get(new KubernetesTarget(file, null)).ContextName);
     }
 
+    // Every field of KubernetesClient's kubeconfig model, plus keys it does not know (kubectl's newer ones), with a
+    // relative certificate path: our reader must give what LoadKubeConfig(file, useRelativePaths: true) gives.
+    private const string FullKubeConfig = """
+        apiVersion: v1
+        kind: Config
+        preferences:
+          colors: true
+        clusters:
+        - name: one
+          cluster:
+            server: https://one.example:6443
+            certificate-authority: certs/ca.crt
+            tls-server-name: api.one
+            insecure-skip-tls-verify: true
+            proxy-url: http://proxy.example:3128
+            disable-compression: true
+            extensions:
+            - name: meta
+              extension:
+                region: eu
+        - name: two
+          cluster:
+            server: https://two.example:6443
+            certificate-authority-data: QUJD
+        users:
+        - name: exec-user
+          user:
+            exec:
+              apiVersion: client.authentication.k8s.io/v1
+              command: get-token
+              args: [--cluster, one]
+              env:
+              - name: AWS_PROFILE
+                value: prod
+              installHint: install get-token
+              provideClusterInfo: true
+              interactiveMode: Never
+        - name: cert-user
+          user:
+            client-certificate: certs/client.crt
+            client-key: certs/client.key
+            client-certificate-data: Q0VSVA==
+            client-key-data: S0VZ
+            token: t0ken
+            username: admin
+            password: secret
+            as: someone
+            as-groups: [g1, g2]
+            auth-provider:
+              name: oidc
+              config:
+                idp-issuer-url: https://issuer.example
+        contexts:
+        - name: one
+          context:
+            cluster: one
+            user: exec-user
+            namespace: elastic
+        - name: two
+          context:
+            cluster: two
+            user: cert-user
+        current-context: one
+        """;
+
+    [Fact]
+    public void ReadsAKubeconfigAsKubernetesClientDoes()
+    {
+        var file = Write("full.yaml", FullKubeConfig);
+
+        var ours = KubeConfigMerge.Read(file);
+        var theirs = k8s.KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(file), useRelativePaths: true);
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(theirs), System.Text.Json.JsonSerializer.Serialize(ours));
+        Assert.Equal(Path.GetFullPath(file), ours.FileName);
+        Assert.Equal("certs/ca.crt", ours.Clusters.First().ClusterEndpoint.CertificateAuthority);
+        Assert.Equal(["--cluster", "one"], ours.Users.First().UserCredentials.ExternalExecution.Arguments);
+        Assert.Equal("prod", ours.Users.First().UserCredentials.ExternalExecution.EnvironmentVariables[0]["value"]);
+        Assert.Equal("https://issuer.example", ours.Users.Last().UserCredentials.AuthProvider.Config["idp-issuer-url"]);
+    }
+
+    [Fact]
+    public void EmptyFileHasNoContextAndFailsWithKubeContextNotFound()
+    {
+        var file = Write("empty.yaml", "");
+
+        var error = Assert.Throws<EckRemoteClusterException>(() => new KubernetesSessions().Get(new KubernetesTarget(file, null)));
+
+        Assert.Equal("KubeContextNotFound", error.ErrorId);
+    }
+
     private string Write(string name, string text)
     {
         var path = Path.Combine(_folder, name);
