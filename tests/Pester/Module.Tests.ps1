@@ -172,3 +172,34 @@ Import-Module '$(Get-BuiltModuleManifest)'
         $result.Loaded | Should -Be @('EckRemoteCluster')
     }
 }
+
+# The views are registered at import (FormatsToProcess), not at the first cmdlet: a session that only imported the
+# module must already format what a job, a thread job or a remote session hands it, and what a script constructs.
+# PowerShell formats a deserialized object ('Deserialized.X') with X's view. docs/performance.md, "Import, lazy views".
+Describe 'Views without any cmdlet run' {
+    It 'formats objects from Start-ThreadJob and Start-Job (deserialized) with the module''s table view' {
+        $result = Invoke-FreshPwsh -Script @"
+Import-Module '$(Get-BuiltModuleManifest)'
+`$make = {
+    param(`$Manifest)
+    Import-Module `$Manifest
+    [EckRemoteCluster.RemoteClusterTestResult]::new('prod-eck', `$true, 'proxy', '10.0.0.7:9443', 'quickstart-es-remote-cluster.elastic.svc',
+        [EckRemoteCluster.RemoteClusterSecurityModel]::ApiKey, '9.1.0', `$null, `$null, `$null, [EckRemoteCluster.NodeCredentialCheck[]] @(), 'prod-eck:logs-*', 3, [string[]] @())
+}
+`$thread = Start-ThreadJob -ScriptBlock `$make -ArgumentList '$(Get-BuiltModuleManifest)' | Receive-Job -Wait -AutoRemoveJob
+`$job = Start-Job -ScriptBlock `$make -ArgumentList '$(Get-BuiltModuleManifest)' | Receive-Job -Wait -AutoRemoveJob
+[pscustomobject]@{
+    Views      = @((Get-FormatData -TypeName 'EckRemoteCluster.RemoteClusterTestResult').FormatViewDefinition).Count
+    JobTypes   = @(`$job.pstypenames)
+    ThreadText = (`$thread | Format-Table | Out-String -Width 120).Trim()
+    JobText    = (`$job | Format-Table | Out-String -Width 120).Trim()
+} | ConvertTo-Json
+"@
+        $result.Views | Should -BeGreaterThan 0
+        $result.JobTypes[0] | Should -Be 'Deserialized.EckRemoteCluster.RemoteClusterTestResult'
+        foreach ($text in $result.ThreadText, $result.JobText) {
+            # Without the view PowerShell shows every property (Mode, Address, ... and, for a job, RunspaceId first).
+            ($text -split "`r?`n")[0] | Should -Match '^Alias\s+Connected\s+SearchHits\s+Cause\s+Recommendation\s*$' -Because 'the module''s table view'
+        }
+    }
+}
