@@ -21,6 +21,7 @@ function Invoke-ImportBench([string] $Root, [int] $Runs = 15) {
     $bare = 'exit 0'
     $withModule = "Import-Module '$manifest'; `$null = Get-Command -Module EckRemoteCluster; exit 0"
     Measure-ColdStart $pwsh $bare | Out-Null   # warm the OS file cache once; every measured run is still a new process
+    $loadBefore = Get-LoadAverageText
     $without = [Collections.Generic.List[double]]::new()
     $with = [Collections.Generic.List[double]]::new()
     for ($i = 0; $i -lt $Runs; $i++) {
@@ -34,6 +35,7 @@ function Invoke-ImportBench([string] $Root, [int] $Runs = 15) {
         'pwsh -NoProfile (ms)'   = [math]::Round($medianWithout)
         'with Import-Module (ms)' = [math]::Round($medianWith)
         'module adds (ms)'       = [math]::Round($medianWith - $medianWithout)
+        'load average'           = "$loadBefore -> $(Get-LoadAverageText)"
     }
 }
 

@@ -94,6 +94,12 @@ foreach ($directory in $Directories -split [IO.Path]::PathSeparator) {
     finally { Remove-Item $file -ErrorAction SilentlyContinue }
 }
 
+# The 1-, 5- and 15-minute load averages now, as text ('n/a' off Linux): printed beside each Bench piece, since on a
+# shared machine a figure means something only next to the load it was taken at.
+function Get-LoadAverageText {
+    if ($IsLinux) { ((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' ' } else { 'n/a' }
+}
+
 function Get-BenchMachine {
     [ordered]@{
         cores      = [Environment]::ProcessorCount

@@ -41,6 +41,7 @@ function ConvertTo-UtcTicks($Time) {
 # Returns the median latency in ms (one decimal) and prints each run's.
 function Invoke-WaitLatencyBench([string] $Root, [int] $Runs = 7, [int] $SecondsPerPod = 1) {
     $state = New-Item -ItemType Directory -Path (Join-Path $Root 'out' 'bench' 'wait-latency') -Force
+    $loadBefore = Get-LoadAverageText
     $sandbox = Start-DemoSandbox -Root $Root -StateDirectory $state.FullName -Arguments @('--rollout', 'instant', '--seed', (Get-SandboxSeed))
     try {
         $script = Join-Path $state.FullName 'wait-latency.ps1'
@@ -59,6 +60,6 @@ function Invoke-WaitLatencyBench([string] $Root, [int] $Runs = 7, [int] $Seconds
         if (-not $change) { throw "The sandbox logged no Ready status for generation $($wait.generation) of elastic/quickstart." }
         ([long] $wait.returnedTicks - (ConvertTo-UtcTicks $change.time)) / [TimeSpan]::TicksPerMillisecond
     }
-    Write-Host "  Wait-EckCluster returned after the status flip: $(($latencies | ForEach-Object { '{0:0.0}' -f $_ }) -join ', ') ms"
+    Write-Host "  Wait-EckCluster returned after the status flip: $(($latencies | ForEach-Object { '{0:0.0}' -f $_ }) -join ', ') ms (load average $loadBefore before, $(Get-LoadAverageText) after)"
     [math]::Round((Get-Median $latencies), 1)
 }
