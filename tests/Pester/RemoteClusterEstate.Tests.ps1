@@ -449,6 +449,52 @@ Describe 'Sync-RemoteClusterTrust on a certificate-model link, the nodes trustin
         }
     }
 
+    It 'reads Get-RemoteClusterHealth''s TrustDrift and CaExpiresInDays from the certificates inside transport.p12, opened with the keystore''s truststore password' {
+        Initialize-CertificateLink
+        $local = Connect-LocalCluster
+        $eck = Get-EckCluster -Namespace elastic -Name quickstart
+        $eckCa = ($eck | Get-EckTransportCa).Certificates[0]
+        $healthy = $eck | Get-RemoteClusterHealth -Connection $local -Alias cert -ConfigPath $Nodes
+        $healthy.SecurityModel | Should -Be 'Certificate'
+        $healthy.TrustDrift | Should -BeNullOrEmpty
+        $healthy.Findings.Code | Should -Not -Contain 'TrustDrift'
+        $healthy.CaExpiresInDays | Should -Be ([int] [Math]::Floor(($eckCa.NotAfter.ToUniversalTime() - [DateTime]::UtcNow).TotalDays)) -Because 'ECK''s CA, trusted inside the store, anchors the chain cert serves'
+
+        # The second node's store loses ECK's CA and gains a CA that expires in 10 days; the file is put back afterwards
+        # byte for byte (the sandbox's node reads its store at start, so the link keeps working meanwhile).
+        $path = Join-Path $Nodes[1] 'certs' 'transport.p12'
+        $original = [IO.File]::ReadAllBytes($path)
+        $setting = 'cluster.remote.cert.proxy_address'
+        $proxy = (Get-RemoteCluster -Connection $local | Where-Object Alias -eq 'cert').ProxyAddress
+        try {
+            $password = Get-StorePassword $Nodes[1]
+            $old = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+            $old.Import($original, $password, 'Exportable')
+            $store = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+            foreach ($certificate in $old) { if ($certificate.Thumbprint -ne $eckCa.Thumbprint) { $null = $store.Add($certificate) } }
+            $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=store-short-ca $(Get-Random)", [Security.Cryptography.RSA]::Create(2048), 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+            $short = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(10))
+            $null = $store.Add([Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($short.RawData))
+            [IO.File]::WriteAllBytes($path, $store.Export('Pkcs12', $password))
+
+            $drifted = $eck | Get-RemoteClusterHealth -Connection $local -Alias cert -ConfigPath $Nodes
+            $drifted.TrustDrift | Should -Be @($Nodes[1])
+            $finding = $drifted.Findings | Where-Object Code -eq 'TrustDrift'
+            $finding.FixedBy | Should -Be 'Sync-RemoteClusterTrust'
+            $finding.Evidence | Should -Match 'store-short-ca'
+            # With the remote down and no ECK cluster, nothing tells the CAs apart: every CA in the stores counts.
+            $null = $local | Invoke-ElasticsearchRequest PUT '/_cluster/settings' @{ persistent = @{ $setting = '127.0.0.1:9' } }
+            (Get-RemoteClusterHealth -Connection $local -Alias cert -ConfigPath $Nodes).CaExpiresInDays | Should -BeIn 9, 10
+        }
+        finally {
+            [IO.File]::WriteAllBytes($path, $original)
+            $null = $local | Invoke-ElasticsearchRequest PUT '/_cluster/settings' @{ persistent = @{ $setting = $proxy } }
+        }
+        Wait-Condition { Test-RemoteCluster -Connection $local -Alias cert -Quiet } -Because 'cert connects again' | Out-Null
+        ($eck | Get-RemoteClusterHealth -Connection $local -Alias cert -ConfigPath $Nodes).TrustDrift | Should -BeNullOrEmpty
+    }
+
     It 'follows a rotation of ECK''s CA to a new key inside transport.p12: the new CA added, the superseded one removed, no restart' {
         Initialize-CertificateLink
         $local = Connect-LocalCluster
