@@ -320,14 +320,11 @@ Describe 'Sync-RemoteClusterTrust' {
 Describe 'Through SSH sessions to the nodes' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
-        $script:Hosts = @(Start-SandboxSshHosts $Sandbox)
-        $script:Sessions = @($Hosts | New-SshTestSession)
+        $script:NodeSessions = Open-SandboxNodeSessions $Sandbox
+        $script:Sessions = $NodeSessions.Sessions
     }
 
-    AfterAll {
-        $Sessions | Remove-PSSession -ErrorAction SilentlyContinue
-        $Hosts | Stop-SshTestHost
-    }
+    AfterAll { Close-SandboxNodeSessions $NodeSessions }
 
     It 'rotates the key and follows a CA rotation on nodes reached through their sessions' {
         $old = Set-TestKey 10d

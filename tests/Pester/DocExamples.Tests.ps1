@@ -117,7 +117,9 @@ Describe 'Documented examples under pwsh -NonInteractive against the sandbox' -F
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
         $script:Sandbox = Start-TestSandbox
-        $script:SshHosts = @(Start-SandboxSshHosts $Sandbox)
+        # The runner opens its own sessions to these hosts.
+        $script:NodeSessions = Open-SandboxNodeSessions $Sandbox -NoSession
+        $script:SshHosts = $NodeSessions.Hosts
         $work = Join-Path $TestDrive 'examples'
         New-Item -ItemType Directory $work | Out-Null
         $highImpact = @(Get-Command -Module EckRemoteCluster -CommandType Cmdlet | Where-Object {
@@ -165,7 +167,7 @@ Describe 'Documented examples under pwsh -NonInteractive against the sandbox' -F
     }
 
     AfterAll {
-        $SshHosts | Stop-SshTestHost
+        Close-SandboxNodeSessions $NodeSessions
         Stop-TestSandbox $Sandbox
     }
 

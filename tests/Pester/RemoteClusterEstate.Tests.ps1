@@ -365,10 +365,12 @@ Describe 'Sync-RemoteClusterEstate' {
 Describe 'Sync-RemoteClusterEstate over SSH' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
-        $script:Hosts = @(Start-SandboxSshHosts $Sandbox)
+        # Sync-RemoteClusterEstate opens its own sessions to these hosts.
+        $script:NodeSessions = Open-SandboxNodeSessions $Sandbox -NoSession
+        $script:Hosts = $NodeSessions.Hosts
     }
 
-    AfterAll { $Hosts | Stop-SshTestHost }
+    AfterAll { Close-SandboxNodeSessions $NodeSessions }
 
     It 'reaches every node through an SSH session it opens (keyFile, knownHostsFile), with the password read from a file' {
         Initialize-Estate

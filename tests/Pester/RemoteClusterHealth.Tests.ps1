@@ -211,14 +211,11 @@ Describe 'Get-RemoteClusterHealth' {
 Describe 'Get-RemoteClusterHealth -Session' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'SshTestHost.psm1') -Force
-        $script:Hosts = @(Start-SandboxSshHosts $Sandbox)
-        $script:Sessions = @($Hosts | New-SshTestSession)
+        $script:NodeSessions = Open-SandboxNodeSessions $Sandbox
+        $script:Sessions = $NodeSessions.Sessions
     }
 
-    AfterAll {
-        $Sessions | Remove-PSSession -ErrorAction SilentlyContinue
-        $Hosts | Stop-SshTestHost
-    }
+    AfterAll { Close-SandboxNodeSessions $NodeSessions }
 
     BeforeEach { Restore-HealthyPair }
 

@@ -9,8 +9,9 @@ BeforeAll {
     $script:Sandbox = Start-TestSandbox
     # The flag file the node script's fault seam looks for (NodeFiles.ps1, Replace): absent, nothing happens.
     $script:ExitFlag = Join-Path ([IO.Path]::GetTempPath()) "eckrc-exit-flag-$([guid]::NewGuid().ToString('n'))"
-    $script:Hosts = @(Start-SandboxSshHosts $Sandbox -Environment @{ ECKREMOTECLUSTER_TEST_NODE_EXIT_FLAG = $ExitFlag })
-    $script:Sessions = @($Hosts | New-SshTestSession)
+    $script:NodeSessions = Open-SandboxNodeSessions $Sandbox -Environment @{ ECKREMOTECLUSTER_TEST_NODE_EXIT_FLAG = $ExitFlag }
+    $script:Hosts = $NodeSessions.Hosts
+    $script:Sessions = $NodeSessions.Sessions
     $credential = [pscredential]::new($Sandbox.localCluster.username, (ConvertTo-SecureString $Sandbox.localCluster.elasticPassword -AsPlainText -Force))
     $script:Local = New-ElasticsearchConnection -Uri $Sandbox.localCluster.nodes.httpUri -Credential $credential -CertificateAuthority $Sandbox.localCluster.httpCaPath
     $script:ConfigDirs = @($Sandbox.localCluster.nodes.configDir)
@@ -44,8 +45,7 @@ BeforeAll {
 }
 
 AfterAll {
-    $Sessions | Remove-PSSession -ErrorAction SilentlyContinue
-    $Hosts | Stop-SshTestHost
+    Close-SandboxNodeSessions $NodeSessions
     Stop-TestSandbox $Sandbox
 }
 

@@ -200,6 +200,46 @@ function Start-SandboxSshHosts {
     }
 }
 
+<#
+What a test file needs to reach the sandbox's self-managed nodes as administrators do: an sshd per node
+(Start-SshTestHost, the node's hostPath first on PATH, -Environment exported, each session's pwsh with caches of its
+own) and, unless -NoSession (for tests whose cmdlets open their own sessions), a session to each, in the nodes' order.
+Returns Hosts and Sessions for Close-SandboxNodeSessions. When a later host or session fails to start, those already
+started are stopped before the error is rethrown, so a failing BeforeAll leaves no sshd behind.
+#>
+function Open-SandboxNodeSessions {
+    param([Parameter(Mandatory)] $Sandbox, [hashtable] $Environment = @{}, [switch] $NoSession)
+    $hosts = [Collections.Generic.List[object]]::new()
+    $sessions = [Collections.Generic.List[object]]::new()
+    try {
+        foreach ($node in $Sandbox.localCluster.nodes) {
+            $hosts.Add((Start-SshTestHost -Name $node.name -PathPrefix @($node.hostPath) -Environment $Environment))
+        }
+        if (-not $NoSession) {
+            foreach ($sshHost in $hosts) { $sessions.Add((New-SshTestSession $sshHost)) }
+        }
+    }
+    catch {
+        Close-SandboxNodeSessions ([pscustomobject]@{ Hosts = $hosts.ToArray(); Sessions = $sessions.ToArray() })
+        throw
+    }
+    [pscustomobject]@{
+        PSTypeName = 'EckRemoteCluster.Tests.SandboxNodeSessions'
+        Hosts      = $hosts.ToArray()
+        Sessions   = $sessions.ToArray()
+    }
+}
+
+<# Closes what Open-SandboxNodeSessions opened: the sessions first, then the hosts. Nothing given, nothing done. #>
+function Close-SandboxNodeSessions {
+    param([Parameter(ValueFromPipeline)] $NodeSessions)
+    process {
+        if (-not $NodeSessions) { return }
+        $NodeSessions.Sessions | Remove-PSSession -ErrorAction SilentlyContinue
+        $NodeSessions.Hosts | Stop-SshTestHost
+    }
+}
+
 function Stop-SshTestHost {
     param([Parameter(ValueFromPipeline)] $SshHost)
     process {
@@ -214,4 +254,4 @@ function Stop-SshTestHost {
     }
 }
 
-Export-ModuleMember -Function Install-SshServer, Start-SshTestHost, Get-SshTestSessionParameters, New-SshTestSession, Start-SandboxSshHosts, Stop-SshTestHost
+Export-ModuleMember -Function Install-SshServer, Start-SshTestHost, Get-SshTestSessionParameters, New-SshTestSession, Start-SandboxSshHosts, Open-SandboxNodeSessions, Close-SandboxNodeSessions, Stop-SshTestHost
