@@ -185,6 +185,52 @@ Describe 'Node files through SSH sessions' {
     }
 }
 
+Describe 'Sessions the caller gave, after a run that fails on a node' {
+    It 'leaves every session Opened and Available when <Case>, and the next run through them succeeds' -ForEach @(
+        @{ Case = 'the second node''s config directory is not found (given -Session)'; Break = 'ConfigPath' }
+        @{ Case = 'a write on the second node fails (node objects piped from Get-ElasticsearchNodeConfig -Session)'; Break = 'CaFile' }
+    ) {
+        # Sessions of this It's own, so a session it broke could not break another It's.
+        $mine = @($Hosts | New-SshTestSession)
+        $caFile = Join-Path $ConfigDirs[1] 'remote-cluster-ca.crt'
+        $saved = if (Test-Path $caFile -PathType Leaf) { [IO.File]::ReadAllBytes($caFile) }
+        $empty = Join-Path $TestDrive "no-config-$(Get-Random)"
+        New-Item -ItemType Directory $empty -Force | Out-Null
+        try {
+            if ($Break -eq 'ConfigPath') {
+                { Add-RemoteClusterTrust -CertificateAuthority (Get-EckLikeCa) -Session $mine -ConfigPath $ConfigDirs[0], $empty -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'ConfigPathNotFound,EckRemoteCluster.Commands.AddRemoteClusterTrustCommand'
+            }
+            else {
+                # The second node's CA file is a directory: the node's own file command fails there, after the first node was handled.
+                Remove-Item $caFile -Force -ErrorAction SilentlyContinue
+                New-Item -ItemType Directory $caFile -Force | Out-Null
+                $error.Clear()
+                { Get-ElasticsearchNodeConfig -Session $mine | Add-RemoteClusterTrust -CertificateAuthority (Get-EckLikeCa) -WarningAction SilentlyContinue -ErrorAction Stop } |
+                    Should -Throw
+                $error[0].Exception.Message | Should -Match 'remote-cluster-ca\.crt'
+            }
+
+            foreach ($session in $mine) {
+                $session.State | Should -Be 'Opened' -Because "the module never closes a session it did not open ($($session.Name))"
+                $session.Availability | Should -Be 'Available'
+            }
+            (Get-PSSession).Id | Should -Contain $mine[0].Id
+            (Get-PSSession).Id | Should -Contain $mine[1].Id
+            @(Invoke-Command -Session $mine { $PID }).Count | Should -Be 2
+            if ($Break -eq 'CaFile') { Remove-Item $caFile -Recurse -Force }
+            # The run the caller makes next, through the same sessions: no lock or temporary was left on the nodes.
+            @(Add-RemoteClusterTrust -CertificateAuthority (Get-EckLikeCa) -Session $mine -WarningAction SilentlyContinue).Count | Should -Be 2
+            Get-Leftover | Should -BeNullOrEmpty
+        }
+        finally {
+            if (Test-Path $caFile -PathType Container) { Remove-Item $caFile -Recurse -Force }
+            if ($saved) { [IO.File]::WriteAllBytes($caFile, $saved) }
+            $mine | Remove-PSSession -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 Describe 'Restart-ElasticsearchNode' {
     It 'under -WhatIf changes no setting and restarts no node' {
         $started = (Get-NodeState node-1).started
