@@ -307,9 +307,9 @@ function Invoke-WorkflowSide {
     else {
         Invoke-ManualProcedureRun -Sandbox $Sandbox -WorkDirectory $WorkDirectory -SandboxAssembly $SandboxAssembly
     }
-    # Requests still in flight when the last step returned (none expected) would land after this read; a short
-    # settle keeps a late log write from going missing rather than from being counted.
-    Start-Sleep -Milliseconds 200
+    # A request is logged as the sandbox's handler ends, which can be just after the client had its answer: the log is
+    # read once every request the steps made is in it.
+    $null = Invoke-RestMethod -Method Post -Uri "$($Sandbox.controlApi)/requests/wait?timeoutSeconds=60"
     Measure-RequestLog $run (Get-SandboxRequestLog $Sandbox)
 }
 

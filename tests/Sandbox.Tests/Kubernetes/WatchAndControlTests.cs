@@ -57,4 +57,42 @@ public sealed class WatchAndControlTests(ApiServerFixture fixture) : IClassFixtu
         Assert.Equal("False,False,True", string.Join(",", log.Select(e => (bool)e!["mutating"]!)));
         Assert.All(log, e => Assert.Equal("sandbox-admin", (string?)e!["user"]));
     }
+
+    [Fact]
+    public async Task RequestsWaitAnswersOnceEveryStartedRequestIsLogged()
+    {
+        await fixture.Control.DeleteAsync("/requests");
+        using var fault = new StringContent("""{"target":"kubernetes","method":"GET","pathPattern":"/namespaces/held-for-log$","action":"hold","count":1}""");
+        Assert.Equal(201, (int)(await fixture.Control.PostAsync("/faults", fault)).StatusCode);
+        try
+        {
+            var held = ApiServerFixture.SendAsync(fixture.Admin, HttpMethod.Get, "/api/v1/namespaces/held-for-log");
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); (int)JsonNode.Parse(await fixture.Control.GetStringAsync("/faults"))!["held"]! < 1;)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the request was never held");
+                await Task.Delay(20);
+            }
+
+            // Started, not logged: the wait cannot answer while the request is held.
+            using (var busy = await fixture.Control.PostAsync("/requests/wait?timeoutSeconds=0.5", null))
+            {
+                Assert.Equal(504, (int)busy.StatusCode);
+            }
+
+            Assert.Empty(JsonNode.Parse(await fixture.Control.GetStringAsync("/requests"))!.AsArray());
+            (await fixture.Control.PostAsync("/faults/release", null)).EnsureSuccessStatusCode();
+            var (status, _) = await held;
+            Assert.Equal(404, status);
+            using var settled = await fixture.Control.PostAsync("/requests/wait?timeoutSeconds=30", null);
+            Assert.Equal(200, (int)settled.StatusCode);
+            var log = JsonNode.Parse(await fixture.Control.GetStringAsync("/requests"))!.AsArray();
+            Assert.Contains(log, e => (string?)e!["path"] == "/api/v1/namespaces/held-for-log" && (int)e["status"]! == 404);
+            using var badTimeout = await fixture.Control.PostAsync("/requests/wait?timeoutSeconds=x", null);
+            Assert.Equal(400, (int)badTimeout.StatusCode);
+        }
+        finally
+        {
+            await fixture.Control.DeleteAsync("/faults");
+        }
+    }
 }

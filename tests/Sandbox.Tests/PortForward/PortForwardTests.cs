@@ -94,7 +94,9 @@ public sealed class PortForwardTests(SandboxWithNodesFixture fixture) : IClassFi
         Assert.False((bool)json["mutating"]!);
         Assert.Contains("pods/portforward", (string?)json["note"]);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-        await Task.Delay(200);
+
+        // The server ends the request after the close handshake: once it has, the tunnel is still logged only once.
+        await fixture.Control.Requests.WhenServedAsync(entry).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Single(fixture.Control.Requests.Snapshot(), r => ReferenceEquals(r, entry) || (r.Time == entry.Time && r.PathAndQuery == entry.PathAndQuery));
     }
 

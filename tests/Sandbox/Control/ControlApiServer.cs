@@ -28,6 +28,29 @@ public sealed class ControlApiServer(ControlPlane control) : IAsyncDisposable
         app = builder.Build();
 
         app.MapGet("/requests", () => Results.Json(new JsonArray(control.Requests.Snapshot().Select(r => (JsonNode)r.ToJson()).ToArray())));
+        app.MapPost("/requests/wait", async (HttpContext context) =>
+        {
+            var timeout = TimeSpan.FromSeconds(60);
+            if (context.Request.Query["timeoutSeconds"] is { Count: > 0 } text)
+            {
+                if (!double.TryParse(text.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 600)
+                {
+                    return Results.BadRequest(new JsonObject { ["error"] = $"timeoutSeconds must be a number from 0 to 600, not '{text}'" });
+                }
+
+                timeout = TimeSpan.FromSeconds(seconds);
+            }
+
+            try
+            {
+                await control.Requests.WhenLoggedAsync().WaitAsync(timeout, context.RequestAborted);
+                return Results.Json(new JsonObject { ["count"] = control.Requests.Snapshot().Count });
+            }
+            catch (TimeoutException)
+            {
+                return Results.Json(new JsonObject { ["error"] = $"requests were still being served after {timeout.TotalSeconds} s" }, statusCode: 504);
+            }
+        });
         app.MapDelete("/requests", () =>
         {
             control.Requests.Clear();

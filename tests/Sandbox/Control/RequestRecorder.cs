@@ -25,12 +25,23 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
             var fault = faults.Take(targets, request.Method, pathAndQuery);
             var classification = classify?.Invoke(request);
             var logged = 0;
-            void Log(int status)
+            var begun = log.Begin();
+            LoggedRequest? open = null;
+            void Log(int status, bool ended)
             {
                 if (Interlocked.Exchange(ref logged, 1) == 0)
                 {
-                    log.Add(new LoggedRequest(time, userOf(context), request.Method, pathAndQuery, request.ContentType, status,
-                        classification?.Mutating ?? RequestLog.IsMutating(request.Method), targets[0], classification?.Note));
+                    var entry = new LoggedRequest(time, userOf(context), request.Method, pathAndQuery, request.ContentType, status,
+                        classification?.Mutating ?? RequestLog.IsMutating(request.Method), targets[0], classification?.Note);
+                    if (ended)
+                    {
+                        log.Add(entry, begun);
+                    }
+                    else
+                    {
+                        open = entry;
+                        log.AddServing(entry, begun);
+                    }
                 }
             }
 
@@ -40,7 +51,7 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
             {
                 if (context.Response.StatusCode == StatusCodes.Status101SwitchingProtocols)
                 {
-                    Log(StatusCodes.Status101SwitchingProtocols);
+                    Log(StatusCodes.Status101SwitchingProtocols, ended: false);
                 }
 
                 return Task.CompletedTask;
@@ -72,7 +83,11 @@ public sealed class RequestRecorder(RequestLog log, FaultInjector faults)
             }
             finally
             {
-                Log(fault?.Action == "reset" ? 0 : context.Response.StatusCode);
+                Log(fault?.Action == "reset" ? 0 : context.Response.StatusCode, ended: true);
+                if (open is not null)
+                {
+                    log.Served(open);
+                }
             }
         };
 }
