@@ -15,6 +15,9 @@ public sealed class ConfiguredLocalFixture : EsFixture
 
     public string RevokedKeyId { get; private set; } = string.Empty;
 
+    /// <summary>The key made with a 1 s expiration, behind the alias "expired".</summary>
+    public string ExpiringKeyId { get; private set; } = string.Empty;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -27,6 +30,7 @@ public sealed class ConfiguredLocalFixture : EsFixture
         var invalidated = await RemoteClusterProcedure.CreateCrossClusterKeyAsync(eck, "invalidated");
         await eck.DeleteAsync("/_security/api_key", $$"""{"ids":["{{IdOf(invalidated)}}"]}""");
         var expiring = await RemoteClusterProcedure.CreateCrossClusterKeyAsync(eck, "expiring", expiration: "1s");
+        ExpiringKeyId = IdOf(expiring);
         var (_, rest, _) = await eck.PostAsync("/_security/api_key", """{"name":"a-rest-key"}""");
         RestKeyId = (string)rest!["id"]!;
         var credentials = new Dictionary<string, string>
@@ -106,7 +110,8 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
     /// <summary>The remote writes its side of a failed handshake when it notices it: a moment after the client.</summary>
     private static async Task EventuallyContainsAsync(Func<string> read, string expected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // A bound for a remote that never writes it, not a wait: the loop ends as soon as the line is there.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!read().Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
@@ -223,10 +228,14 @@ public class FailureCauseTests(ConfiguredLocalFixture fixture) : IClassFixture<C
     {
         if (alias == "expired")
         {
-            var expiry = DateTime.UtcNow.AddSeconds(1.2);
-            while (DateTime.UtcNow < expiry)
+            // The key expires at the time Elasticsearch gave it when it was made (in the fixture): wait for that time,
+            // read from the key, not for a span guessed from now.
+            using var eck = fixture.EckClient();
+            var (_, keys, _) = await eck.GetAsync($"/_security/api_key?id={fixture.ExpiringKeyId}");
+            var expiration = DateTimeOffset.FromUnixTimeMilliseconds((long)keys!["api_keys"]![0]!["expiration"]!);
+            while (DateTimeOffset.UtcNow <= expiration)
             {
-                await Task.Delay(100);
+                await Task.Delay(50);
             }
         }
 
