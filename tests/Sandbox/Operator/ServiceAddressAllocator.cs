@@ -53,7 +53,9 @@ internal sealed class ServiceAddressAllocator
         {
             for (var attempt = 0; attempt < 1000; attempt++)
             {
-                var port = random.Next(30000, 32768);
+                // Not from the seeded generator: every sandbox would draw the same ports in the same order, and two
+                // started together allocate the same free port before either listens on it.
+                var port = Random.Shared.Next(30000, 32768);
                 if (!usedNodePorts.Contains(port) && IsFree(IPAddress.Loopback, port))
                 {
                     usedNodePorts.Add(port);
