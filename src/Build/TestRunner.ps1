@@ -16,6 +16,26 @@ function Get-PwshCommandLine {
     @($process)
 }
 
+<#
+Starts a child pwsh like this one (-NoProfile -NonInteractive, then -Argument) with a standard input of its own, a
+pipe closed at once: CI has no standard input to inherit, and a child must never wait on one. -RedirectOutput pipes
+its output and error streams to the caller; without it they are inherited. -Environment is added to the child's.
+#>
+function Start-ChildPwsh {
+    param([string[]] $Argument, [hashtable] $Environment = @{}, [switch] $RedirectOutput)
+    $pwsh = Get-PwshCommandLine
+    $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($item in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive') + $Argument) { $start.ArgumentList.Add($item) }
+    $start.UseShellExecute = $false
+    foreach ($key in $Environment.Keys) { $start.Environment[$key] = [string] $Environment[$key] }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = [bool] $RedirectOutput
+    $start.RedirectStandardError = [bool] $RedirectOutput
+    $process = [Diagnostics.Process]::Start($start)
+    $process.StandardInput.Close()
+    $process
+}
+
 function Read-TrxCounts([string] $TrxPath) {
     [xml] $trx = Get-Content $TrxPath -Raw
     $counters = $trx.TestRun.ResultSummary.Counters
@@ -92,21 +112,10 @@ function Get-PesterLaneCount {
 }
 
 function Start-PesterLane([string] $Pester, [string] $ResultsFolder, [string] $QueueFile, [int] $Lane) {
-    $pwsh = Get-PwshCommandLine
-    $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $ResultsFolder 'pester-lane.ps1'), $Pester, $ResultsFolder, $QueueFile)) {
-        $start.ArgumentList.Add($argument)
-    }
-    $start.UseShellExecute = $false
     # A cache directory per lane: pwsh processes that end at the same time rewrite the shared multicore JIT startup
     # profile (~/.cache/powershell/StartupProfileData-*) at once, and a torn one crashes every later pwsh at start.
-    $start.Environment['XDG_CACHE_HOME'] = Join-Path $ResultsFolder "pwsh-cache-$Lane"
-    # CI has no standard input: each lane gets a pipe of its own, closed at once.
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $process.StandardInput.Close()
+    $process = Start-ChildPwsh -RedirectOutput -Environment @{ XDG_CACHE_HOME = Join-Path $ResultsFolder "pwsh-cache-$Lane" } `
+        -Argument '-File', (Join-Path $ResultsFolder 'pester-lane.ps1'), $Pester, $ResultsFolder, $QueueFile
     $log = [IO.FileStream]::new((Join-Path $ResultsFolder "pester-lane-$Lane.log"), [IO.FileMode]::Create, [IO.FileAccess]::Write, [IO.FileShare]::ReadWrite)
     [pscustomobject]@{
         Lane    = $Lane
@@ -223,16 +232,9 @@ function Invoke-TestRun([string] $Root, [string] $Configuration, [string[]] $Pes
 the process that started it is gone, so a neighbour never outlives a killed test run.
 #>
 function Start-StressNeighbours {
-    $pwsh = Get-PwshCommandLine
     $spin = 'param($parent) $p = [Diagnostics.Process]::GetProcessById($parent); while (-not $p.HasExited) { for ($i = 0; $i -lt 2000000; $i++) { } }'
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("& { $spin } $PID"))
-    foreach ($core in 1..[Environment]::ProcessorCount) {
-        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) { $start.ArgumentList.Add($argument) }
-        $start.UseShellExecute = $false
-        $start.RedirectStandardInput = $true
-        [Diagnostics.Process]::Start($start)
-    }
+    foreach ($core in 1..[Environment]::ProcessorCount) { Start-ChildPwsh -Argument '-EncodedCommand', $encoded }
 }
 
 function Stop-StressNeighbours([Diagnostics.Process[]] $Neighbours) {
