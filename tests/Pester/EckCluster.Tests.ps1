@@ -34,6 +34,24 @@ Describe 'Get-EckCluster' {
         (Get-EckCluster -AllNamespaces -KubeConfig $Sandbox.kubeconfig).Namespace | Should -Contain 'elastic'
     }
 
+    It 'reads again when the connection is cut under a read, and writes nothing twice: a reset GET is resent, as client-go resends GETs' {
+        Clear-RequestLog
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches/quickstart$'; action = 'reset'; count = 2 }
+        try { $cluster = Get-EckCluster -Name quickstart }
+        finally { Clear-SandboxFault }
+        $cluster.Name | Should -Be 'quickstart'
+        $reads = @(Get-RequestLog -PathLike '/apis/elasticsearch.k8s.elastic.co/*/elasticsearches/quickstart')
+        $reads.status | Should -Be @(0, 0, 200) -Because 'two reads were cut (status 0 in the log) and the third was answered'
+    }
+
+    It 'fails with KubernetesUnreachable, naming the cause, once every resend of a read was cut' {
+        Add-SandboxFault @{ target = 'kubernetes'; method = 'GET'; pathPattern = 'elasticsearches/quickstart$'; action = 'reset'; count = 10 }
+        try { $err = { Get-EckCluster -Name quickstart -ErrorAction Stop } | Should -Throw -ErrorId 'KubernetesUnreachable,EckRemoteCluster.Commands.GetEckClusterCommand' -PassThru }
+        finally { Clear-SandboxFault }
+        $err.Exception.Message | Should -Match 'could not be reached: .+ \(.+\)'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'kubectl cluster-info'
+    }
+
     It 'fails with EckClusterNotFound for a cluster that does not exist' {
         $err = { Get-EckCluster -Name nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'EckClusterNotFound,EckRemoteCluster.Commands.GetEckClusterCommand' -PassThru
         $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty

@@ -19,17 +19,39 @@ internal static class KubernetesErrors
             : $"{Verb} {Resource} '{Namespace}/{Name}'";
     }
 
+    /// <summary>How many times a read is sent in all when the connection fails under it (<see cref="IsResendableRead"/>).</summary>
+    internal const int ReadAttempts = 4;
+
     public static async Task<T> Run<T>(Operation operation, Func<Task<T>> call)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Translate(ex, operation) is { } translated)
-        {
-            throw translated;
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < ReadAttempts && IsResendableRead(operation, ex))
+            {
+                // A short pause: a connection the API server (or a load balancer before it) has just closed is gone.
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Translate(ex, operation) is { } translated)
+            {
+                throw translated;
+            }
         }
     }
+
+    /// <summary>
+    /// A get or list whose connection failed before an answer came (reset, closed under it, an HTTP/2 connection that
+    /// went away with every request on it) is sent again, as client-go does for GET requests (kubernetes/kubernetes
+    /// staging/src/k8s.io/client-go/rest/request.go, isErrRetryableFunc): a read changes nothing. Writes are not
+    /// resent, since the server may have applied them; an answer with a status is not a connection failure.
+    /// </summary>
+    internal static bool IsResendableRead(Operation operation, Exception ex) =>
+        operation.Verb is "get" or "list"
+        && ex is HttpRequestException { StatusCode: null } or IOException
+        && ex is not OperationCanceledException;
 
     public static EckRemoteClusterException? Translate(Exception ex, Operation operation)
     {
@@ -48,7 +70,7 @@ internal static class KubernetesErrors
                 return new EckRemoteClusterException(
                     ErrorIds.KubernetesUnreachable,
                     EckErrorCategory.ConnectionError,
-                    $"The Kubernetes API of context '{operation.Session.ContextLabel}' could not be reached: {ex.Message}",
+                    $"The Kubernetes API of context '{operation.Session.ContextLabel}' could not be reached: {WithCause(ex)}",
                     "Check that the cluster is up and reachable from here (kubectl cluster-info --context " + operation.Session.ContextLabel + "), and any VPN or proxy.",
                     operation.Name,
                     ex);
@@ -63,6 +85,18 @@ internal static class KubernetesErrors
             default:
                 return null;
         }
+    }
+
+    /// <summary>HttpClient's "An error occurred while sending the request." says nothing alone: the innermost cause says what.</summary>
+    internal static string WithCause(Exception ex)
+    {
+        var innermost = ex;
+        while (innermost.InnerException is { } inner)
+        {
+            innermost = inner;
+        }
+
+        return ReferenceEquals(innermost, ex) || innermost.Message == ex.Message ? ex.Message : $"{ex.Message} ({innermost.Message})";
     }
 
     private static EckRemoteClusterException FromStatus(HttpStatusCode status, string? body, Operation operation, Exception inner)

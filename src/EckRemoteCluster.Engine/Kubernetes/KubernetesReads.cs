@@ -20,18 +20,17 @@ internal static class KubernetesReads
         CancellationToken cancellationToken)
         where T : class
     {
-        try
+        return await KubernetesErrors.Run<T?>(new KubernetesErrors.Operation("get", resource, namespaceName, name, session), async () =>
         {
-            return await read(session.Client, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception ex) when (KubernetesErrors.Translate(ex, new KubernetesErrors.Operation("get", resource, namespaceName, name, session)) is { } translated)
-        {
-            throw translated;
-        }
+            try
+            {
+                return await read(session.Client, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }).ConfigureAwait(false);
     }
 
     public static Task<V1Service?> ServiceOrNullAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken) =>

@@ -115,6 +115,81 @@ public sealed class KubernetesErrorsTests
     }
 
     [Fact]
+    public void UnreachableNamesTheInnermostCause()
+    {
+        var failure = new HttpRequestException("An error occurred while sending the request.", new IOException("The response ended prematurely."));
+
+        var error = KubernetesErrors.Translate(failure, Operation("get", "secrets", "quickstart-es-elastic-user"));
+
+        Assert.Contains("An error occurred while sending the request. (The response ended prematurely.)", error?.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("get")]
+    [InlineData("list")]
+    public async Task AReadWhoseConnectionFailsIsSentAgain(string verb)
+    {
+        var calls = 0;
+        var answer = await KubernetesErrors.Run(Operation(verb, "services", "quickstart-es-http"), () =>
+        {
+            calls++;
+            return calls < KubernetesErrors.ReadAttempts
+                ? throw new HttpRequestException("An error occurred while sending the request.", new IOException("The response ended prematurely."))
+                : Task.FromResult("answered");
+        });
+
+        Assert.Equal("answered", answer);
+        Assert.Equal(KubernetesErrors.ReadAttempts, calls);
+    }
+
+    [Fact]
+    public async Task AReadThatKeepsFailingEndsUnreachableAfterItsAttempts()
+    {
+        var calls = 0;
+        var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() => KubernetesErrors.Run<string>(Operation("get", "secrets", "x"), () =>
+        {
+            calls++;
+            throw new HttpRequestException("Connection refused");
+        }));
+
+        Assert.Equal("KubernetesUnreachable", error.ErrorId);
+        Assert.Equal(KubernetesErrors.ReadAttempts, calls);
+    }
+
+    [Theory]
+    [InlineData("patch")]
+    [InlineData("create")]
+    [InlineData("delete")]
+    public async Task AWriteIsNotSentAgainSinceTheServerMayHaveAppliedIt(string verb)
+    {
+        var calls = 0;
+        var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() => KubernetesErrors.Run<string>(Operation(verb, "services", "x"), () =>
+        {
+            calls++;
+            throw new HttpRequestException("An error occurred while sending the request.", new IOException("The response ended prematurely."));
+        }));
+
+        Assert.Equal("KubernetesUnreachable", error.ErrorId);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task AnAnswerWithAStatusIsNotSentAgain()
+    {
+        var calls = 0;
+        await Assert.ThrowsAsync<EckRemoteClusterException>(() => KubernetesErrors.Run<string>(Operation("get", "secrets", "x"), () =>
+        {
+            calls++;
+            throw new HttpOperationException("Operation returned an invalid status code")
+            {
+                Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), """{"kind":"Status","message":"forbidden"}"""),
+            };
+        }));
+
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public void ExceptionsItDoesNotKnowAreLeftAlone()
     {
         Assert.Null(KubernetesErrors.Translate(new InvalidOperationException("bug"), Operation("get", "elasticsearches", "x")));
