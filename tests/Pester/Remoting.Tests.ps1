@@ -470,10 +470,16 @@ catch { [Console]::Error.WriteLine("ErrorId: `$(`$_.FullyQualifiedErrorId)"); [C
         }
 
         $result.TimedOut | Should -BeFalse
-        $result.ExitCode | Should -Be 3 -Because $result.Error
-        # Lost while in use, or already seen broken when the run turned to it.
-        $result.Error | Should -Match 'ErrorId: Session(Lost|Unavailable),EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
-        if ($Finished) { $result.Error | Should -Match 'next run finishes it on all of them' }
+        # PowerShell's own SSH client can crash the process when the connection dies under it (seen once in a full
+        # run: an unhandled IOException 'Broken pipe' from SSHClientSessionTransportManager.CloseConnection on its
+        # error thread, exit 134), before the module can report anything. What must hold then is the recovery below.
+        $transportCrashed = $result.ExitCode -eq 134 -and $result.Error -match 'SSHClientSessionTransportManager'
+        if (-not $transportCrashed) {
+            $result.ExitCode | Should -Be 3 -Because $result.Error
+            # Lost while in use, or already seen broken when the run turned to it.
+            $result.Error | Should -Match 'ErrorId: Session(Lost|Unavailable),EckRemoteCluster.Commands.AddRemoteClusterCredentialCommand'
+            if ($Finished) { $result.Error | Should -Match 'next run finishes it on all of them' }
+        }
         $result.Error | Should -Not -Match 'lostSecret|TG9zdEtleUlk'
         if ($Finished) {
             # Node-1 committed before node-2's session was lost; node-2 kept its journal for the next run.
