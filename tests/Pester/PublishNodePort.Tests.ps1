@@ -76,7 +76,7 @@ Describe 'Export-RemoteClusterEstate of a certificate-model link whose transport
         $script:Nodes = @($Sandbox.localCluster.nodes.configDir)
         $script:Folder = Join-Path $Sandbox.StateDirectory 'estate-nodeport'
         New-Item -ItemType Directory $Folder -Force | Out-Null
-        $script:RestartCommand = "Invoke-RestMethod -Method POST -Uri ('$($Sandbox.controlApi.TrimEnd('/'))/nodes/{0}/restart' -f `$_.NodeName) | Out-Null"
+        $script:RestartCommand = Get-SandboxNodeRestartCommand $Sandbox
         # The remote cluster server published through a LoadBalancer: the ECK cluster has a published endpoint of another
         # Service type than its transport's, which the export must not take for the link's.
         $null = Get-EckCluster -Name quickstart | Enable-EckRemoteClusterServer -Force -Wait | Publish-EckRemoteClusterServer -Type LoadBalancer

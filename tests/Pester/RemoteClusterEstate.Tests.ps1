@@ -10,8 +10,7 @@ BeforeAll {
     $script:Nodes = @($Sandbox.localCluster.nodes.configDir)
     $script:Folder = Join-Path $Sandbox.StateDirectory 'estate'
     New-Item -ItemType Directory $Folder -Force | Out-Null
-    # How the sandbox restarts a self-managed node (systemd through a session on a real host).
-    $script:RestartCommand = "Invoke-RestMethod -Method POST -Uri ('$($Sandbox.controlApi.TrimEnd('/'))/nodes/{0}/restart' -f `$_.NodeName) | Out-Null"
+    $script:RestartCommand = Get-SandboxNodeRestartCommand $Sandbox
 
     <# An estate file: the sandbox's local cluster, its ECK cluster, and one API-key link per alias. #>
     function New-EstateFile([string] $Name, [string[]] $Alias = @('eck'), [string] $Replace, [string] $NodesYaml, [string] $Password = '{ env: ESTATE_TEST_PASSWORD }', [switch] $Prune) {

@@ -259,7 +259,16 @@ function Wait-Condition {
     }
 }
 
+<#
+The restartCommand an estate file gives for the sandbox's self-managed nodes: a POST to the control API's restart
+route for the node in $_, as systemd through a session would restart it on a real host.
+#>
+function Get-SandboxNodeRestartCommand {
+    param($Sandbox = (Get-CurrentSandbox))
+    "Invoke-RestMethod -Method POST -Uri ('$($Sandbox.controlApi.TrimEnd('/'))/nodes/{0}/restart' -f `$_.NodeName) | Out-Null"
+}
+
 Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Get-NuGetPackagePath, Get-PwshCommandLine, Invoke-FreshPwsh,
     Start-PwshProcess, Stop-PwshProcess,
     Start-TestSandbox, Stop-TestSandbox, Invoke-SandboxControl, Get-RequestLog, Clear-RequestLog, Add-SandboxFault, Clear-SandboxFault,
-    Wait-SandboxSettled, Get-NodeFileSnapshot, Restart-LocalNode, Connect-LocalCluster, Wait-Condition
+    Wait-SandboxSettled, Get-NodeFileSnapshot, Restart-LocalNode, Connect-LocalCluster, Wait-Condition, Get-SandboxNodeRestartCommand
