@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace Sandbox.Tests.Elasticsearch;
@@ -42,6 +43,29 @@ public class ClusterSettingsTests(EsFixture fixture)
         Assert.Null(after!["persistent"]!["cluster"]);
         info = await EsTestClient.EventuallyAsync(() => client.GetAsync("/_remote/info"), r => r.Body?["eck1"] is null);
         Assert.Empty(info.Body!.AsObject());
+    }
+
+    private static string Persistent(JsonObject settings) => new JsonObject { ["persistent"] = settings }.ToJsonString();
+
+    [Fact]
+    public async Task SettingsUpdatesSentAtOnceAllLand()
+    {
+        // Elasticsearch's master computes each update from the state the previous one produced; none is lost.
+        using var client = fixture.LocalClient();
+        var keys = Enumerable.Range(0, 16).Select(i => $"logger.org.example.concurrent{i}").ToList();
+        try
+        {
+            var puts = keys.Select(key => client.PutAsync("/_cluster/settings", Persistent(new JsonObject { [key] = "DEBUG" })));
+            Assert.All(await Task.WhenAll(puts), r => Assert.Equal(200, r.Status));
+            var (_, flat, _) = await client.GetAsync("/_cluster/settings?flat_settings=true");
+            Assert.All(keys, key => Assert.Equal("DEBUG", (string?)flat!["persistent"]![key]));
+        }
+        finally
+        {
+            var nulls = new JsonObject();
+            keys.ForEach(key => nulls[key] = null);
+            await client.PutAsync("/_cluster/settings", Persistent(nulls));
+        }
     }
 
     [Fact]

@@ -58,11 +58,11 @@ public static partial class RestApi
         }
 
         var state = request.Node.Cluster.State;
-        var (persistent, transient) = state.Settings;
         var persistentUpdates = SettingsJson.Flatten(body["persistent"] as JsonObject);
         var transientUpdates = SettingsJson.Flatten(body["transient"] as JsonObject);
-        var result = ClusterSettingsUpdate.Apply(persistent, transient, persistentUpdates, transientUpdates, request.Node.Config.Settings);
-        state.ReplaceSettings(result.Persistent, result.Transient, result.ChangedKeys);
+        var result = state.UpdateSettings(
+            (persistent, transient) => ClusterSettingsUpdate.Apply(persistent, transient, persistentUpdates, transientUpdates, request.Node.Config.Settings),
+            applied => (applied.Persistent, applied.Transient, applied.ChangedKeys));
         var flat = request.QueryFlag("flat_settings");
         return Done(new JsonObject
         {

@@ -76,6 +76,36 @@ public sealed class ClusterState
         }
     }
 
+    /// <summary>
+    /// Computes new settings from the current ones and installs them as one step: two updates sent at once never lose
+    /// either's keys. Elasticsearch runs every settings update as a cluster-state update task on the elected master
+    /// (MasterService, elastic/elasticsearch server/src/main/java/org/elasticsearch/cluster/service/MasterService.java),
+    /// one batch after another, each computed from the state the previous one produced
+    /// (TransportClusterUpdateSettingsAction, server/src/main/java/org/elasticsearch/action/admin/cluster/settings/).
+    /// <paramref name="update"/> may throw (validation): then nothing changes.
+    /// </summary>
+    public T UpdateSettings<T>(
+        Func<IReadOnlyDictionary<string, SettingValue>, IReadOnlyDictionary<string, SettingValue>, T> update,
+        Func<T, (SortedDictionary<string, SettingValue> Persistent, SortedDictionary<string, SettingValue> Transient, IReadOnlyCollection<string> ChangedKeys)> installed)
+    {
+        T result;
+        IReadOnlyCollection<string> changedKeys;
+        lock (_settingsLock)
+        {
+            result = update(_persistent, _transient);
+            (var persistent, var transient, changedKeys) = installed(result);
+            _persistent = persistent;
+            _transient = transient;
+        }
+
+        if (changedKeys.Count > 0)
+        {
+            SettingsChanged?.Invoke(changedKeys);
+        }
+
+        return result;
+    }
+
     /// <summary>Replaces both setting sets after validation passed; null values were already removed by the caller.</summary>
     public void ReplaceSettings(
         SortedDictionary<string, SettingValue> persistent, SortedDictionary<string, SettingValue> transient, IReadOnlyCollection<string> changedKeys)
