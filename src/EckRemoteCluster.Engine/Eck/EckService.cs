@@ -80,7 +80,7 @@ internal sealed class EckService : IEckService
         var session = _sessions.Get(target);
         var namespaces = await KubernetesErrors.Run(
             new KubernetesErrors.Operation("list", "namespaces", null, null, session),
-            () => session.Client.CoreV1.ListNamespaceAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+            () => session.Client.CoreV1.ListNamespaceAsync(cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         return namespaces.Items.Select(n => n.Metadata.Name).ToList();
     }
 }

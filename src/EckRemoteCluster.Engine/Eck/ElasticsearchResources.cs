@@ -11,7 +11,7 @@ internal static class ElasticsearchResources
         KubernetesErrors.Run(
             new KubernetesErrors.Operation("get", EckNames.ElasticsearchPlural, namespaceName, name, session),
             () => session.Client.CustomObjects.GetNamespacedCustomObjectAsync<ElasticsearchResource>(
-                EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, name, cancellationToken));
+                EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, name, cancellationToken), cancellationToken);
 
     public static Task<ElasticsearchResourceList> ListAsync(KubernetesSession session, string? namespaceName, CancellationToken cancellationToken) =>
         KubernetesErrors.Run(
@@ -20,7 +20,7 @@ internal static class ElasticsearchResources
                 ? session.Client.CustomObjects.ListClusterCustomObjectAsync<ElasticsearchResourceList>(
                     EckNames.Group, EckNames.Version, EckNames.ElasticsearchPlural, cancellationToken: cancellationToken)
                 : session.Client.CustomObjects.ListNamespacedCustomObjectAsync<ElasticsearchResourceList>(
-                    EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, cancellationToken: cancellationToken));
+                    EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>A JSON merge patch (RFC 7386): the only patch type a custom resource takes that cannot reorder or drop list items it does not mention.</summary>
     public static Task<ElasticsearchResource> MergePatchAsync(
@@ -30,5 +30,5 @@ internal static class ElasticsearchResources
             () => session.Client.CustomObjects.PatchNamespacedCustomObjectAsync<ElasticsearchResource>(
                 new V1Patch(mergePatchJson, V1Patch.PatchType.MergePatch),
                 EckNames.Group, EckNames.Version, namespaceName, EckNames.ElasticsearchPlural, name,
-                fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken));
+                fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken), cancellationToken);
 }

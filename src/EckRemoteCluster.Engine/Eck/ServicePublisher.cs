@@ -172,7 +172,7 @@ internal sealed class ServicePublisher(ClusterReader reader)
         {
             await KubernetesErrors.Run(
                 new KubernetesErrors.Operation("delete", "services", cluster.Namespace, plan.ServiceName, session),
-                () => session.Client.CoreV1.DeleteNamespacedServiceAsync(plan.ServiceName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                () => session.Client.CoreV1.DeleteNamespacedServiceAsync(plan.ServiceName, cluster.Namespace, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesObjectNotFound)
         {
@@ -282,14 +282,14 @@ internal sealed class ServicePublisher(ClusterReader reader)
         try
         {
             await KubernetesErrors.Run(operation, () => session.Client.CoreV1.CreateNamespacedServiceAsync(
-                KubernetesJson.Deserialize<V1Service>(body.ToJsonString()), cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                KubernetesJson.Deserialize<V1Service>(body.ToJsonString()), cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (EckRemoteClusterException ex) when (ex.ErrorId == ErrorIds.KubernetesConflict)
         {
             // It exists: ours from an earlier or retried run (the plan saw it), so bring it to the wanted spec.
             var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = metadata["labels"]!.DeepClone(), ["annotations"] = metadata["annotations"]?.DeepClone() }, ["spec"] = ServiceTemplates.SpecPatch(plan.Request, selector) };
             await KubernetesErrors.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedServiceAsync(
-                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ServiceName, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
     }
 

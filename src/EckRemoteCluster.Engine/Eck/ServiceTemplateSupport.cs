@@ -99,7 +99,7 @@ internal static class ServiceTemplateSupport
             () => session.Client.CustomObjects.PatchNamespacedCustomObjectAsync<ElasticsearchResource>(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
                 EckNames.Group, EckNames.Version, cluster.Namespace, EckNames.ElasticsearchPlural, cluster.Name,
-                dryRun: "All", fieldManager: EckNames.ManagedByValue, fieldValidation: "Ignore", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                dryRun: "All", fieldManager: EckNames.ManagedByValue, fieldValidation: "Ignore", cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         return result.ServiceTemplate("remoteClusterServer") is not null
             ? new ServiceTemplateSupportResult(true, "a server-side dry-run patch kept spec.remoteClusterServer.service (ECK 3.3 or later)")
             : new ServiceTemplateSupportResult(false, "a server-side dry-run patch had spec.remoteClusterServer.service pruned (ECK before 3.3)");

@@ -19,7 +19,7 @@ internal sealed class TransportCaReader(ClusterReader reader)
         reporter.Verbose($"Reading {EckNames.CaKey} of secret {cluster.Namespace}/{secretName}.");
         var secret = await KubernetesErrors.Run(
             new KubernetesErrors.Operation("get", "secrets", cluster.Namespace, secretName, session),
-            () => session.Client.CoreV1.ReadNamespacedSecretAsync(secretName, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            () => session.Client.CoreV1.ReadNamespacedSecretAsync(secretName, cluster.Namespace, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         if (secret.Data is null || !secret.Data.TryGetValue(EckNames.CaKey, out var bytes) || bytes.Length == 0)
         {
             throw new EckRemoteClusterException(

@@ -128,7 +128,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
                 Data = new Dictionary<string, string> { [EckNames.CaKey] = plan.CaPem },
             };
             await KubernetesErrors.Run(operation, () => session.Client.CoreV1.CreateNamespacedConfigMapAsync(
-                configMap, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                configMap, cluster.Namespace, fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         else if (plan.ConfigMapChange == FileChange.Updated)
         {
@@ -142,7 +142,7 @@ internal sealed class TransportTrustWriter(ClusterReader reader)
 
             await KubernetesErrors.Run(operation with { Verb = "patch" }, () => session.Client.CoreV1.PatchNamespacedConfigMapAsync(
                 new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), plan.ConfigMapName, cluster.Namespace,
-                fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                fieldManager: EckNames.ManagedByValue, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         if (plan.PointSpecAtConfigMap)

@@ -36,7 +36,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
         var authoritiesRead = ReadHttpCaAsync(session, cluster, reporter, cancellationToken);
         var serviceRead = KubernetesErrors.Run(
             new KubernetesErrors.Operation("get", "services", cluster.Namespace, EckNames.HttpService(cluster.Name), session),
-            () => session.Client.CoreV1.ReadNamespacedServiceAsync(EckNames.HttpService(cluster.Name), cluster.Namespace, cancellationToken: cancellationToken));
+            () => session.Client.CoreV1.ReadNamespacedServiceAsync(EckNames.HttpService(cluster.Name), cluster.Namespace, cancellationToken: cancellationToken), cancellationToken);
         try
         {
             await Task.WhenAll(passwordRead, authoritiesRead, serviceRead).ConfigureAwait(false);
@@ -116,7 +116,7 @@ internal sealed class ElasticsearchService(KubernetesSessions sessions) : IElast
         var name = EckNames.ElasticUserSecret(cluster.Name);
         var secret = await KubernetesErrors.Run(
             new KubernetesErrors.Operation("get", "secrets", cluster.Namespace, name, session),
-            () => session.Client.CoreV1.ReadNamespacedSecretAsync(name, cluster.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            () => session.Client.CoreV1.ReadNamespacedSecretAsync(name, cluster.Namespace, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         if (secret.Data is null || !secret.Data.TryGetValue(EckNames.ElasticUser, out var bytes) || bytes.Length == 0)
         {
             throw new EckRemoteClusterException(

@@ -34,7 +34,7 @@ internal sealed class PortForwardConnector
         var pod = await _pods.PickAsync(cancellationToken).ConfigureAwait(false);
         var socket = await KubernetesErrors.Run(
             new KubernetesErrors.Operation("create", "pods/portforward", _cluster.Namespace, pod, _session),
-            () => _session.Client.WebSocketNamespacedPodPortForwardAsync(pod, _cluster.Namespace, [_port], Subprotocol, cancellationToken: cancellationToken))
+            () => _session.Client.WebSocketNamespacedPodPortForwardAsync(pod, _cluster.Namespace, [_port], Subprotocol, cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         return new PortForwardStream(socket, $"pod {_cluster.Namespace}/{pod} port {_port}");
     }
@@ -46,7 +46,7 @@ internal sealed class PortForwardConnector
     {
         var pods = await KubernetesErrors.Run(
             new KubernetesErrors.Operation("list", "pods", _cluster.Namespace, null, _session),
-            () => _session.Client.CoreV1.ListNamespacedPodAsync(_cluster.Namespace, labelSelector: EckNames.ClusterSelector(_cluster.Name), cancellationToken: cancellationToken))
+            () => _session.Client.CoreV1.ListNamespacedPodAsync(_cluster.Namespace, labelSelector: EckNames.ClusterSelector(_cluster.Name), cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         return pods.Items;
     }

@@ -22,7 +22,7 @@ internal static class KubernetesErrors
     /// <summary>How many times a read is sent in all when the connection fails under it (<see cref="IsResendableRead"/>).</summary>
     internal const int ReadAttempts = 4;
 
-    public static async Task<T> Run<T>(Operation operation, Func<Task<T>> call)
+    public static async Task<T> Run<T>(Operation operation, Func<Task<T>> call, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -33,7 +33,7 @@ internal static class KubernetesErrors
             catch (Exception ex) when (attempt < ReadAttempts && IsResendableRead(operation, ex))
             {
                 // A short pause: a connection the API server (or a load balancer before it) has just closed is gone.
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Translate(ex, operation) is { } translated)
             {

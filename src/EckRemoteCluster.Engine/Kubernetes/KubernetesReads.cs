@@ -30,7 +30,7 @@ internal static class KubernetesReads
             {
                 return null;
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public static Task<V1Service?> ServiceOrNullAsync(KubernetesSession session, string namespaceName, string name, CancellationToken cancellationToken) =>

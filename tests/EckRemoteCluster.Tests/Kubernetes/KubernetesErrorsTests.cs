@@ -136,7 +136,7 @@ public sealed class KubernetesErrorsTests
             return calls < KubernetesErrors.ReadAttempts
                 ? throw new HttpRequestException("An error occurred while sending the request.", new IOException("The response ended prematurely."))
                 : Task.FromResult("answered");
-        });
+        }, CancellationToken.None);
 
         Assert.Equal("answered", answer);
         Assert.Equal(KubernetesErrors.ReadAttempts, calls);
@@ -150,10 +150,25 @@ public sealed class KubernetesErrorsTests
         {
             calls++;
             throw new HttpRequestException("Connection refused");
-        }));
+        }, CancellationToken.None));
 
         Assert.Equal("KubernetesUnreachable", error.ErrorId);
         Assert.Equal(KubernetesErrors.ReadAttempts, calls);
+    }
+
+    [Fact]
+    public async Task CtrlCDuringTheWaitBeforeAResendStopsTheReadAtOnce()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var calls = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => KubernetesErrors.Run<string>(Operation("get", "secrets", "x"), () =>
+        {
+            calls++;
+            cancellation.Cancel();
+            throw new HttpRequestException("An error occurred while sending the request.", new IOException("The response ended prematurely."));
+        }, cancellation.Token));
+
+        Assert.Equal(1, calls);
     }
 
     [Theory]
@@ -167,7 +182,7 @@ public sealed class KubernetesErrorsTests
         {
             calls++;
             throw new HttpRequestException("An error occurred while sending the request.", new IOException("The response ended prematurely."));
-        }));
+        }, CancellationToken.None));
 
         Assert.Equal("KubernetesUnreachable", error.ErrorId);
         Assert.Equal(1, calls);
@@ -184,7 +199,7 @@ public sealed class KubernetesErrorsTests
             {
                 Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), """{"kind":"Status","message":"forbidden"}"""),
             };
-        }));
+        }, CancellationToken.None));
 
         Assert.Equal(1, calls);
     }
