@@ -98,11 +98,14 @@ function Invoke-Bench {
         estate1RealisticSeconds  = $estate.Timings.estate1RealisticSeconds
         estate20RealisticSeconds = $estate.Timings.estate20RealisticSeconds
         sandbox20EckClusters     = $estate.Footprint
+        # What could not be measured, and why: each such figure above is null.
+        failures                 = @($estate.Failures)
     }
     $summaryFile = Join-Path $benchRoot 'summary.json'
     $summary | ConvertTo-Json -Depth 5 | Set-Content -Path $summaryFile
     Write-Host "Summary (medians): $summaryFile"
     Get-Content $summaryFile | Out-Host
+    if ($estate.Failures.Count -gt 0) { throw "Bench: $($estate.Failures.Count) figure(s) could not be taken (null in $summaryFile): $($estate.Failures -join '; ')" }
 }
 
 function Get-TotalMemoryBytes {

@@ -109,7 +109,8 @@ function Invoke-EstateSyncRun([string] $Root, [int] $Clusters, [string] $Rollout
 }
 
 <#
-The four estate timings, or $null for each when the built module has no Sync-RemoteClusterEstate, and the footprint
+The four estate timings, or $null for each when the built module has no Sync-RemoteClusterEstate or its run failed
+(the failure is in Failures: one failed sync does not cost the Bench the figures it already took), and the footprint
 of the largest sandbox (started on its own when there is no sync to run). One run per count and rollout: a
 20-cluster sandbox takes a while to start, and the sync's time is long against the noise of a busy machine.
 #>
@@ -118,6 +119,7 @@ function Invoke-EstateBench([string] $Root, [int[]] $ClusterCounts = @(1, 20)) {
     $canSync = (Import-PowerShellDataFile $manifest).CmdletsToExport -contains 'Sync-RemoteClusterEstate'
     $largest = ($ClusterCounts | Measure-Object -Maximum).Maximum
     $timings = [ordered]@{}
+    $failures = [Collections.Generic.List[string]]::new()
     $footprint = $null
     foreach ($rollout in 'instant', 'realistic') {
         foreach ($count in $ClusterCounts) {
@@ -125,7 +127,13 @@ function Invoke-EstateBench([string] $Root, [int[]] $ClusterCounts = @(1, 20)) {
             $timings[$field] = $null
             if (-not $canSync) { continue }
             Write-Host "Estate: one self-managed cluster linked to $count ECK cluster(s) by Sync-RemoteClusterEstate (--rollout $rollout)"
-            $run = Invoke-EstateSyncRun -Root $Root -Clusters $count -Rollout $rollout
+            try { $run = Invoke-EstateSyncRun -Root $Root -Clusters $count -Rollout $rollout }
+            catch {
+                # The other figures still count: this one stays null and the failure is reported with the summary.
+                $failures.Add("${field}: $($_.Exception.Message)")
+                Write-Warning "  not measured: $($_.Exception.Message)"
+                continue
+            }
             Write-Host "  $($run.Seconds) s, $($run.Results) result(s)"
             $timings[$field] = $run.Seconds
             if ($count -eq $largest -and $rollout -eq 'instant') { $footprint = $run.Footprint }
@@ -138,7 +146,9 @@ function Invoke-EstateBench([string] $Root, [int[]] $ClusterCounts = @(1, 20)) {
         Stop-DemoSandbox $sandbox
         $footprint = $sandbox.Footprint
     }
-    Write-Host ("  sandbox with {0} ECK clusters ({1} nodes): ready in {2} s, {3} MiB resident ({4} MiB peak), {5} threads" -f `
-        $footprint.eckClusters, $footprint.eckNodes, $footprint.startSeconds, $footprint.rssMiB, $footprint.peakRssMiB, $footprint.threads)
-    [pscustomobject]@{ Timings = $timings; Footprint = $footprint }
+    if ($footprint) {
+        Write-Host ("  sandbox with {0} ECK clusters ({1} nodes): ready in {2} s, {3} MiB resident ({4} MiB peak), {5} threads" -f `
+            $footprint.eckClusters, $footprint.eckNodes, $footprint.startSeconds, $footprint.rssMiB, $footprint.peakRssMiB, $footprint.threads)
+    }
+    [pscustomobject]@{ Timings = $timings; Footprint = $footprint; Failures = @($failures) }
 }

@@ -122,3 +122,23 @@ Describe 'The workflow bench' {
         }
     }
 }
+
+Describe 'The estate bench' {
+    It 'keeps the figures it took when one sync fails: that figure is null and the failure is reported' {
+        . (Join-Path (Get-RepositoryRoot) 'src' 'Build' 'ModuleLayout.ps1')
+        . (Join-Path (Get-RepositoryRoot) 'src' 'Build' 'EstateBench.ps1')
+        # Stands in for the sandbox and the sync (this file's other tests run the real ones): the 20-cluster realistic run fails.
+        function Invoke-EstateSyncRun([string] $Root, [int] $Clusters, [string] $Rollout) {
+            if ($Clusters -eq 20 -and $Rollout -eq 'realistic') { throw 'every link ended KubernetesUnreachable' }
+            [pscustomobject]@{ Seconds = 1.5; Results = $Clusters; Footprint = [pscustomobject]@{ eckClusters = $Clusters } }
+        }
+
+        $estate = Invoke-EstateBench -Root (Get-RepositoryRoot) 6>$null 3>$null
+
+        $estate.Timings.estate20RealisticSeconds | Should -BeNullOrEmpty
+        $estate.Timings.estate1Seconds, $estate.Timings.estate20Seconds, $estate.Timings.estate1RealisticSeconds | Should -Be @(1.5, 1.5, 1.5)
+        $estate.Footprint.eckClusters | Should -Be 20
+        $estate.Failures | Should -HaveCount 1
+        $estate.Failures[0] | Should -Match '^estate20RealisticSeconds: every link ended KubernetesUnreachable'
+    }
+}
