@@ -27,15 +27,7 @@ SandboxJsonWriter.Remove(options.StateDir);
 using var shutdown = new CancellationTokenSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-_ = Task.Run(() =>
-{
-    // The parent closing our stdin is the portable "stop" signal (tests on every platform use it).
-    while (Console.In.ReadLine() is not null)
-    {
-    }
-
-    shutdown.Cancel();
-});
+StdinStopSignal.Start(Console.In, shutdown.Cancel);
 
 var control = new ControlPlane();
 var esPipeline = ElasticsearchControl.Pipeline(control);
