@@ -1,7 +1,6 @@
 using EckRemoteCluster.Engine.Eck;
 using EckRemoteCluster.Engine.Kubernetes;
 using k8s;
-using k8s.Models;
 
 namespace EckRemoteCluster.Engine.Elasticsearch;
 
@@ -42,12 +41,7 @@ internal sealed class PortForwardConnector
     /// <summary>Before a request is sent again: returns once a pod is Ready (EckClusterNoReadyPod after the timeout).</summary>
     public Task WaitForReadyPodAsync(CancellationToken cancellationToken) => _pods.WaitForReadyAsync(cancellationToken);
 
-    private async Task<IList<V1Pod>> ListPodsAsync(CancellationToken cancellationToken)
-    {
-        var pods = await KubernetesErrors.Run(
-            new KubernetesErrors.Operation("list", "pods", _cluster.Namespace, null, _session),
-            () => _session.Client.CoreV1.ListNamespacedPodAsync(_cluster.Namespace, labelSelector: EckNames.ClusterSelector(_cluster.Name), cancellationToken: cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
-        return pods.Items;
-    }
+    /// <summary>The cluster's pods, read as the few fields a pick needs (<see cref="PodStates"/>).</summary>
+    private Task<IReadOnlyList<PodState>> ListPodsAsync(CancellationToken cancellationToken) =>
+        PodStates.ListAsync(_session, _cluster.Namespace, EckNames.ClusterSelector(_cluster.Name), cancellationToken);
 }

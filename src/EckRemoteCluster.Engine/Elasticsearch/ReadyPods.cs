@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Eck;
-using k8s.Models;
+using EckRemoteCluster.Engine.Kubernetes;
 
 namespace EckRemoteCluster.Engine.Elasticsearch;
 
@@ -14,7 +14,7 @@ namespace EckRemoteCluster.Engine.Elasticsearch;
 /// </summary>
 internal sealed class ReadyPods(
     EckCluster cluster,
-    Func<CancellationToken, Task<IList<V1Pod>>> listPods,
+    Func<CancellationToken, Task<IReadOnlyList<PodState>>> listPods,
     TimeSpan? timeout = null,
     TimeSpan? pollInterval = null)
 {
@@ -107,13 +107,10 @@ internal sealed class ReadyPods(
     private async Task<(IReadOnlyList<string> Ready, int Total)> ListReadyAsync(CancellationToken cancellationToken)
     {
         var pods = await listPods(cancellationToken).ConfigureAwait(false);
-        var ready = pods.Where(IsReady).Select(p => p.Metadata.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var ready = pods.Where(IsReady).Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
         return (ready, pods.Count);
     }
 
     /// <summary>What makes an endpoint ready in a Service's EndpointSlice: the pod Running, Ready and not terminating.</summary>
-    internal static bool IsReady(V1Pod pod) =>
-        pod.Status?.Phase == "Running"
-        && pod.Metadata?.DeletionTimestamp is null
-        && pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+    internal static bool IsReady(PodState pod) => pod.Phase == "Running" && !pod.Deleting && pod.ReadyCondition;
 }

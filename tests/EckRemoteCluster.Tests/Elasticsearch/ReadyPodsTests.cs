@@ -1,7 +1,7 @@
 using EckRemoteCluster.Contracts;
 using EckRemoteCluster.Engine.Elasticsearch;
 using EckRemoteCluster.Tests.Kubernetes;
-using k8s.Models;
+using EckRemoteCluster.Engine.Kubernetes;
 
 namespace EckRemoteCluster.Tests.Elasticsearch;
 
@@ -16,7 +16,7 @@ public sealed class ReadyPodsTests
     [Fact]
     public async Task PicksOnlyRunningReadyPodsThatAreNotBeingDeleted()
     {
-        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IList<V1Pod>>(
+        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IReadOnlyList<PodState>>(
         [
             Pod("solo-es-default-0", ready: true, deleting: true),
             Pod("solo-es-default-1", ready: false),
@@ -33,7 +33,7 @@ public sealed class ReadyPodsTests
     [Fact]
     public async Task NoReadyPodIsAnIOExceptionSoTheRequestCountsAsNotSent()
     {
-        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IList<V1Pod>>([Pod("solo-es-default-0", ready: false)]));
+        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IReadOnlyList<PodState>>([Pod("solo-es-default-0", ready: false)]));
 
         var error = await Assert.ThrowsAsync<NoReadyPodException>(() => pods.PickAsync(CancellationToken.None));
 
@@ -48,7 +48,7 @@ public sealed class ReadyPodsTests
         var pods = new ReadyPods(Cluster, _ =>
         {
             var n = Interlocked.Increment(ref lists);
-            return Task.FromResult<IList<V1Pod>>([Pod("solo-es-default-0", ready: n >= 3)]);
+            return Task.FromResult<IReadOnlyList<PodState>>([Pod("solo-es-default-0", ready: n >= 3)]);
         }, pollInterval: TimeSpan.FromMilliseconds(1));
         var reporter = new RecordingReporter();
 
@@ -65,7 +65,7 @@ public sealed class ReadyPodsTests
     [Fact]
     public async Task AReadyPodEndsTheWaitAtOnceWithoutProgress()
     {
-        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IList<V1Pod>>([Pod("solo-es-default-0", ready: true)]));
+        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IReadOnlyList<PodState>>([Pod("solo-es-default-0", ready: true)]));
         var reporter = new RecordingReporter();
 
         await WithReporter(reporter, () => pods.WaitForReadyAsync(CancellationToken.None));
@@ -76,7 +76,7 @@ public sealed class ReadyPodsTests
     [Fact]
     public async Task NoPodReadyUntilTheTimeoutIsEckClusterNoReadyPodNamingTheCmdlets()
     {
-        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IList<V1Pod>>([Pod("solo-es-default-0", ready: false)]),
+        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IReadOnlyList<PodState>>([Pod("solo-es-default-0", ready: false)]),
             timeout: TimeSpan.FromMilliseconds(50), pollInterval: TimeSpan.FromMilliseconds(5));
 
         var error = await Assert.ThrowsAsync<EckRemoteClusterException>(() => pods.WaitForReadyAsync(CancellationToken.None));
@@ -91,7 +91,7 @@ public sealed class ReadyPodsTests
     public async Task CancellingTheWaitStopsItAndCompletesTheProgress()
     {
         using var cancel = new CancellationTokenSource();
-        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IList<V1Pod>>([Pod("solo-es-default-0", ready: false)]), pollInterval: TimeSpan.FromMinutes(10));
+        var pods = new ReadyPods(Cluster, _ => Task.FromResult<IReadOnlyList<PodState>>([Pod("solo-es-default-0", ready: false)]), pollInterval: TimeSpan.FromMinutes(10));
         var reporter = new RecordingReporter();
 
         // The list answers at once, so the wait has reported progress and sleeps its (long) interval when it returns here.
@@ -118,13 +118,5 @@ public sealed class ReadyPodsTests
         }
     }
 
-    private static V1Pod Pod(string name, bool ready, bool deleting = false, string phase = "Running") => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, DeletionTimestamp = deleting ? DateTime.UtcNow : null },
-        Status = new V1PodStatus
-        {
-            Phase = phase,
-            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
-        },
-    };
+    private static PodState Pod(string name, bool ready, bool deleting = false, string phase = "Running") => new(name, phase, deleting, ready);
 }
