@@ -5,7 +5,7 @@ namespace Sandbox.Control;
 /// blocks for the sandbox's whole life, so it runs on a thread of its own, never on the thread pool: on a 2-core
 /// machine the pool starts with 2 workers, and a read parked on one of them left a single worker for the API server,
 /// the operator and the nodes together. A watch event then waited behind whatever the operator computed (a CA loaded,
-/// a certificate issued) and reached a waiting client 40-260 ms after its commit instead of within a few ms
+/// a certificate issued) and reached a waiting client 45-190 ms after its commit instead of within a few ms
 /// (docs/performance.md, importperf). kube-apiserver never queues a watch's delivery behind the operator's work.
 /// </summary>
 public static class StdinStopSignal
