@@ -35,7 +35,7 @@ internal sealed class KeystoreBatch : IKeystoreBatch
         NodeParallel.Outcome<OpenKeystore>[] opened;
         try
         {
-            using var keys = new KeystoreKeys();
+            using var keys = new KeystoreKeys(DerivedKeyCache.Process);
             opened = SecureStrings.Use(password, chars =>
             {
                 // The password's characters live only during this call; the parallel readers get a pinned copy that is

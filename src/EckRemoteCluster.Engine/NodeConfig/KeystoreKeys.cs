@@ -9,14 +9,18 @@ namespace EckRemoteCluster.Engine.NodeConfig;
 /// from one image, or a keystore copied to every node), and concurrent opens of the same salt wait for one derivation.
 /// Each keystore gets a copy of its key, since disposing a keystore wipes it; disposing this wipes the cached keys.
 /// One instance serves one password only: the cache is keyed by whether the keystore has one, not by the password.
+/// With a <see cref="DerivedKeyCache"/> (the cmdlets pass the process's), a key derived by an earlier run of this
+/// process for the same password, salt and rounds is taken from there instead of derived again, and every key derived
+/// here is left there for the next run.
 /// </summary>
-internal sealed class KeystoreKeys : IDisposable
+internal sealed class KeystoreKeys(DerivedKeyCache? shared = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<byte[]>> _keys = new(StringComparer.Ordinal);
+    private int _derivations;
     private bool _disposed;
 
-    /// <summary>How many derivations ran (tests prove the reuse with it).</summary>
-    public int Derivations => _keys.Values.Count(k => k.IsValueCreated);
+    /// <summary>How many derivations ran (tests prove the reuse with it); keys found in the shared cache are not derivations.</summary>
+    public int Derivations => Volatile.Read(ref _derivations);
 
     /// <summary>
     /// Derives at once the keys of every keystore a run is about to open (their containers read, nothing decrypted
@@ -43,13 +47,20 @@ internal sealed class KeystoreKeys : IDisposable
         var chars = password.ToArray();
         try
         {
+            if (shared is not null)
+            {
+                missing.RemoveAll(c => FromShared(c.HasPassword ? chars : [], c.Salt, c.Version, c.HasPassword));
+            }
+
             foreach (var round in missing.GroupBy(c => KeystoreFormat.KdfIterations(c.Version)))
             {
                 var containersOfRound = round.ToList();
                 var derived = DeriveAll(containersOfRound.Select(c => (c.HasPassword ? chars : [], c.Salt)).ToList(), round.Key);
+                Interlocked.Add(ref _derivations, derived.Length);
                 for (var i = 0; i < derived.Length; i++)
                 {
                     var key = derived[i];
+                    shared?.Remember(shared.Id(containersOfRound[i].HasPassword ? chars : [], containersOfRound[i].Salt, round.Key), key);
                     var lazy = new Lazy<byte[]>(() => key, LazyThreadSafetyMode.ExecutionAndPublication);
                     _ = lazy.Value;
                     if (!_keys.TryAdd(Id(containersOfRound[i].Salt, containersOfRound[i].Version, containersOfRound[i].HasPassword), lazy))
@@ -97,6 +108,24 @@ internal sealed class KeystoreKeys : IDisposable
         return keys;
     }
 
+    /// <summary>Takes the key from the shared cache into this run's keys; false when it has none for these inputs.</summary>
+    private bool FromShared(ReadOnlySpan<char> password, byte[] salt, int version, bool hasPassword)
+    {
+        if (shared?.TryGet(shared.Id(password, salt, KeystoreFormat.KdfIterations(version))) is not { } key)
+        {
+            return false;
+        }
+
+        var lazy = new Lazy<byte[]>(() => key, LazyThreadSafetyMode.ExecutionAndPublication);
+        _ = lazy.Value;
+        if (!_keys.TryAdd(Id(salt, version, hasPassword), lazy))
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+
+        return true;
+    }
+
     private static string Id(byte[] salt, int version, bool hasPassword) =>
         $"{(hasPassword ? 'p' : '-')}{KeystoreFormat.KdfIterations(version)}:{Convert.ToHexString(salt)}";
 
@@ -112,7 +141,21 @@ internal sealed class KeystoreKeys : IDisposable
             var chars = password.ToArray();
             try
             {
-                lazy = _keys.GetOrAdd(id, new Lazy<byte[]>(() => KeystoreCipher.DeriveKey(chars, salt, version), LazyThreadSafetyMode.ExecutionAndPublication));
+                if (shared is null || !FromShared(chars, salt, version, hasPassword))
+                {
+                    lazy = _keys.GetOrAdd(id, new Lazy<byte[]>(() =>
+                    {
+                        var key = KeystoreCipher.DeriveKey(chars, salt, version);
+                        Interlocked.Increment(ref _derivations);
+                        shared?.Remember(shared.Id(chars, salt, KeystoreFormat.KdfIterations(version)), key);
+                        return key;
+                    }, LazyThreadSafetyMode.ExecutionAndPublication));
+                }
+                else
+                {
+                    lazy = _keys[id];
+                }
+
                 _ = lazy.Value;
             }
             finally
