@@ -48,12 +48,19 @@ function New-BenchKey([int] $Seed) {
 }
 # Warm-up on the spare copy: the engine is loaded and JIT-compiled before anything is timed.
 Add-RemoteClusterCredential -Alias bench -ApiKey (New-BenchKey 0) -ConfigPath $nodeDirectories[0] -Confirm:$false | Out-Null
+# The process keeps keys derived in the last 2 minutes (DerivedKeyCache), so without this every run after the first
+# would time a cache hit; cleared before each timed run, each run derives its keys as a cmdlet run on its own does.
+$engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'EckRemoteCluster.Engine' }
+$cacheType = $engine.GetType('EckRemoteCluster.Engine.NodeConfig.DerivedKeyCache', $true)
+$processCache = $cacheType.GetProperty('Process').GetValue($null)
+$clearCache = $cacheType.GetMethod('Clear')
 $seed = 1
 # One line of JSON on stdout: the parent reads this process's output as text.
 @(foreach ($count in $NodeCounts -split ',') {
     $nodes = $nodeDirectories[1..[int]$count]
     $times = foreach ($run in 1..$Runs) {
         $key = New-BenchKey $seed; $seed++
+        $null = $clearCache.Invoke($processCache, $null)
         (Measure-Command { Add-RemoteClusterCredential -Alias bench -ApiKey $key -ConfigPath $nodes -Confirm:$false | Out-Null }).TotalMilliseconds
     }
     [pscustomobject]@{ Nodes = [int]$count; Ms = @($times) }
