@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EckRemoteCluster.Contracts;
@@ -111,15 +110,7 @@ internal static class ServiceTemplateSupport
 
     private static async Task<JsonNode> GetJsonAsync(k8s.Kubernetes client, string relativeUrl, CancellationToken cancellationToken)
     {
-        var baseUri = client.BaseUri.AbsoluteUri.EndsWith('/') ? client.BaseUri : new Uri(client.BaseUri.AbsoluteUri + "/");
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, relativeUrl));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (client.Credentials is not null)
-        {
-            await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await KubernetesRawGet.SendAsync(client, relativeUrl, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"GET /{relativeUrl.Split('?')[0]} answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);

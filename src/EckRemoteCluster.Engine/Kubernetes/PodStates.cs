@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
@@ -70,23 +69,15 @@ internal static class PodStates
 
     private static async Task<IReadOnlyList<PodState>> ListRawAsync(k8s.Kubernetes client, string namespaceName, string labelSelector, CancellationToken cancellationToken)
     {
-        var baseUri = client.BaseUri.AbsoluteUri.EndsWith('/') ? client.BaseUri : new Uri(client.BaseUri.AbsoluteUri + "/");
         var relative = $"api/v1/namespaces/{Uri.EscapeDataString(namespaceName)}/pods?labelSelector={Uri.EscapeDataString(labelSelector)}";
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, relative));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (client.Credentials is not null)
-        {
-            await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await KubernetesRawGet.SendAsync(client, relative, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             // What the typed client throws for a refusal, so the error names the same cause and action.
             var content = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             throw new HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}'")
             {
-                Request = new HttpRequestMessageWrapper(request, null),
+                Request = new HttpRequestMessageWrapper(response.RequestMessage!, null),
                 Response = new HttpResponseMessageWrapper(response, content),
             };
         }
