@@ -15,28 +15,38 @@ function Get-Median([double[]] $Values) {
     if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
 }
 
-function Invoke-ImportBench([string] $Root, [int] $Runs = 15) {
+function Invoke-ImportBench([string] $Root, [string[]] $Pwsh = (Get-PwshCommandLine), [int] $Runs = 15) {
     $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
-    $pwsh = Get-PwshCommandLine
     $bare = 'exit 0'
     $withModule = "Import-Module '$manifest'; `$null = Get-Command -Module EckRemoteCluster; exit 0"
-    Measure-ColdStart $pwsh $bare | Out-Null   # warm the OS file cache once; every measured run is still a new process
+    Measure-ColdStart $Pwsh $bare | Out-Null   # warm the OS file cache once; every measured run is still a new process
     $loadBefore = Get-LoadAverageText
     $without = [Collections.Generic.List[double]]::new()
     $with = [Collections.Generic.List[double]]::new()
     for ($i = 0; $i -lt $Runs; $i++) {
-        $without.Add((Measure-ColdStart $pwsh $bare))
-        $with.Add((Measure-ColdStart $pwsh $withModule))
+        $without.Add((Measure-ColdStart $Pwsh $bare))
+        $with.Add((Measure-ColdStart $Pwsh $withModule))
     }
     $medianWithout = Get-Median $without
     $medianWith = Get-Median $with
     [pscustomobject]@{
+        pwsh                     = if (Test-ReadyToRunImage (Join-Path (Split-Path $Pwsh[-1]) 'System.Management.Automation.dll')) { 'ReadyToRun' } else { 'JIT only' }
         Runs                     = $Runs
         'pwsh -NoProfile (ms)'   = [math]::Round($medianWithout)
         'with Import-Module (ms)' = [math]::Round($medianWith)
         'module adds (ms)'       = [math]::Round($medianWith - $medianWithout)
+        'methods JIT-compiled'   = Measure-ImportJitCount -Pwsh $Pwsh -Manifest $manifest
         'load average'           = "$loadBefore -> $(Get-LoadAverageText)"
     }
+}
+
+# How many methods the runtime JIT-compiles during the import (the median of three cold processes): what ReadyToRun
+# code saves is JIT work, so this says why the two pwsh builds differ.
+function Measure-ImportJitCount([string[]] $Pwsh, [string] $Manifest) {
+    $script = "`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(); Import-Module '$Manifest'; " +
+        "`$null = Get-Command -Module EckRemoteCluster; [System.Runtime.JitInfo]::GetCompiledMethodCount() - `$before"
+    $counts = 1..3 | ForEach-Object { [double]($null | & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script) }
+    Get-Median $counts
 }
 
 function Invoke-Bench {
@@ -48,9 +58,10 @@ function Invoke-Bench {
     $null = New-Item -ItemType Directory -Path $benchRoot
     $machine = Get-BenchMachine
     Write-Host "Machine: $($machine.cores) cores, $($machine.memoryGiB) GiB, $($machine.os), PowerShell $($machine.powershell), $($machine.dotnet), load average $($machine.loadAverageAtStart -join ' ')"
-    Write-Host 'Cold start: median of cold pwsh -NoProfile starts, with and without importing the module'
+    Write-Host 'Cold start: median of cold pwsh -NoProfile starts, with and without importing the module, on this pwsh and on the same pwsh compiled ReadyToRun as its release packages are (ReadyToRunPwsh.ps1)'
     $import = Invoke-ImportBench -Root $Root
-    $import | Format-Table -AutoSize | Out-Host
+    $importReadyToRun = Invoke-ImportBench -Root $Root -Pwsh (Get-ReadyToRunPwshCommandLine $Root)
+    @($import, $importReadyToRun) | Format-Table -AutoSize | Out-Host
 
     Write-Host 'First cmdlet and keystores: on a sandbox node''s config directory'
     Build-Sandbox $Root
@@ -80,6 +91,8 @@ function Invoke-Bench {
     $summary = [ordered]@{
         machine                  = $machine
         importAddsMs             = $import.'module adds (ms)'
+        # The same on this pwsh's ReadyToRun build, as the deb, rpm, tar.gz, zip and MSI packages ship it.
+        importAddsReadyToRunPwshMs = $importReadyToRun.'module adds (ms)'
         firstCmdletMs            = $firstCmdletMs
         pipelineSeconds          = [math]::Round((& $sideMedian $workflow.instant 'module' 'WallSeconds'), 2)
         manualSeconds            = [math]::Round((& $sideMedian $workflow.instant 'manual' 'WallSeconds'), 2)

@@ -113,6 +113,8 @@ function Get-BenchMachine {
         memoryGiB  = [math]::Round((Get-TotalMemoryBytes) / 1GB)
         os         = [Runtime.InteropServices.RuntimeInformation]::OSDescription
         powershell = "$($PSVersionTable.PSVersion)"
+        # The .NET tool package is IL only; the release packages are ReadyToRun (ReadyToRunPwsh.ps1).
+        powershellReadyToRun = Test-ReadyToRunImage (Join-Path $PSHOME 'System.Management.Automation.dll')
         dotnet     = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
         loadAverageAtStart = if ($IsLinux) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3 } else { $null }
     }

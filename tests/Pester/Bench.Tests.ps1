@@ -142,3 +142,32 @@ Describe 'The estate bench' {
         $estate.Failures[0] | Should -Match '^estate20RealisticSeconds: every link ended KubernetesUnreachable'
     }
 }
+
+# The Bench measures the import a second time on a ReadyToRun build of this pwsh (ReadyToRunPwsh.ps1). Building it
+# takes a minute of both cores, so the suite checks the parts it rests on and leaves the build itself to the Bench.
+Describe 'The ReadyToRun pwsh of the import bench' {
+    BeforeAll {
+        . (Join-Path (Get-RepositoryRoot) 'src' 'Build' 'ReadyToRunPwsh.ps1')
+    }
+
+    It 'tells a ReadyToRun image from an IL-only one' {
+        $moduleFolder = Split-Path (Get-BuiltModuleManifest)
+        Test-ReadyToRunImage (Join-Path $moduleFolder 'EckRemoteCluster.dll') | Should -BeTrue   # published ReadyToRun by the build
+        $engineIl = Join-Path (Get-RepositoryRoot) 'src' 'EckRemoteCluster.Engine' 'bin' 'Release' 'net8.0' 'EckRemoteCluster.Engine.dll'
+        Test-ReadyToRunImage $engineIl | Should -BeFalse   # the plain build the tests compile against
+    }
+
+    It 'references every managed assembly of a pwsh folder, for its own target framework, and nothing else' {
+        $pwshHome = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'pwsh') -Force
+        Copy-Item (Join-Path $PSHOME 'System.Management.Automation.dll'), (Join-Path $PSHOME 'pwsh.runtimeconfig.json') $pwshHome
+        Set-Content -Path (Join-Path $pwshHome 'libnative.dll') -Value 'not a PE file'
+        $expectedFramework = (Get-Content (Join-Path $PSHOME 'pwsh.runtimeconfig.json') -Raw | ConvertFrom-Json).runtimeOptions.tfm
+
+        $project = [xml](Get-Content -Raw (New-ReadyToRunPwshProject -PwshHome $pwshHome -Directory (Join-Path $TestDrive 'project')))
+
+        $project.Project.PropertyGroup.TargetFramework | Should -Be $expectedFramework
+        @($project.Project.ItemGroup.Reference.Include) | Should -Be @((Join-Path $pwshHome 'System.Management.Automation.dll'))
+        # The repository's own props (warnings as errors, our version) must not reach PowerShell's assemblies.
+        Get-Content (Join-Path $TestDrive 'project' 'Directory.Build.props') | Should -Be '<Project />'
+    }
+}
