@@ -91,7 +91,7 @@ function Invoke-Bench {
     $summary = [ordered]@{
         machine                  = $machine
         importAddsMs             = $import.'module adds (ms)'
-        # The same on this pwsh's ReadyToRun build, as the deb, rpm, tar.gz, zip and MSI packages ship it.
+        # The same on this pwsh's ReadyToRun build, as the zip, tar.gz, deb, rpm and msix packages ship it.
         importAddsReadyToRunPwshMs = $importReadyToRun.'module adds (ms)'
         firstCmdletMs            = $firstCmdletMs
         pipelineSeconds          = [math]::Round((& $sideMedian $workflow.instant 'module' 'WallSeconds'), 2)

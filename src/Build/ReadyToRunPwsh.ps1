@@ -1,10 +1,10 @@
-# The pwsh this build runs is PowerShell's .NET tool package, which PowerShell publishes framework-dependent and without
-# ReadyToRun code, so every PowerShell method an Import-Module runs is JIT-compiled first. The packages admins install
-# (deb, rpm, tar.gz, zip, MSI) are published ReadyToRun: PowerShell/PowerShell PowerShell.Common.props sets
-# PublishReadyToRun for Release builds of the self-contained deployment and turns it off for FxDependent ones, and
-# tools/packaging/packaging.psm1 refuses such a package unless System.Management.Automation.dll is ReadyToRun (and an
-# fxdependent one if any file is). To measure the import as those admins see it, the Bench compiles this same pwsh's
-# own assemblies ReadyToRun, as PowerShell's release build does, into a copy of its folder under out/.
+# The pwsh this build runs is PowerShell's .NET tool package, which carries IL only, so every PowerShell method an
+# Import-Module runs is JIT-compiled first. The packages admins install are ReadyToRun: PowerShell/PowerShell
+# PowerShell.Common.props publishes Release builds of the self-contained deployment ReadyToRun (and turns it off for the
+# framework-dependent one); tools/packaging/packaging.psm1 refuses a zip or tar.gz whose System.Management.Automation.dll
+# is not ReadyToRun; .pipelines/templates/linux-package-build.yml packs the deb and rpm from that same linux build, and
+# the Windows msix comes from the zip's. To measure the import as those admins see it, the Bench compiles this same
+# pwsh's own assemblies ReadyToRun, as PowerShell's release build does, into a copy of its folder under out/.
 
 function Test-ReadyToRunImage([string] $Path) {
     $stream = [IO.File]::OpenRead($Path)
