@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Sandbox.Elasticsearch;
 using Xunit;
 
 namespace Sandbox.Tests.Elasticsearch;
@@ -71,19 +75,22 @@ public class ClusterSettingsTests(EsFixture fixture)
     [Fact]
     public async Task ARemovedRemoteIsGoneFromRemoteInfoWhenTheSettingsUpdateAnswersEvenWhileAnotherRemoteIsConnecting()
     {
-        // A port that accepts TCP and never answers the TLS handshake: the connection attempt to 'stalled' stays
-        // pending (the sandbox's 10 s handshake timeout) and holds the node's refresh of its remote connections.
-        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        // A port that accepts TCP and never answers the TLS handshake: the connection attempts to 'stalled' stay pending
+        // (until the test closes them, at most the sandbox's 10 s handshake timeout) and hold each node's refresh of its
+        // remote connections; the update that added 'stalled' is not answered meanwhile.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
-        var silentPort = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var silentPort = ((IPEndPoint)silent.LocalEndpoint).Port;
         using var client = fixture.LocalClient();
+        var held = new List<TcpClient>();
+        Task<(int Status, JsonNode? Body, HttpResponseMessage Response)>? addStalled = null;
         try
         {
             var (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.mode":"proxy","cluster.remote.leaving.proxy_address":"127.0.0.1:1"}}""");
             Assert.Equal(200, status);
-            await EsTestClient.EventuallyAsync(() => client.GetAsync("/_remote/info"), r => r.Body?["leaving"] is not null);
-            (status, _, _) = await client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.stalled.mode":"proxy","cluster.remote.stalled.proxy_address":"127.0.0.1:{{{silentPort}}}"}}""");
-            Assert.Equal(200, status);
+            Assert.NotNull((await client.GetAsync("/_remote/info")).Body?["leaving"]);
+            addStalled = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.stalled.mode":"proxy","cluster.remote.stalled.proxy_address":"127.0.0.1:{{{silentPort}}}"}}""");
+            held.AddRange(await AcceptAttemptsAsync(silent, fixture.Local.Cluster.Nodes.Count));
 
             (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.*":null}}""");
             Assert.Equal(200, status);
@@ -91,12 +98,71 @@ public class ClusterSettingsTests(EsFixture fixture)
             var (_, info, _) = await client.GetAsync("/_remote/info");
             Assert.Null(info!["leaving"]);
             Assert.NotNull(info["stalled"]);
+            Assert.False(addStalled.IsCompleted);
         }
         finally
         {
+            held.ForEach(c => c.Dispose());
+            if (addStalled is not null)
+            {
+                await addStalled;
+            }
+
             await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.*":null,"cluster.remote.stalled.*":null}}""");
         }
     }
+
+    [Fact]
+    public async Task AnUpdateThatAddsARemoteIsAnsweredOnlyOnceEachNodesFirstConnectionAttemptEnded()
+    {
+        // RemoteClusterService.updateRemoteCluster waits (up to 10 s) on the applier thread for the new connection's first
+        // attempt, so PUT _cluster/settings answers after it. The attempts here hang until the test closes them.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = fixture.LocalClient();
+        var held = new List<TcpClient>();
+        try
+        {
+            var put = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.held.mode":"proxy","cluster.remote.held.proxy_address":"127.0.0.1:{{{port}}}"}}""");
+            held.AddRange(await AcceptAttemptsAsync(listener, fixture.Local.Cluster.Nodes.Count));
+            // A negative needs a window: while the attempts are pending, no answer.
+            Assert.False(await AnsweredWithinAsync(put, TimeSpan.FromSeconds(1)));
+
+            held.ForEach(c => c.Dispose());
+            var answered = Stopwatch.StartNew();
+            var (status, _, _) = await put.WaitAsync(TimeSpan.FromSeconds(8));
+            Assert.Equal(200, status);
+            Assert.True(answered.Elapsed < EsCluster.RemoteUpdateWait, $"answered after {answered.Elapsed}, not when the attempts failed");
+            // The attempts had ended when the update was answered: every node already holds their outcome.
+            Assert.All(fixture.Local.Cluster.Nodes, node =>
+            {
+                var connection = node.Connections.Current["held"];
+                Assert.False(connection.Connected);
+                Assert.Equal("no_seed_node_left_exception", connection.LastError?.Type);
+            });
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+            await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.held.*":null}}""");
+        }
+    }
+
+    /// <summary>Accepts the TCP connections of <paramref name="count"/> connection attempts (one per node) and holds them.</summary>
+    internal static async Task<List<TcpClient>> AcceptAttemptsAsync(TcpListener listener, int count)
+    {
+        var accepted = new List<TcpClient>();
+        for (var i = 0; i < count; i++)
+        {
+            accepted.Add(await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(8)));
+        }
+
+        return accepted;
+    }
+
+    internal static async Task<bool> AnsweredWithinAsync(Task answer, TimeSpan window) =>
+        await Task.WhenAny(answer, Task.Delay(window)) == answer;
 
     [Theory]
     [InlineData("""{"persistent":{"cluster.remote.x.mode":"proxy","cluster.remote.x.proxy_address":"h:9443","cluster.remote.x.node_connections":3}}""",

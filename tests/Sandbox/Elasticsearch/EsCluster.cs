@@ -14,7 +14,7 @@ public sealed class EsCluster
         Label = label;
         State = state;
         Allocation = new ReplicaAllocation(state);
-        State.SettingsChanged += OnSettingsChanged;
+        State.ApplySettings = ApplySettingsAsync;
     }
 
     /// <summary>Replica allocation as cluster health reports it (yellow after a node left, until it is back and allowed).</summary>
@@ -57,8 +57,23 @@ public sealed class EsCluster
 
     public EsNode? Find(string nameOrId) => Nodes.FirstOrDefault(n => n.Name == nameOrId || n.Id == nameOrId);
 
-    /// <summary>Every node's RemoteClusterService reacts to changed cluster.remote.* settings by (re)connecting.</summary>
-    private void OnSettingsChanged(IReadOnlyCollection<string> keys)
+    /// <summary>
+    /// How long a node's settings consumer waits for the first connection attempt of a remote whose settings were added
+    /// or changed before it lets the cluster-state update go on: RemoteClusterService.updateRemoteCluster (elastic/elasticsearch
+    /// server/src/main/java/org/elasticsearch/transport/RemoteClusterService.java; updateLinkedProject on main) counts a
+    /// CountDownLatch down when the attempt succeeded or failed and awaits it for 10 seconds on the cluster applier thread.
+    /// </summary>
+    public static readonly TimeSpan RemoteUpdateWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Every node's RemoteClusterService reacts to changed cluster.remote.* settings: a remote no longer enabled is closed
+    /// and removed at once; an added or changed one is (re)connected, and the update is acknowledged only when each node's
+    /// first attempt for it has ended (connected or failed), or after <see cref="RemoteUpdateWait"/>, as Elasticsearch's
+    /// consumer waits on the applier thread and the master acknowledges once every node applied the state. Unlike
+    /// Elasticsearch, which applies the aliases of one update one after another, each with its own 10 s, the sandbox
+    /// starts the attempts together and waits for them under one bound.
+    /// </summary>
+    private async Task ApplySettingsAsync(IReadOnlyCollection<string> keys)
     {
         var aliases = keys.Where(k => k.StartsWith(RemoteClusterConfig.Prefix, StringComparison.Ordinal))
             .Select(k => k[RemoteClusterConfig.Prefix.Length..])
@@ -70,10 +85,26 @@ public sealed class EsCluster
             return;
         }
 
+        var refreshes = new List<Task>();
         foreach (var node in Nodes)
         {
             node.Connections.DropDeregistered();
-            node.Background(ct => node.Connections.RefreshAsync(aliases, ct));
+            refreshes.Add(node.Background(ct => node.Connections.RefreshAsync(aliases, ct)));
+        }
+
+        if (!RemoteClusterConfig.Aliases(State.EffectiveSettings()).Any(aliases.Contains))
+        {
+            // Only removals: those were done above, before the update is acknowledged.
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(refreshes).WaitAsync(RemoteUpdateWait);
+        }
+        catch (TimeoutException)
+        {
+            // The attempts go on; the update is applied without them, as after the latch's await gave up.
         }
     }
 }

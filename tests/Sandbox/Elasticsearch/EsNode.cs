@@ -100,7 +100,7 @@ public sealed class EsNode : IAsyncDisposable
         StartedAt = DateTimeOffset.UtcNow;
         Running = true;
         Log($"started; http [{Http}], transport [{Transport}]" + (RemoteClusterServer is null ? string.Empty : $", remote cluster server [{RemoteClusterServer}]"));
-        Background(ct => Connections.RefreshAsync(null, ct));
+        _ = Background(ct => Connections.RefreshAsync(null, ct));
     }
 
     public async Task StopAsync()
@@ -182,7 +182,7 @@ public sealed class EsNode : IAsyncDisposable
                 rebuilt = [.. before.Keys.Except(RemoteCredentials.Keys).Concat(RemoteCredentials.Keys.Except(before.Keys)).Order(StringComparer.Ordinal)];
                 if (rebuilt.Count > 0)
                 {
-                    Background(ct => Connections.RefreshAsync(rebuilt, ct));
+                    _ = Background(ct => Connections.RefreshAsync(rebuilt, ct));
                 }
             }
 
@@ -226,8 +226,9 @@ public sealed class EsNode : IAsyncDisposable
     /// <summary>
     /// Runs work tied to this incarnation of the node (cancelled when it stops). The work starts on the caller's thread,
     /// so what it does before its first wait (registering a remote) is visible when the caller returns, as in Elasticsearch.
+    /// The returned task ends when the work ended (failures are logged, never thrown), for callers that wait on it.
     /// </summary>
-    public void Background(Func<CancellationToken, Task> work)
+    public Task Background(Func<CancellationToken, Task> work)
     {
         var task = RunAsync(work, _lifetime.Token);
         lock (_background)
@@ -235,6 +236,8 @@ public sealed class EsNode : IAsyncDisposable
             _background.RemoveAll(t => t.IsCompleted);
             _background.Add(task);
         }
+
+        return task;
     }
 
     private async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken token)

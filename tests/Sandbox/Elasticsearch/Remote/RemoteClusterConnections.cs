@@ -41,7 +41,7 @@ public sealed class RemoteClusterConnections(EsNode node) : IAsyncDisposable
 
         foreach (var old in closed)
         {
-            node.Background(async _ => await old.DisposeAsync());
+            _ = node.Background(async _ => await old.DisposeAsync());
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
             {
                 Close();
                 node.Log($"remote cluster [{Config.Alias}] closed the connection; reconnecting");
-                node.Background(ConnectAsync);
+                _ = node.Background(ConnectAsync);
             }
         }
         catch (ObjectDisposedException)

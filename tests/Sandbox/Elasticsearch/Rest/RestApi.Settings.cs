@@ -46,7 +46,12 @@ public static partial class RestApi
         return defaults;
     }
 
-    private static Task<RestResponse> PutClusterSettings(RestRequest request)
+    /// <summary>
+    /// PUT _cluster/settings: validated and installed as one step, answered once the nodes applied the new settings
+    /// (for an added or changed remote, after each node's first connection attempt ended or 10 s passed; see
+    /// <see cref="EsCluster"/>).
+    /// </summary>
+    private static async Task<RestResponse> PutClusterSettings(RestRequest request)
     {
         var body = request.RequireObjectBody();
         foreach (var field in body.Select(p => p.Key))
@@ -60,11 +65,11 @@ public static partial class RestApi
         var state = request.Node.Cluster.State;
         var persistentUpdates = SettingsJson.Flatten(body["persistent"] as JsonObject);
         var transientUpdates = SettingsJson.Flatten(body["transient"] as JsonObject);
-        var result = state.UpdateSettings(
+        await state.UpdateSettingsAsync(
             (persistent, transient) => ClusterSettingsUpdate.Apply(persistent, transient, persistentUpdates, transientUpdates, request.Node.Config.Settings),
             applied => (applied.Persistent, applied.Transient, applied.ChangedKeys));
         var flat = request.QueryFlag("flat_settings");
-        return Done(new JsonObject
+        return new RestResponse(200, new JsonObject
         {
             ["acknowledged"] = true,
             ["persistent"] = SettingsJson.Render(NonNull(persistentUpdates), flat),

@@ -38,8 +38,12 @@ public sealed class ClusterState
 
     public DocumentStore Documents { get; } = new();
 
-    /// <summary>Raised after settings changed, with the keys that changed (the nodes react, e.g. by connecting to remotes).</summary>
-    public event Action<IReadOnlyCollection<string>>? SettingsChanged;
+    /// <summary>
+    /// Applies changed settings on the nodes (they react, e.g. by connecting to remotes), given the keys that changed; the
+    /// task ends when every node has applied them, which is when Elasticsearch acknowledges the update. Set by the
+    /// cluster that owns this state.
+    /// </summary>
+    public Func<IReadOnlyCollection<string>, Task>? ApplySettings { get; set; }
 
     public (IReadOnlyDictionary<string, SettingValue> Persistent, IReadOnlyDictionary<string, SettingValue> Transient) Settings
     {
@@ -82,9 +86,10 @@ public sealed class ClusterState
     /// (MasterService, elastic/elasticsearch server/src/main/java/org/elasticsearch/cluster/service/MasterService.java),
     /// one batch after another, each computed from the state the previous one produced
     /// (TransportClusterUpdateSettingsAction, server/src/main/java/org/elasticsearch/action/admin/cluster/settings/).
-    /// <paramref name="update"/> may throw (validation): then nothing changes.
+    /// <paramref name="update"/> may throw (validation): then nothing changes. The task ends once the nodes applied the
+    /// new settings (<see cref="ApplySettings"/>), as the update is acknowledged once every node applied the new state.
     /// </summary>
-    public T UpdateSettings<T>(
+    public async Task<T> UpdateSettingsAsync<T>(
         Func<IReadOnlyDictionary<string, SettingValue>, IReadOnlyDictionary<string, SettingValue>, T> update,
         Func<T, (SortedDictionary<string, SettingValue> Persistent, SortedDictionary<string, SettingValue> Transient, IReadOnlyCollection<string> ChangedKeys)> installed)
     {
@@ -98,9 +103,9 @@ public sealed class ClusterState
             _transient = transient;
         }
 
-        if (changedKeys.Count > 0)
+        if (changedKeys.Count > 0 && ApplySettings is { } apply)
         {
-            SettingsChanged?.Invoke(changedKeys);
+            await apply(changedKeys);
         }
 
         return result;
@@ -116,9 +121,10 @@ public sealed class ClusterState
             _transient = transient;
         }
 
-        if (changedKeys.Count > 0)
+        if (changedKeys.Count > 0 && ApplySettings is { } apply)
         {
-            SettingsChanged?.Invoke(changedKeys);
+            // Nothing waits for the nodes here (only tests without nodes call this).
+            _ = apply(changedKeys);
         }
     }
 }
