@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Sandbox.Elasticsearch.Local;
@@ -86,6 +88,55 @@ public class ReloadSecureSettingsTests(Local93Fixture fixture) : IClassFixture<L
         Assert.NotSame(added, node.Connections.Current["rot"]);
         Assert.False(node.RemoteCredentials.ContainsKey("rot"));
         await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.rot.*":null}}""");
+    }
+
+    [Fact]
+    public async Task AReloadThatRebuildsAConnectionAnswersOnlyOnceItsAttemptEnded()
+    {
+        // Security.reloadRemoteClusterCredentials blocks on TransportReloadRemoteClusterCredentialsAction, which answers
+        // when RemoteClusterService has rebuilt the connections of aliases whose credential was added or removed. The
+        // attempts here hang until the test closes them.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = fixture.LocalClient();
+        var installed = fixture.Local.InstalledNodes[0];
+        var node = fixture.Local.Find("node-1")!;
+        var held = new List<TcpClient>();
+        try
+        {
+            var register = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.rebuilt.mode":"proxy","cluster.remote.rebuilt.proxy_address":"127.0.0.1:{{{port}}}"}}""");
+            held.AddRange(await ClusterSettingsTests.AcceptAttemptsAsync(listener, fixture.Local.Cluster.Nodes.Count));
+            held.ForEach(c => c.Dispose());
+            held.Clear();
+            Assert.Equal(200, (await register).Status);
+            var before = node.Connections.Current["rebuilt"];
+
+            RemoteClusterProcedure.AddKeystoreEntry(installed, "cluster.remote.rebuilt.credentials", "Zmlyc3Q6a2V5");
+            var reload = client.PostAsync("/_nodes/node-1/reload_secure_settings", "");
+            held.AddRange(await ClusterSettingsTests.AcceptAttemptsAsync(listener, 1));
+            // A negative needs a window: while the rebuilt connection's attempt is pending, no answer.
+            Assert.False(await ClusterSettingsTests.AnsweredWithinAsync(reload, TimeSpan.FromSeconds(1)));
+
+            held.ForEach(c => c.Dispose());
+            var (status, body, _) = await reload.WaitAsync(TimeSpan.FromSeconds(8));
+            Assert.Equal(200, status);
+            Assert.Null(body!["nodes"]![node.Id]!["reload_exception"]);
+            // The rebuilt connection (with the credential) had made its attempt when the reload answered.
+            var rebuilt = node.Connections.Current["rebuilt"];
+            Assert.NotSame(before, rebuilt);
+            Assert.NotNull(rebuilt.Credentials);
+            Assert.False(rebuilt.Connected);
+            Assert.NotNull(rebuilt.LastError);
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+            listener.Stop();
+            await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.rebuilt.*":null}}""");
+            RemoveKeystoreEntry(installed, "cluster.remote.rebuilt.credentials");
+            await client.PostAsync("/_nodes/node-1/reload_secure_settings", "");
+        }
     }
 
     [Fact]

@@ -156,9 +156,12 @@ public sealed class EsNode : IAsyncDisposable
     /// the Security plugin with the caller's privileges: <paramref name="credentialsDenied"/> (the authorization failure,
     /// when the caller may not reload them) leaves the node's credentials as they were and becomes its reload_exception.
     /// Connections are rebuilt only for aliases whose credential was added or removed (RemoteClusterService
-    /// .updateRemoteClusterCredentials); a changed one is used by the next request on the existing connection.
+    /// .updateRemoteClusterCredentials); a changed one is used by the next request on the existing connection. The node
+    /// answers only once the rebuilt connections' first attempts have ended, connected or failed: the Security plugin
+    /// blocks on the future of TransportReloadRemoteClusterCredentialsAction, whose listener RemoteClusterService calls when
+    /// every rebuild's ensureConnected listener was called (elastic/elasticsearch#103460, the change that added the rebuild).
     /// </summary>
-    public JsonObject ReloadSecureSettings(string password, EsException? credentialsDenied)
+    public async Task<JsonObject> ReloadSecureSettingsAsync(string password, EsException? credentialsDenied)
     {
         var entry = new JsonObject { ["name"] = Name };
         try
@@ -182,7 +185,7 @@ public sealed class EsNode : IAsyncDisposable
                 rebuilt = [.. before.Keys.Except(RemoteCredentials.Keys).Concat(RemoteCredentials.Keys.Except(before.Keys)).Order(StringComparer.Ordinal)];
                 if (rebuilt.Count > 0)
                 {
-                    _ = Background(ct => Connections.RefreshAsync(rebuilt, ct));
+                    await Background(ct => Connections.RefreshAsync(rebuilt, ct));
                 }
             }
 

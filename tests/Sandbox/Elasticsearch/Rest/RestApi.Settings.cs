@@ -87,7 +87,7 @@ public static partial class RestApi
     /// the caller needs manage for the request; a failure on a node (wrong keystore password, unreadable keystore, or a
     /// caller who may not reload remote credentials) is that node's reload_exception in a 200 answer.
     /// </summary>
-    private static Task<RestResponse> ReloadSecureSettings(RestRequest request)
+    private static async Task<RestResponse> ReloadSecureSettings(RestRequest request)
     {
         var cluster = request.Node.Cluster;
         var version = cluster.State.Version;
@@ -96,13 +96,15 @@ public static partial class RestApi
             : null;
         var password = (request.Body as JsonObject)?["secure_settings_password"]?.GetValue<string>() ?? string.Empty;
         var selected = NodeFilter.Resolve(request.PathParameters.GetValueOrDefault("node_id"), cluster, request.Node);
+        // The nodes reload in parallel; the answer comes when all of them answered (TransportNodesAction).
+        var answers = await Task.WhenAll(selected.Select(node => node.ReloadSecureSettingsAsync(password, credentialsDenied)));
         var nodes = new JsonObject();
-        foreach (var node in selected)
+        foreach (var (node, answer) in selected.Zip(answers))
         {
-            nodes[node.Id] = node.ReloadSecureSettings(password, credentialsDenied);
+            nodes[node.Id] = answer;
         }
 
-        return Done(new JsonObject
+        return new RestResponse(200, new JsonObject
         {
             ["_nodes"] = new JsonObject { ["total"] = selected.Count, ["successful"] = selected.Count, ["failed"] = 0 },
             ["cluster_name"] = cluster.State.ClusterName,
