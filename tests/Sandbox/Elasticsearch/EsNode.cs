@@ -80,7 +80,7 @@ public sealed class EsNode : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _lifetime = new CancellationTokenSource();
-        ApplySecureSettings(_secureSettings.Load(_secureSettings.StartupPassword));
+        ApplySecureSettings(_secureSettings.Read(_secureSettings.StartupPassword).Settings);
         await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, Config.HttpChain, cancellationToken);
         _transport = new TlsListener(() => (Config.TransportCertificate, Config.TransportChain), requestClientCertificate: true,
             new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync, Logs, "default");
@@ -166,7 +166,15 @@ public sealed class EsNode : IAsyncDisposable
         var entry = new JsonObject { ["name"] = Name };
         try
         {
-            var loaded = _secureSettings.Load(password);
+            var read = _secureSettings.Read(password);
+            if (read.KeystoreMissing)
+            {
+                // A node bootstraps a keystore at start when it has none, but a reload only reads: with the file gone,
+                // nodeOperation answers "Keystore is missing" for that node.
+                throw new EsException(500, "illegal_state_exception", "Keystore is missing");
+            }
+
+            var loaded = read.Settings;
             EsException? failure = null;
             var rebuilt = new List<string>();
             if (!Cluster.State.Version.ReloadsRemoteCredentials)
@@ -199,7 +207,7 @@ public sealed class EsNode : IAsyncDisposable
                 Log("reloaded secure settings" + (rebuilt.Count > 0 ? $"; remote credentials added or removed for [{string.Join(", ", rebuilt)}]" : string.Empty));
             }
 
-            if (Cluster.State.Version.ReportsKeystoreDetailsOnReload && _secureSettings.Details(password) is { } details)
+            if (Cluster.State.Version.ReportsKeystoreDetailsOnReload && read.Details is { } details)
             {
                 entry["secure_setting_names"] = new JsonArray([.. details.SettingNames.Select(n => (JsonNode)n)]);
                 entry["keystore_path"] = details.Path;

@@ -46,7 +46,7 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
         foreach (var installed in _installed)
         {
             var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword, Cluster.State.Version.KeystoreFormatVersion);
-            var config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Load(source.StartupPassword));
+            var config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Read(source.StartupPassword).Settings);
             var node = new EsNode(Cluster, config, source, pipeline);
             Cluster.Add(node);
             await node.StartAsync(cancellationToken);
@@ -93,7 +93,7 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
         NodeConfig config;
         try
         {
-            config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Load(source.StartupPassword));
+            config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Read(source.StartupPassword).Settings);
         }
         catch (EsException e)
         {
