@@ -96,8 +96,10 @@ public static partial class RestApi
             : null;
         var password = (request.Body as JsonObject)?["secure_settings_password"]?.GetValue<string>() ?? string.Empty;
         var selected = NodeFilter.Resolve(request.PathParameters.GetValueOrDefault("node_id"), cluster, request.Node);
-        // The nodes reload in parallel; the answer comes when all of them answered (TransportNodesAction).
-        var answers = await Task.WhenAll(selected.Select(node => node.ReloadSecureSettingsAsync(password, credentialsDenied)));
+        // The nodes reload in parallel, each on a thread of its own pool (ThreadPool.Names.GENERIC), and the answer comes
+        // when all of them answered (TransportNodesAction). Each starts on a pool thread here: a node's keystore read and
+        // key derivation run before its first await, so calling them in turn on this thread would reload one by one.
+        var answers = await Task.WhenAll(selected.Select(node => Task.Run(() => node.ReloadSecureSettingsAsync(password, credentialsDenied))));
         var nodes = new JsonObject();
         foreach (var (node, answer) in selected.Zip(answers))
         {
