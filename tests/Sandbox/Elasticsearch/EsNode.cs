@@ -77,10 +77,15 @@ public sealed class EsNode : IAsyncDisposable
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the node. <paramref name="startupSecureSettings"/> are the secure settings its config was loaded with, when
+    /// the caller read them already: Elasticsearch reads and decrypts the keystore once at start (KeyStoreWrapper
+    /// .bootstrap), so the node does not derive the keystore's key a second time.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? startupSecureSettings = null)
     {
         _lifetime = new CancellationTokenSource();
-        ApplySecureSettings(_secureSettings.Read(_secureSettings.StartupPassword).Settings);
+        ApplySecureSettings(startupSecureSettings ?? _secureSettings.Read(_secureSettings.StartupPassword).Settings);
         await _http.StartAsync(Config.HttpPort, Config.HttpCertificate, Config.HttpChain, cancellationToken);
         _transport = new TlsListener(() => (Config.TransportCertificate, Config.TransportChain), requestClientCertificate: true,
             new RemoteServerSession(this, remoteClusterServerPort: false).ServeAsync, Logs, "default");
@@ -133,7 +138,7 @@ public sealed class EsNode : IAsyncDisposable
     }
 
     /// <summary>Stops the node and starts it with <paramref name="config"/>, keeping its ports when they are still free.</summary>
-    public async Task RestartAsync(NodeConfig config, CancellationToken cancellationToken)
+    public async Task RestartAsync(NodeConfig config, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? startupSecureSettings = null)
     {
         var previous = (Http: _http.EndpointOrNull, Transport: _transport?.Endpoint, Rcs: _remoteClusterServer?.Endpoint);
         await StopAsync();
@@ -143,7 +148,7 @@ public sealed class EsNode : IAsyncDisposable
             TransportPort = config.TransportPort != 0 ? config.TransportPort : previous.Transport?.Port ?? 0,
             RemoteClusterPort = config.RemoteClusterPort != 0 ? config.RemoteClusterPort : previous.Rcs?.Port ?? 0,
         };
-        await StartAsync(cancellationToken);
+        await StartAsync(cancellationToken, startupSecureSettings);
     }
 
     /// <summary>Replaces the trusted transport CAs and certificates that Elasticsearch reloads without a restart.</summary>

@@ -46,10 +46,11 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
         foreach (var installed in _installed)
         {
             var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword, Cluster.State.Version.KeystoreFormatVersion);
-            var config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Read(source.StartupPassword).Settings);
+            var secureSettings = source.Read(source.StartupPassword).Settings;
+            var config = LocalNodeConfigLoader.Load(installed.ConfigDir, secureSettings);
             var node = new EsNode(Cluster, config, source, pipeline);
             Cluster.Add(node);
-            await node.StartAsync(cancellationToken);
+            await node.StartAsync(cancellationToken, secureSettings);
         }
     }
 
@@ -91,9 +92,11 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
         await node.StopAsync();
         var source = new KeystoreFileSource(installed.ConfigDir, installed.KeystorePassword, Cluster.State.Version.KeystoreFormatVersion);
         NodeConfig config;
+        IReadOnlyDictionary<string, string> secureSettings;
         try
         {
-            config = LocalNodeConfigLoader.Load(installed.ConfigDir, source.Read(source.StartupPassword).Settings);
+            secureSettings = source.Read(source.StartupPassword).Settings;
+            config = LocalNodeConfigLoader.Load(installed.ConfigDir, secureSettings);
         }
         catch (EsException e)
         {
@@ -101,7 +104,7 @@ public sealed class LocalCluster(LocalClusterOptions options, NodeHttpServer.Pip
             throw;
         }
 
-        await node.RestartAsync(config, cancellationToken);
+        await node.RestartAsync(config, cancellationToken, secureSettings);
     }
 
     private static string RemoteDescribe(EsException e) => Remote.RemoteConnection.Describe(e);
