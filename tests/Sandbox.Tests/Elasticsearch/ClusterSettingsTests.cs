@@ -149,6 +149,40 @@ public class ClusterSettingsTests(EsFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ChangingOnlySkipUnavailableKeepsTheConnectionAndAnswersAtOnce()
+    {
+        // RemoteClusterService.updateRemoteCluster rebuilds only when shouldRebuildConnection says so; skip_unavailable
+        // alone is set on the existing connection. The remote here would hold any new attempt open.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = fixture.LocalClient();
+        var held = new List<TcpClient>();
+        try
+        {
+            var add = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.kept.mode":"proxy","cluster.remote.kept.proxy_address":"127.0.0.1:{{{port}}}","cluster.remote.kept.skip_unavailable":false}}""");
+            held.AddRange(await AcceptAttemptsAsync(listener, fixture.Local.Cluster.Nodes.Count));
+            held.ForEach(c => c.Dispose());
+            Assert.Equal(200, (await add).Status);
+            var before = fixture.Local.Cluster.Nodes.Select(n => n.Connections.Current["kept"]).ToList();
+
+            var (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.kept.skip_unavailable":true}}""")
+                .WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal(200, status);
+            Assert.Equal(before, fixture.Local.Cluster.Nodes.Select(n => n.Connections.Current["kept"]), ReferenceEqualityComparer.Instance);
+            Assert.All(before, connection => Assert.True(connection.Config.SkipUnavailable));
+            Assert.True((bool)(await client.GetAsync("/_remote/info")).Body!["kept"]!["skip_unavailable"]!);
+            Assert.False(listener.Pending());
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+            listener.Stop();
+            await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.kept.*":null}}""");
+        }
+    }
+
     /// <summary>Accepts the TCP connections of <paramref name="count"/> connection attempts (one per node) and holds them.</summary>
     internal static async Task<List<TcpClient>> AcceptAttemptsAsync(TcpListener listener, int count)
     {

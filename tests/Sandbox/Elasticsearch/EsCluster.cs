@@ -71,30 +71,41 @@ public sealed class EsCluster
     /// first attempt for it has ended (connected or failed), or after <see cref="RemoteUpdateWait"/>, as Elasticsearch's
     /// consumer waits on the applier thread and the master acknowledges once every node applied the state. Unlike
     /// Elasticsearch, which applies the aliases of one update one after another, each with its own 10 s, the sandbox
-    /// starts the attempts together and waits for them under one bound.
+    /// starts the attempts together and waits for them under one bound. A change of skip_unavailable alone rebuilds
+    /// nothing (<see cref="RemoteClusterConnections.UpdateSkipUnavailable"/>).
     /// </summary>
     private async Task ApplySettingsAsync(IReadOnlyCollection<string> keys)
     {
-        var aliases = keys.Where(k => k.StartsWith(RemoteClusterConfig.Prefix, StringComparison.Ordinal))
+        var changed = keys.Where(k => k.StartsWith(RemoteClusterConfig.Prefix, StringComparison.Ordinal))
             .Select(k => k[RemoteClusterConfig.Prefix.Length..])
             .Where(rest => rest.Contains('.'))
-            .Select(rest => rest[..rest.IndexOf('.')])
-            .ToHashSet(StringComparer.Ordinal);
-        if (aliases.Count == 0)
+            .GroupBy(rest => rest[..rest.IndexOf('.')], rest => rest[(rest.IndexOf('.') + 1)..], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        if (changed.Count == 0)
         {
             return;
         }
 
+        // skip_unavailable changed alone: set on the existing connection, nothing to connect or wait for.
+        var skipOnly = changed.Where(c => c.Value.All(key => key == "skip_unavailable")).Select(c => c.Key).ToList();
+        var registered = RemoteClusterConfig.Aliases(State.EffectiveSettings());
         var refreshes = new List<Task>();
+        var waitsForAttempts = false;
         foreach (var node in Nodes)
         {
             node.Connections.DropDeregistered();
-            refreshes.Add(node.Background(ct => node.Connections.RefreshAsync(aliases, ct)));
+            var updatedInPlace = skipOnly.Where(node.Connections.UpdateSkipUnavailable).ToList();
+            var rebuild = changed.Keys.Except(updatedInPlace).ToHashSet(StringComparer.Ordinal);
+            if (rebuild.Count > 0)
+            {
+                refreshes.Add(node.Background(ct => node.Connections.RefreshAsync(rebuild, ct)));
+                waitsForAttempts |= registered.Any(rebuild.Contains);
+            }
         }
 
-        if (!RemoteClusterConfig.Aliases(State.EffectiveSettings()).Any(aliases.Contains))
+        if (!waitsForAttempts)
         {
-            // Only removals: those were done above, before the update is acknowledged.
+            // Only removals and in-place changes: those were done above, before the update is acknowledged.
             return;
         }
 

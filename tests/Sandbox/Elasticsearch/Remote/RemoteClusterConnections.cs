@@ -45,6 +45,27 @@ public sealed class RemoteClusterConnections(EsNode node) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A remote whose skip_unavailable alone changed keeps its connection: RemoteClusterService.updateRemoteCluster only
+    /// rebuilds when RemoteConnectionStrategy.shouldRebuildConnection says so (mode, addresses, socket counts, server
+    /// name, ping schedule, compression) and otherwise sets skip_unavailable on the connection it has (UPDATED; a separate
+    /// updateSkipUnavailable consumer in older releases). False when this node has no connection for the alias.
+    /// </summary>
+    public bool UpdateSkipUnavailable(string alias)
+    {
+        lock (_membership)
+        {
+            if (!_connections.TryGetValue(alias, out var connection)
+                || RemoteClusterConfig.From(alias, node.Cluster.State.EffectiveSettings(), node.Cluster.State.Version) is not { } config)
+            {
+                return false;
+            }
+
+            connection.SetSkipUnavailable(config.SkipUnavailable);
+            return true;
+        }
+    }
+
     /// <summary>Re-reads the registered remotes and reconnects those named (all when null); drops deregistered ones.</summary>
     public async Task RefreshAsync(IReadOnlyCollection<string>? aliases, CancellationToken cancellationToken)
     {

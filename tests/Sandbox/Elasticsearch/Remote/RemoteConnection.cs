@@ -21,7 +21,10 @@ public sealed class RemoteConnection(EsNode node, RemoteClusterConfig config, st
     private Stream? _stream;
     private string _channel = string.Empty;
 
-    public RemoteClusterConfig Config { get; } = config;
+    public RemoteClusterConfig Config { get; private set; } = config;
+
+    /// <summary>A changed skip_unavailable applies to the connection as it is (no reconnection).</summary>
+    public void SetSkipUnavailable(bool skipUnavailable) => Config = Config with { SkipUnavailable = skipUnavailable };
 
     public string? Credentials { get; } = credentials;
 
