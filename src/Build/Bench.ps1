@@ -61,7 +61,8 @@ function Invoke-Bench {
     Write-Host 'Cold start: median of cold pwsh -NoProfile starts, with and without importing the module, on this pwsh and on the same pwsh compiled ReadyToRun as its release packages are (ReadyToRunPwsh.ps1)'
     $import = Invoke-ImportBench -Root $Root
     $importReadyToRun = Invoke-ImportBench -Root $Root -Pwsh (Get-ReadyToRunPwshCommandLine $Root)
-    @($import, $importReadyToRun) | Format-Table -AutoSize | Out-Host
+    # Wide enough for every column: without a console (CI) the table would wrap to 80 characters, a letter per line.
+    @($import, $importReadyToRun) | Format-Table -AutoSize | Out-String -Width 240 | Out-Host
 
     Write-Host 'First cmdlet and keystores: on a sandbox node''s config directory'
     Build-Sandbox $Root
