@@ -78,19 +78,16 @@ public class ClusterSettingsTests(EsFixture fixture)
         // A port that accepts TCP and never answers the TLS handshake: the connection attempts to 'stalled' stay pending
         // (until the test closes them, at most the sandbox's 10 s handshake timeout) and hold each node's refresh of its
         // remote connections; the update that added 'stalled' is not answered meanwhile.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var silentPort = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var silent = new HeldRemote();
         using var client = fixture.LocalClient();
-        var held = new List<TcpClient>();
         Task<(int Status, JsonNode? Body, HttpResponseMessage Response)>? addStalled = null;
         try
         {
             var (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.mode":"proxy","cluster.remote.leaving.proxy_address":"127.0.0.1:1"}}""");
             Assert.Equal(200, status);
             Assert.NotNull((await client.GetAsync("/_remote/info")).Body?["leaving"]);
-            addStalled = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.stalled.mode":"proxy","cluster.remote.stalled.proxy_address":"127.0.0.1:{{{silentPort}}}"}}""");
-            held.AddRange(await AcceptAttemptsAsync(silent, fixture.Local.Cluster.Nodes.Count));
+            addStalled = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.stalled.mode":"proxy","cluster.remote.stalled.proxy_address":"127.0.0.1:{{{silent.Port}}}"}}""");
+            await silent.HoldAttemptsAsync(fixture.Local.Cluster.Nodes.Count);
 
             (status, _, _) = await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.leaving.*":null}}""");
             Assert.Equal(200, status);
@@ -102,7 +99,7 @@ public class ClusterSettingsTests(EsFixture fixture)
         }
         finally
         {
-            held.ForEach(c => c.Dispose());
+            silent.Release();
             if (addStalled is not null)
             {
                 await addStalled;
@@ -117,19 +114,16 @@ public class ClusterSettingsTests(EsFixture fixture)
     {
         // RemoteClusterService.updateRemoteCluster waits (up to 10 s) on the applier thread for the new connection's first
         // attempt, so PUT _cluster/settings answers after it. The attempts here hang until the test closes them.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var remote = new HeldRemote();
         using var client = fixture.LocalClient();
-        var held = new List<TcpClient>();
         try
         {
-            var put = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.held.mode":"proxy","cluster.remote.held.proxy_address":"127.0.0.1:{{{port}}}"}}""");
-            held.AddRange(await AcceptAttemptsAsync(listener, fixture.Local.Cluster.Nodes.Count));
+            var put = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.held.mode":"proxy","cluster.remote.held.proxy_address":"127.0.0.1:{{{remote.Port}}}"}}""");
+            await remote.HoldAttemptsAsync(fixture.Local.Cluster.Nodes.Count);
             // A negative needs a window: while the attempts are pending, no answer.
             Assert.False(await AnsweredWithinAsync(put, TimeSpan.FromSeconds(1)));
 
-            held.ForEach(c => c.Dispose());
+            remote.Release();
             var answered = Stopwatch.StartNew();
             var (status, _, _) = await put.WaitAsync(TimeSpan.FromSeconds(8));
             Assert.Equal(200, status);
@@ -144,7 +138,7 @@ public class ClusterSettingsTests(EsFixture fixture)
         }
         finally
         {
-            held.ForEach(c => c.Dispose());
+            remote.Release();
             await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.held.*":null}}""");
         }
     }
@@ -154,16 +148,13 @@ public class ClusterSettingsTests(EsFixture fixture)
     {
         // RemoteClusterService.updateRemoteCluster rebuilds only when shouldRebuildConnection says so; skip_unavailable
         // alone is set on the existing connection. The remote here would hold any new attempt open.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var remote = new HeldRemote();
         using var client = fixture.LocalClient();
-        var held = new List<TcpClient>();
         try
         {
-            var add = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.kept.mode":"proxy","cluster.remote.kept.proxy_address":"127.0.0.1:{{{port}}}","cluster.remote.kept.skip_unavailable":false}}""");
-            held.AddRange(await AcceptAttemptsAsync(listener, fixture.Local.Cluster.Nodes.Count));
-            held.ForEach(c => c.Dispose());
+            var add = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.kept.mode":"proxy","cluster.remote.kept.proxy_address":"127.0.0.1:{{{remote.Port}}}","cluster.remote.kept.skip_unavailable":false}}""");
+            await remote.HoldAttemptsAsync(fixture.Local.Cluster.Nodes.Count);
+            remote.Release();
             Assert.Equal(200, (await add).Status);
             var before = fixture.Local.Cluster.Nodes.Select(n => n.Connections.Current["kept"]).ToList();
 
@@ -173,26 +164,13 @@ public class ClusterSettingsTests(EsFixture fixture)
             Assert.Equal(before, fixture.Local.Cluster.Nodes.Select(n => n.Connections.Current["kept"]), ReferenceEqualityComparer.Instance);
             Assert.All(before, connection => Assert.True(connection.Config.SkipUnavailable));
             Assert.True((bool)(await client.GetAsync("/_remote/info")).Body!["kept"]!["skip_unavailable"]!);
-            Assert.False(listener.Pending());
+            Assert.False(remote.AttemptPending);
         }
         finally
         {
-            held.ForEach(c => c.Dispose());
-            listener.Stop();
+            remote.Dispose();
             await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.kept.*":null}}""");
         }
-    }
-
-    /// <summary>Accepts the TCP connections of <paramref name="count"/> connection attempts (one per node) and holds them.</summary>
-    internal static async Task<List<TcpClient>> AcceptAttemptsAsync(TcpListener listener, int count)
-    {
-        var accepted = new List<TcpClient>();
-        for (var i = 0; i < count; i++)
-        {
-            accepted.Add(await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(8)));
-        }
-
-        return accepted;
     }
 
     internal static async Task<bool> AnsweredWithinAsync(Task answer, TimeSpan window) =>

@@ -96,29 +96,25 @@ public class ReloadSecureSettingsTests(Local93Fixture fixture) : IClassFixture<L
         // Security.reloadRemoteClusterCredentials blocks on TransportReloadRemoteClusterCredentialsAction, which answers
         // when RemoteClusterService has rebuilt the connections of aliases whose credential was added or removed. The
         // attempts here hang until the test closes them.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var remote = new HeldRemote();
         using var client = fixture.LocalClient();
         var installed = fixture.Local.InstalledNodes[0];
         var node = fixture.Local.Find("node-1")!;
-        var held = new List<TcpClient>();
         try
         {
-            var register = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.rebuilt.mode":"proxy","cluster.remote.rebuilt.proxy_address":"127.0.0.1:{{{port}}}"}}""");
-            held.AddRange(await ClusterSettingsTests.AcceptAttemptsAsync(listener, fixture.Local.Cluster.Nodes.Count));
-            held.ForEach(c => c.Dispose());
-            held.Clear();
+            var register = client.PutAsync("/_cluster/settings", $$$"""{"persistent":{"cluster.remote.rebuilt.mode":"proxy","cluster.remote.rebuilt.proxy_address":"127.0.0.1:{{{remote.Port}}}"}}""");
+            await remote.HoldAttemptsAsync(fixture.Local.Cluster.Nodes.Count);
+            remote.Release();
             Assert.Equal(200, (await register).Status);
             var before = node.Connections.Current["rebuilt"];
 
             RemoteClusterProcedure.AddKeystoreEntry(installed, "cluster.remote.rebuilt.credentials", "Zmlyc3Q6a2V5");
             var reload = client.PostAsync("/_nodes/node-1/reload_secure_settings", "");
-            held.AddRange(await ClusterSettingsTests.AcceptAttemptsAsync(listener, 1));
+            await remote.HoldAttemptsAsync(1);
             // A negative needs a window: while the rebuilt connection's attempt is pending, no answer.
             Assert.False(await ClusterSettingsTests.AnsweredWithinAsync(reload, TimeSpan.FromSeconds(1)));
 
-            held.ForEach(c => c.Dispose());
+            remote.Release();
             var (status, body, _) = await reload.WaitAsync(TimeSpan.FromSeconds(8));
             Assert.Equal(200, status);
             Assert.Null(body!["nodes"]![node.Id]!["reload_exception"]);
@@ -131,8 +127,7 @@ public class ReloadSecureSettingsTests(Local93Fixture fixture) : IClassFixture<L
         }
         finally
         {
-            held.ForEach(c => c.Dispose());
-            listener.Stop();
+            remote.Dispose();
             await client.PutAsync("/_cluster/settings", """{"persistent":{"cluster.remote.rebuilt.*":null}}""");
             RemoveKeystoreEntry(installed, "cluster.remote.rebuilt.credentials");
             await client.PostAsync("/_nodes/node-1/reload_secure_settings", "");
