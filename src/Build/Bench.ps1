@@ -1,11 +1,18 @@
 # Measurements written to docs/performance.md. Times are medians of repeated cold process starts, interleaved so
 # that a busy moment on the machine hits both sides alike.
 
+# One new pwsh process (the command line of Get-PwshCommandLine or Get-ReadyToRunPwshCommandLine) running $Command,
+# with an empty standard input of its own; returns its output, and throws when it failed.
+function Invoke-ColdPwsh([string[]] $Pwsh, [string] $Command) {
+    $output = $null | & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Command
+    if ($LASTEXITCODE -ne 0) { throw "pwsh -Command '$Command' failed with exit code $LASTEXITCODE." }
+    $output
+}
+
 function Measure-ColdStart([string[]] $Pwsh, [string] $Command) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $null | & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Command | Out-Null
+    $null = Invoke-ColdPwsh $Pwsh $Command
     $watch.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "pwsh -Command '$Command' failed with exit code $LASTEXITCODE." }
     $watch.Elapsed.TotalMilliseconds
 }
 
@@ -18,7 +25,8 @@ function Get-Median([double[]] $Values) {
 function Invoke-ImportBench([string] $Root, [string[]] $Pwsh = (Get-PwshCommandLine), [int] $Runs = 15) {
     $manifest = Join-Path (Get-ModuleOutputPath $Root) 'EckRemoteCluster.psd1'
     $bare = 'exit 0'
-    $withModule = "Import-Module '$manifest'; `$null = Get-Command -Module EckRemoteCluster; exit 0"
+    $import = "Import-Module '$manifest'; `$null = Get-Command -Module EckRemoteCluster"
+    $withModule = "$import; exit 0"
     Measure-ColdStart $Pwsh $bare | Out-Null   # warm the OS file cache once; every measured run is still a new process
     $loadBefore = Get-LoadAverageText
     $without = [Collections.Generic.List[double]]::new()
@@ -35,17 +43,16 @@ function Invoke-ImportBench([string] $Root, [string[]] $Pwsh = (Get-PwshCommandL
         'pwsh -NoProfile (ms)'   = [math]::Round($medianWithout)
         'with Import-Module (ms)' = [math]::Round($medianWith)
         'module adds (ms)'       = [math]::Round($medianWith - $medianWithout)
-        'methods JIT-compiled'   = Measure-ImportJitCount -Pwsh $Pwsh -Manifest $manifest
+        'methods JIT-compiled'   = Measure-ImportJitCount -Pwsh $Pwsh -Import $import
         'load average'           = "$loadBefore -> $(Get-LoadAverageText)"
     }
 }
 
 # How many methods the runtime JIT-compiles during the import (the median of three cold processes): what ReadyToRun
 # code saves is JIT work, so this says why the two pwsh builds differ.
-function Measure-ImportJitCount([string[]] $Pwsh, [string] $Manifest) {
-    $script = "`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(); Import-Module '$Manifest'; " +
-        "`$null = Get-Command -Module EckRemoteCluster; [System.Runtime.JitInfo]::GetCompiledMethodCount() - `$before"
-    $counts = 1..3 | ForEach-Object { [double]($null | & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script) }
+function Measure-ImportJitCount([string[]] $Pwsh, [string] $Import) {
+    $script = "`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(); $Import; [System.Runtime.JitInfo]::GetCompiledMethodCount() - `$before"
+    $counts = 1..3 | ForEach-Object { [double](Invoke-ColdPwsh $Pwsh $script) }
     Get-Median $counts
 }
 
